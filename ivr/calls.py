@@ -1,0 +1,70 @@
+"""Running one scripted call: the steps a caller takes, in order, through a session.
+
+Shared by ``ivr call`` and the scripted test runner so both mean the same by
+"press", "say" and "silence".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ivr.errors import IvrError
+from ivr.events import PHONE_KEYS, KeyPress, Silence, Speech
+from ivr.session import Session
+
+#: Turns typed caller words into (heard text, confidence); the audio mode puts a
+#: synthesiser and a recogniser here.
+Hearing = Callable[[str], tuple[str, float]]
+
+
+@dataclass(frozen=True)
+class Step:
+    kind: str  # "press", "say" or "silence"
+    value: str
+
+
+def check_keys(keys: str) -> str:
+    bad = [k for k in keys if k not in PHONE_KEYS]
+    if bad or not keys:
+        shown = repr(bad[0]) if bad else "nothing"
+        raise IvrError(f"--press {keys!r}: {shown} is not a phone key", "use 0-9, * and #")
+    return keys
+
+
+def run_step(session: Session, step: Step, hearing: Hearing | None = None) -> None:
+    """Apply one step. A press is followed by the caller's pause (the inter-digit timeout)."""
+    if step.kind == "press":
+        for key in check_keys(step.value):
+            session.send(KeyPress(key))
+        session.settle()
+    elif step.kind == "say":
+        text, confidence = (step.value, 1.0) if hearing is None else hearing(step.value)
+        session.send(Speech(text, confidence))
+    elif step.kind == "silence":
+        try:
+            seconds = float(step.value)
+        except ValueError:
+            raise IvrError(f"--silence {step.value!r} is not a number of seconds",
+                           "e.g. --silence 6") from None
+        if not 0 <= seconds <= 3600:
+            raise IvrError(f"--silence {seconds:g} is out of range", "give 0 to 3600 seconds")
+        session.send(Silence(seconds))
+    else:
+        raise IvrError(f"unknown step {step.kind!r}", "use press, say or silence")
+
+
+def call_result(session: Session) -> dict[str, Any]:
+    """The JSON shape of a finished (or waiting) call."""
+    route = session.route
+    return {
+        "outcome": session.outcome or "waiting",
+        "route": route.number if route else None,
+        "service": route.name.get(session.lang) if route else None,
+        "nodes": list(session.nodes),
+        "transcript": [
+            {"who": line.who, "text": line.text, "kind": line.kind, "at": round(line.at, 3)}
+            for line in session.transcript
+        ],
+    }

@@ -1,0 +1,74 @@
+"""``ivr call MENU --press/--say/--silence ...``: one scripted call, steps in the given order."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from typing import Any
+
+from ivr.calls import Step, call_result, run_step
+from ivr.cli.common import add_menu_argument, open_menu, parse_time, print_json
+from ivr.session import Session
+
+
+class _StepAction(argparse.Action):
+    """Keeps --press/--say/--silence in one list, in the order they were given."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[Any] | None,
+        option_string: str | None = None,
+    ) -> None:
+        steps = list(getattr(namespace, "steps", None) or [])
+        steps.append(Step(self.dest, str(values)))
+        namespace.steps = steps
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "call",
+        help="make one scripted call and print where it went",
+        description="Make one scripted call. Steps run in the order given; a --press is "
+        "followed by a short pause, so held-back digits are acted on.",
+    )
+    add_menu_argument(parser)
+    parser.set_defaults(steps=[])
+    parser.add_argument("--press", dest="press", action=_StepAction, metavar="KEYS",
+                        help="press phone keys (0-9, *, #), e.g. --press 12")
+    parser.add_argument("--say", dest="say", action=_StepAction, metavar="TEXT",
+                        help="say something, e.g. --say 'my house is on fire'")
+    parser.add_argument("--silence", dest="silence", action=_StepAction, metavar="SECONDS",
+                        help="stay silent for this many seconds")
+    parser.add_argument("--at", metavar="TIME",
+                        help='the time of the call, e.g. "2026-11-23 21:00" (default: a '
+                        "Monday at noon)")
+    parser.add_argument("--lang", help="language of the call (default: the menu's first)")
+    parser.add_argument("--json", action="store_true", help="print the result as one JSON object")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    menu = open_menu(args.menu)
+    at = parse_time(args.at) if args.at else None
+    session = Session(menu, lang=args.lang, start_time=at)
+    session.start()
+    for step in args.steps:
+        if session.ended:
+            break
+        run_step(session, step)
+    result = call_result(session)
+    if args.json:
+        print_json(result)
+        return 0
+    for line in result["transcript"]:
+        who = "IVR   " if line["who"] == "ivr" else "CALLER"
+        print(f"{who}  {line['text']}")
+    if result["outcome"] == "route":
+        print(f"=> routed to {result['route']} ({result['service']})")
+    elif result["outcome"] == "hangup":
+        print("=> the call ended")
+    else:
+        print(f"=> waiting at node {session.state.node}")
+    return 0

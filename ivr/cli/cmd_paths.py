@@ -1,0 +1,47 @@
+"""``ivr paths MENU``: the key sequence to every route of a menu."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from ivr.cli.common import add_menu_argument, open_menu, print_json
+from ivr.paths import route_paths
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "paths",
+        help="list every route a caller can reach by keys",
+        description="List the shortest key sequence to every route of the menu, plus the "
+        "emergency shortcuts and keyed commands.",
+    )
+    add_menu_argument(parser)
+    parser.add_argument("--json", action="store_true", help="print a JSON list")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    menu = open_menu(args.menu)
+    rows: list[dict[str, Any]] = []
+    for path in route_paths(menu):
+        service = menu.services[path.service]
+        row: dict[str, Any] = {
+            "keys": path.keys,
+            "route": service.number,
+            "service": service.name.get(menu.default_lang),
+            "service_id": service.id,
+            "nodes": list(path.nodes),
+            "via": path.via,
+        }
+        if path.at is not None:
+            row["at"] = path.at.strftime("%Y-%m-%d %H:%M")
+            row["when"] = path.when
+        rows.append(row)
+    if args.json:
+        print_json(rows)
+        return 0
+    for row in rows:
+        at = f"  (at {row['at']}: {row['when']})" if "at" in row else ""
+        print(f"{row['keys']:>10}  ->  {row['route']:<9} {row['service']}{at}")
+    return 0

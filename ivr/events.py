@@ -1,0 +1,92 @@
+"""What flows into and out of a call session.
+
+Small frozen dataclasses in the spirit of Wyoming's events: the session takes
+caller events and returns outputs for a front end to act on (speak, listen,
+connect, hang up). Neither side knows about audio or wall-clock time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+PHONE_KEYS = "0123456789*#"
+
+
+# -- caller events -------------------------------------------------------------
+@dataclass(frozen=True)
+class KeyPress:
+    """One phone key: 0-9, * or #."""
+
+    key: str
+
+
+@dataclass(frozen=True)
+class Speech:
+    """What the caller said, as text, with the recogniser's confidence (1.0 for typed text)."""
+
+    text: str
+    confidence: float = 1.0
+
+
+@dataclass(frozen=True)
+class Silence:
+    """Time passing with nothing from the caller; drives timeouts on the virtual clock."""
+
+    seconds: float
+
+
+@dataclass(frozen=True)
+class BargeIn:
+    """The caller interrupted the prompt being played after ``played_seconds``."""
+
+    played_seconds: float
+    by: str = "key"  # "key" or "speech"
+
+
+@dataclass(frozen=True)
+class HangUp:
+    """The caller put the phone down."""
+
+
+Event = KeyPress | Speech | Silence | BargeIn | HangUp
+
+
+# -- session outputs -------------------------------------------------------------
+@dataclass(frozen=True)
+class Say:
+    """Speak ``text``. ``kind`` tells prompts, reprompts, messages and announcements apart."""
+
+    text: str
+    kind: str
+    node: str
+    barge_in: bool = True
+
+
+@dataclass(frozen=True)
+class Listen:
+    """Wait for the caller; ``phrases`` is what a recogniser grammar should allow here."""
+
+    node: str
+    mode: str  # "menu", "digits", "confirm" or "choose"
+    timeout: float
+    phrases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Route:
+    """Connect the caller to a service number; the call ends here."""
+
+    service: str
+    number: str
+    display: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Hangup:
+    """The menu ends the call."""
+
+    reason: str
+
+
+Output = Say | Listen | Route | Hangup

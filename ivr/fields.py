@@ -1,0 +1,175 @@
+"""Typed, located field readers used by the menu and call-file loaders.
+
+Each reader returns a value or ``None`` and records a ``MenuError`` instead of
+raising, so one run reports every problem in a file (the way a compiler does)
+rather than the first one only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from ivr.errors import Location, MenuError, MenuErrors
+from ivr.yamlsrc import YMap, YSeq
+
+
+class Problems:
+    """Collects the errors of one file."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.errors: list[MenuError] = []
+
+    def add(self, where: Location, message: str, hint: str | None = None) -> None:
+        self.errors.append(MenuError(where, message, hint))
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise MenuErrors(self.errors)
+
+
+def where_of(container: Any, key: Any, fallback: Location) -> Location:
+    """Location of a value inside a YMap (by key) or YSeq (by index)."""
+    if isinstance(container, YMap) and key in container.value_where:
+        return container.value_where[key]
+    if isinstance(container, YSeq) and isinstance(key, int) and key < len(container.item_where):
+        return container.item_where[key]
+    return fallback
+
+
+def key_where(container: YMap, key: Any) -> Location:
+    return container.key_where.get(key, container.where)
+
+
+def describe(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, YMap | dict):
+        return "a mapping"
+    if isinstance(value, YSeq | list):
+        return "a list"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    return f"{type(value).__name__} {value!r}"
+
+
+class Reader:
+    """Reads fields out of YMaps, recording problems with their locations."""
+
+    def __init__(self, problems: Problems) -> None:
+        self.problems = problems
+
+    def mapping(self, value: Any, where: Location, what: str) -> YMap | None:
+        if isinstance(value, YMap):
+            return value
+        self.problems.add(
+            where,
+            f"{what} must be a mapping, not {describe(value)}",
+            "write it as key: value lines",
+        )
+        return None
+
+    def check_keys(
+        self, m: YMap, allowed: Iterable[str], what: str, required: Iterable[str] = ()
+    ) -> None:
+        allowed_list = list(allowed)
+        for key in m:
+            if key not in allowed_list:
+                self.problems.add(
+                    key_where(m, key),
+                    f"unknown key {key!r} in {what}",
+                    "allowed keys: " + ", ".join(allowed_list),
+                )
+        for key in required:
+            if key not in m:
+                self.problems.add(
+                    m.where, f"{what} is missing required key {key!r}", f"add {key}: ..."
+                )
+
+    def string(self, m: YMap, key: str, what: str) -> str | None:
+        if key not in m:
+            return None
+        value = m[key]
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return str(value)
+        self.problems.add(
+            where_of(m, key, m.where),
+            f"{what} {key!r} must be text, not {describe(value)}",
+            "write some text, quoted if it has special characters",
+        )
+        return None
+
+    def number(
+        self, m: YMap, key: str, what: str, low: float, high: float, integer: bool = False
+    ) -> float | None:
+        if key not in m:
+            return None
+        value = m[key]
+        ok_type = isinstance(value, int) if integer else isinstance(value, int | float)
+        if not ok_type or isinstance(value, bool) or not low <= value <= high:
+            kind = "a whole number" if integer else "a number"
+            self.problems.add(
+                where_of(m, key, m.where),
+                f"{what} {key!r} must be {kind} from {low:g} to {high:g}, not {describe(value)}",
+                f"e.g. {key}: {int(low) if integer else low}",
+            )
+            return None
+        return float(value)
+
+    def boolean(self, m: YMap, key: str, what: str) -> bool | None:
+        if key not in m:
+            return None
+        value = m[key]
+        if isinstance(value, bool):
+            return value
+        self.problems.add(
+            where_of(m, key, m.where),
+            f"{what} {key!r} must be true or false, not {describe(value)}",
+            f"write {key}: true",
+        )
+        return None
+
+    def choice(self, m: YMap, key: str, what: str, choices: Iterable[str]) -> str | None:
+        if key not in m:
+            return None
+        allowed = list(choices)
+        value = m[key]
+        if isinstance(value, str) and value in allowed:
+            return value
+        self.problems.add(
+            where_of(m, key, m.where),
+            f"{what} {key!r} must be one of {', '.join(allowed)}, not {describe(value)}",
+            f"e.g. {key}: {allowed[0]}",
+        )
+        return None
+
+    def string_list(self, value: Any, where: Location, what: str) -> list[str]:
+        if isinstance(value, str):
+            value_list: list[Any] = [value]
+        elif isinstance(value, YSeq):
+            value_list = list(value)
+        else:
+            self.problems.add(
+                where,
+                f"{what} must be a list of phrases, not {describe(value)}",
+                "write [word, another phrase]",
+            )
+            return []
+        out: list[str] = []
+        for index, item in enumerate(value_list):
+            if isinstance(item, str) and item.strip():
+                out.append(item.strip())
+            elif isinstance(item, int) and not isinstance(item, bool):
+                out.append(str(item))
+            else:
+                self.problems.add(
+                    where_of(value, index, where),
+                    f"{what} must hold text, not {describe(item)}",
+                    "remove the empty entry or quote it",
+                )
+        return out

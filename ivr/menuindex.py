@@ -1,0 +1,61 @@
+"""Per-language phrase indexes of a menu, built once and shared by sessions.
+
+Building the indexes costs far more than matching against them, so a
+benchmark or a test runner making thousands of calls builds them once.
+"""
+
+from __future__ import annotations
+
+from ivr.defaults import NO_WORDS, YES_WORDS
+from ivr.matcher import PhraseIndex
+from ivr.model import Menu, Option
+
+
+class MenuIndex:
+    def __init__(self, menu: Menu) -> None:
+        self.menu = menu
+        self._local: dict[tuple[str, str], PhraseIndex] = {}
+        self._tree: dict[str, PhraseIndex] = {}
+        self._yes_no: dict[str, PhraseIndex] = {}
+        self.options: dict[str, Option] = {
+            o.id: o for node in menu.nodes.values() for o in node.options
+        }
+        self.shortcut_numbers: dict[str, str] = {
+            menu.services[sid].number: sid for sid in menu.shortcuts
+        }
+        self.service_numbers: dict[str, str] = {s.number: s.id for s in menu.services.values()}
+
+    def local(self, node_id: str, lang: str) -> PhraseIndex:
+        """This node's options plus the global commands (refs: option ids, ``cmd:NAME``)."""
+        key = (node_id, lang)
+        if key not in self._local:
+            node = self.menu.nodes[node_id]
+            entries = [(o.id, p) for o in node.options for p in o.phrases.get(lang)]
+            entries += [
+                (f"cmd:{c.name}", p) for c in self.menu.commands for p in c.phrases.get(lang)
+            ]
+            self._local[key] = PhraseIndex(entries, lang)
+        return self._local[key]
+
+    def tree(self, lang: str) -> PhraseIndex:
+        """Every option of the menu, for a caller describing a need at the top."""
+        if lang not in self._tree:
+            entries = [(o.id, p) for o in self.options.values() for p in o.phrases.get(lang)]
+            self._tree[lang] = PhraseIndex(entries, lang)
+        return self._tree[lang]
+
+    def yes_no(self, lang: str) -> PhraseIndex:
+        if lang not in self._yes_no:
+            entries = [("yes", w) for w in YES_WORDS.get(lang, YES_WORDS["en"])]
+            entries += [("no", w) for w in NO_WORDS.get(lang, NO_WORDS["en"])]
+            self._yes_no[lang] = PhraseIndex(entries, lang)
+        return self._yes_no[lang]
+
+    def grammar(self, node_id: str, lang: str, tree: bool) -> tuple[str, ...]:
+        """Phrases a recogniser should listen for at this node."""
+        node = self.menu.nodes[node_id]
+        phrases = [p for o in node.options for p in o.phrases.get(lang)]
+        phrases += [p for c in self.menu.commands for p in c.phrases.get(lang)]
+        if tree:
+            phrases += [p for o in self.options.values() for p in o.phrases.get(lang)]
+        return tuple(dict.fromkeys(phrases))

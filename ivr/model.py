@@ -1,0 +1,248 @@
+"""The menu model: frozen dataclasses the loader builds and the session reads.
+
+Everything here is already validated and resolved (ids point at things that
+exist, settings are inherited), so the session never has to check a menu.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime, time
+
+from ivr.errors import Location
+
+NOWHERE = Location("<builtin>", 1, 1)
+
+
+@dataclass(frozen=True)
+class LangText:
+    """Text in one or more languages; falls back to the menu's default language."""
+
+    texts: tuple[tuple[str, str], ...]
+    default: str = "en"
+
+    def get(self, lang: str) -> str:
+        found = dict(self.texts)
+        if lang in found:
+            return found[lang]
+        if self.default in found:
+            return found[self.default]
+        return self.texts[0][1] if self.texts else ""
+
+    def langs(self) -> tuple[str, ...]:
+        return tuple(lang for lang, _ in self.texts)
+
+    def __bool__(self) -> bool:
+        return bool(self.texts)
+
+
+EMPTY_TEXT = LangText(())
+
+
+@dataclass(frozen=True)
+class Phrases:
+    """What a caller may say to pick an option, per language."""
+
+    by_lang: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def get(self, lang: str) -> tuple[str, ...]:
+        return dict(self.by_lang).get(lang, ())
+
+    def all(self) -> tuple[str, ...]:
+        return tuple(p for _, phrases in self.by_lang for p in phrases)
+
+
+class ActionKind(enum.Enum):
+    GOTO = "goto"
+    ROUTE = "route"
+    INFO = "info"
+    BACK = "back"
+    MAIN_MENU = "main_menu"
+    REPEAT = "repeat"
+    HELP = "help"
+    HANGUP = "hangup"
+    OPERATOR = "operator"
+
+
+@dataclass(frozen=True)
+class Action:
+    """What choosing something does. ``target`` is a node id (goto) or service id (route)."""
+
+    kind: ActionKind
+    target: str | None = None
+    message: LangText = EMPTY_TEXT
+    confirm: bool = False
+
+
+@dataclass(frozen=True)
+class Service:
+    """A number the menu can put the caller through to."""
+
+    id: str
+    number: str  # digits only, e.g. "116117"
+    display: str  # as the author wrote it, e.g. "116 117"
+    name: LangText
+    announce: LangText  # what the caller is told when routed
+    purpose: LangText  # what it is for
+    where: Location = NOWHERE
+
+
+@dataclass(frozen=True)
+class Option:
+    """One choice at a node: a key and/or spoken phrases, and an action."""
+
+    id: str
+    node: str
+    key: str | None
+    phrases: Phrases
+    label: LangText
+    action: Action
+    where: Location = NOWHERE
+
+
+@dataclass(frozen=True)
+class TimeWindow:
+    """Days of the week (0 = Monday) and a time range; a range may cross midnight."""
+
+    days: frozenset[int]
+    start: time
+    end: time
+
+    def contains(self, moment: datetime) -> bool:
+        clock = moment.time()
+        if self.start <= self.end:
+            return moment.weekday() in self.days and self.start <= clock < self.end
+        if clock >= self.start:
+            return moment.weekday() in self.days
+        yesterday = (moment.weekday() - 1) % 7
+        return yesterday in self.days and clock < self.end
+
+    def describe(self) -> str:
+        names = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+        days = ",".join(names[d] for d in sorted(self.days))
+        return f"{days} {self.start:%H:%M}-{self.end:%H:%M}"
+
+
+@dataclass(frozen=True)
+class BranchRule:
+    """``when`` is None for the ``otherwise`` rule, which must come last."""
+
+    when: TimeWindow | None
+    action: Action
+    where: Location = NOWHERE
+
+
+@dataclass(frozen=True)
+class Collect:
+    """Multi-digit entry: digits end with the terminator, at max_digits, or after a pause."""
+
+    min_digits: int
+    max_digits: int
+    terminator: str
+    entries: tuple[tuple[str, Action], ...]
+    match_services: bool
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Per-menu settings, overridable per node and inherited down the tree."""
+
+    no_input_timeout: float = 5.0
+    inter_digit_timeout: float = 2.0
+    max_no_input: int = 3
+    max_no_match: int = 3
+    on_max_failures: Action = field(default_factory=lambda: Action(ActionKind.HANGUP))
+    confirm_below: float = 0.6
+    reject_below: float = 0.3
+    barge_in: bool = True
+    search: str = "node"  # "node": this node's options; "tree": the whole menu
+
+
+@dataclass(frozen=True)
+class Node:
+    id: str
+    prompt: LangText
+    short_prompt: LangText
+    help: LangText
+    options: tuple[Option, ...]
+    settings: Settings
+    branch: tuple[BranchRule, ...] = ()
+    collect: Collect | None = None
+    parent: str | None = None
+    where: Location = NOWHERE
+
+    @property
+    def kind(self) -> str:
+        if self.branch:
+            return "branch"
+        if self.collect is not None:
+            return "collect"
+        return "menu"
+
+
+#: Global commands, active at every node.
+COMMAND_NAMES = ("repeat", "back", "main_menu", "help", "operator")
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    key: str | None
+    phrases: Phrases
+    action: Action
+    where: Location = NOWHERE
+
+
+@dataclass(frozen=True)
+class Messages:
+    """System prompts. ``{label}``, ``{options}``, ``{service}``, ``{number}`` are filled in."""
+
+    no_input: LangText
+    no_match: LangText
+    invalid_key: LangText
+    goodbye: LangText
+    connecting: LangText
+    confirm: LangText
+    choose: LangText
+    help: LangText
+    at_top: LangText
+    call_limit: LangText
+
+
+@dataclass(frozen=True)
+class Voice:
+    """How prompts in one language are spoken (used by the speech front ends)."""
+
+    voice: str
+    rate: int = 160
+    volume: float = 1.0
+
+
+@dataclass(frozen=True)
+class Menu:
+    id: str
+    title: str
+    file: str
+    start: str
+    languages: tuple[str, ...]
+    nodes: dict[str, Node]
+    services: dict[str, Service]
+    commands: tuple[Command, ...]
+    shortcuts: tuple[str, ...]  # service ids routed at once from anywhere
+    messages: Messages
+    voices: dict[str, Voice]
+    max_call_seconds: float = 900.0
+    max_caller_events: int = 200
+    engine: str = "auto"
+
+    @property
+    def default_lang(self) -> str:
+        return self.languages[0]
+
+    def option_by_id(self, option_id: str) -> Option | None:
+        node_id, _, _ = option_id.partition(".")
+        node = self.nodes.get(node_id)
+        if node is None:
+            return None
+        return next((o for o in node.options if o.id == option_id), None)
