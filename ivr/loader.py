@@ -404,7 +404,7 @@ class _MenuBuilder:
             fwhere = where_of(m, "on_max_failures", m.where)
             fm = read.mapping(m["on_max_failures"], fwhere, f"{what} on_max_failures")
             if fm is not None:
-                read.check_keys(fm, ("route", "do", "info"), f"{what} on_max_failures")
+                read.check_keys(fm, ACTION_KEYS, f"{what} on_max_failures")
                 action = self._action(fm, f"{what} on_max_failures", fwhere)
                 if action is not None:
                     if action.kind not in (ActionKind.ROUTE, ActionKind.HANGUP):
@@ -693,7 +693,7 @@ class _MenuBuilder:
                 else:
                     keys[key] = index + 1
             phrases = self.phrases(om, "words", what)
-            if key is None and not phrases.all():
+            if "key" not in om and not phrases.all():
                 self.add(
                     owhere,
                     f"{what} has neither a key nor words",

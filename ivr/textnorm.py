@@ -170,12 +170,19 @@ def _consumed(words: list[str], token: Token, lang: str) -> int:
 
 
 def _digit_neighbour(words: list[str], i: int, lang: str) -> bool:
+    """True when the run of number-like words around ``i`` holds a real number word."""
     units = _UNITS.get(lang, _UNITS["en"])
-    for j in (i - 1, i + 1):
-        if 0 <= j < len(words) and words[j] not in {"o", "oh"}:
-            if words[j].isdigit() or words[j] in units:
-                return True
-    return False
+
+    def numeric(word: str) -> bool:
+        return word.isdigit() or word in units
+
+    lo = i
+    while lo > 0 and numeric(words[lo - 1]):
+        lo -= 1
+    hi = i
+    while hi + 1 < len(words) and numeric(words[hi + 1]):
+        hi += 1
+    return any(words[j] not in {"o", "oh"} for j in range(lo, hi + 1))
 
 
 def tokens(text: str, lang: str = "en") -> list[Token]:

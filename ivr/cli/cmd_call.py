@@ -35,15 +35,32 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     add_menu_argument(parser)
     parser.set_defaults(steps=[])
-    parser.add_argument("--press", dest="press", action=_StepAction, metavar="KEYS",
-                        help="press phone keys (0-9, *, #), e.g. --press 12")
-    parser.add_argument("--say", dest="say", action=_StepAction, metavar="TEXT",
-                        help="say something, e.g. --say 'my house is on fire'")
-    parser.add_argument("--silence", dest="silence", action=_StepAction, metavar="SECONDS",
-                        help="stay silent for this many seconds")
-    parser.add_argument("--at", metavar="TIME",
-                        help='the time of the call, e.g. "2026-11-23 21:00" (default: a '
-                        "Monday at noon)")
+    parser.add_argument(
+        "--press",
+        dest="press",
+        action=_StepAction,
+        metavar="KEYS",
+        help="press phone keys (0-9, *, #), e.g. --press 12",
+    )
+    parser.add_argument(
+        "--say",
+        dest="say",
+        action=_StepAction,
+        metavar="TEXT",
+        help="say something, e.g. --say 'my house is on fire'",
+    )
+    parser.add_argument(
+        "--silence",
+        dest="silence",
+        action=_StepAction,
+        metavar="SECONDS",
+        help="stay silent for this many seconds",
+    )
+    parser.add_argument(
+        "--at",
+        metavar="TIME",
+        help='the time of the call, e.g. "2026-11-23 21:00" (default: a Monday at noon)',
+    )
     parser.add_argument("--lang", help="language of the call (default: the menu's first)")
     parser.add_argument("--json", action="store_true", help="print the result as one JSON object")
     parser.set_defaults(handler=run)

@@ -29,7 +29,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     add_menu_argument(parser)
     parser.add_argument("--lang", help="language of the call (default: the menu's first)")
-    parser.add_argument("--at", metavar="TIME", help='the time of the call, e.g. "2026-11-23 21:00"')
+    parser.add_argument(
+        "--at", metavar="TIME", help='the time of the call, e.g. "2026-11-23 21:00"'
+    )
     parser.set_defaults(handler=run)
 
 
