@@ -116,9 +116,9 @@ def test_unquoted_service_number_is_rejected_because_yaml_eats_leading_zeros(
         "M:4:18: service 'info' number must be quoted text, not the number 74 (write number: "
         '"02800": unquoted, YAML drops leading zeros and reads 0... as octal)'
     )
-    assert messages[1] == ("M:5:18: service 'bad' number '12ab' is not a phone number (use digits "
+    assert messages[1] == ("M:5:17: service 'bad' number '12ab' is not a phone number (use digits "
                            'and spaces, e.g. number: "116 117")')
-    assert messages[2] == ("M:6:20: service 'short' number '12' has 2 digits (a service number "
+    assert messages[2] == ("M:6:19: service 'short' number '12' has 2 digits (a service number "
                            "has 3 to 15 digits)")
 
 

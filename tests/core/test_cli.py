@@ -1,0 +1,173 @@
+"""The CLI contract: exact output shapes, exact error text, exit codes, help everywhere."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ivr.cli.main import build_parser, main
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    try:
+        code = main(list(args))
+    except SystemExit as exc:  # argparse usage errors and --help
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_lint_valid_menu_exits_0(capsys: pytest.CaptureFixture[str], norway_path: Path) -> None:
+    code, out, _ = run_cli(capsys, "lint", str(norway_path))
+    assert code == 0 and out.strip().endswith("ok (7 nodes, 8 services)")
+
+
+def test_lint_invalid_menu_prints_located_lines_and_exits_1(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("menu: m\nstart: main\nnodes:\n  main: {prompt: Hi, options: [{key: 1, goto: x}]}\n")
+    code, out, err = run_cli(capsys, "lint", str(bad))
+    assert code == 1 and err == ""
+    assert out == (
+        f"{bad}:4:47: node 'main' option 1 goes to node 'x', which is not defined "
+        "(defined nodes: main)\n"
+    )
+
+
+def test_menu_errors_in_other_commands_are_one_error_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, out, err = run_cli(capsys, "call", str(tmp_path / "missing.yaml"), "--press", "1")
+    assert code == 1 and out == ""
+    assert err == f"Error: {tmp_path / 'missing.yaml'}:1:1: no such file (check the path)\n"
+
+
+def test_call_json_has_the_contract_shape(
+    capsys: pytest.CaptureFixture[str], norway_path: Path
+) -> None:
+    code, out, _ = run_cli(capsys, "call", str(norway_path), "--say", "I smell gas", "--json")
+    data = json.loads(out)
+    assert code == 0
+    assert set(data) == {"outcome", "route", "service", "nodes", "transcript"}
+    assert data["outcome"] == "route" and data["route"] == "110"
+    assert data["service"] == "the fire service" and data["nodes"] == ["main"]
+    assert data["transcript"][1] == {"who": "caller", "text": "I smell gas", "kind": "say", "at": 0}
+    assert {line["who"] for line in data["transcript"]} == {"ivr", "caller"}
+
+
+def test_call_steps_run_in_the_order_given(
+    capsys: pytest.CaptureFixture[str], norway_path: Path
+) -> None:
+    code, out, _ = run_cli(
+        capsys, "call", str(norway_path), "--silence", "6", "--press", "1", "--say", "police",
+        "--json",
+    )
+    data = json.loads(out)
+    kinds = [line["kind"] for line in data["transcript"] if line["who"] == "caller"]
+    assert kinds == ["press", "say"]
+    assert data["transcript"][1]["text"] == "Sorry, I didn't hear anything."
+    assert data["route"] == "112" and data["nodes"] == ["main", "emergency"]
+
+
+def test_call_waiting_and_hangup_outcomes(
+    capsys: pytest.CaptureFixture[str], norway_path: Path
+) -> None:
+    _, out, _ = run_cli(capsys, "call", str(norway_path), "--press", "7", "--json")
+    assert json.loads(out)["outcome"] == "waiting"
+    _, out, _ = run_cli(capsys, "call", str(norway_path), "--silence", "30", "--json")
+    data = json.loads(out)
+    assert data["outcome"] == "hangup" and data["route"] is None
+
+
+def test_call_at_time_changes_the_route(
+    capsys: pytest.CaptureFixture[str], norway_path: Path
+) -> None:
+    _, out, _ = run_cli(capsys, "call", str(norway_path), "--press", "2", "--at",
+                        "2026-11-23 21:00", "--json")
+    assert json.loads(out)["route"] == "116117"
+    _, out, _ = run_cli(capsys, "call", str(norway_path), "--press", "2", "--at",
+                        "2026-11-24 10:00", "--json")
+    data = json.loads(out)
+    assert data["outcome"] == "waiting" and data["nodes"] == ["main", "doctor_now", "gp_open"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--press", "1x"], "Error: --press '1x': 'x' is not a phone key (use 0-9, * and #)\n"),
+        (["--silence", "soon"], "Error: --silence 'soon' is not a number of seconds "
+                                "(e.g. --silence 6)\n"),
+        (["--at", "tomorrow"], "Error: --at 'tomorrow' is not a date and time "
+                               '(write e.g. --at "2026-11-23 21:00")\n'),
+        (["--lang", "de"], "Error: language 'de' is not one of this menu's languages "
+                           "(use one of en, nb)\n"),
+    ],
+)
+def test_bad_call_options_give_one_clear_line(
+    capsys: pytest.CaptureFixture[str], norway_path: Path, args: list[str], message: str
+) -> None:
+    code, out, err = run_cli(capsys, "call", str(norway_path), *args)
+    assert code == 1 and err == message
+
+
+def test_human_readable_call_output(capsys: pytest.CaptureFixture[str], norway_path: Path) -> None:
+    code, out, _ = run_cli(capsys, "call", str(norway_path), "--press", "3")
+    assert code == 0
+    assert out.splitlines()[-1] == "=> routed to 116123 (the mental health helpline)"
+    assert out.splitlines()[1] == "CALLER  3"
+
+
+def test_run_with_piped_input(norway_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "ivr", "run", str(norway_path), "--lang", "nb"],
+        input="jeg lukter gass\n", capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "=> routed to 110 (brannvesenet)"
+
+
+def test_run_piped_keys_and_silence(norway_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "ivr", "run", str(norway_path)],
+        input="\n1\n3\n", capture_output=True, text=True, timeout=60,
+    )
+    lines = result.stdout.splitlines()
+    assert "IVR: Sorry, I didn't hear anything." in lines
+    assert lines[-1] == "=> routed to 110 (the fire service)"
+
+
+def test_every_command_and_option_has_help_text() -> None:
+    parser = build_parser()
+    subparsers = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
+    helps = {c.dest: c.help for c in subparsers._choices_actions}  # type: ignore[attr-defined]
+    assert set(helps) == set(subparsers.choices)  # type: ignore[union-attr]
+    for name, sub in subparsers.choices.items():  # type: ignore[union-attr]
+        assert helps[name], f"command {name} has no help"
+        for action in sub._actions:
+            assert action.help, f"ivr {name} {action.option_strings or action.dest} has no help"
+
+
+def test_python_dash_m_and_help(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(capsys, "--help")
+    assert code == 0 and "lint" in out and "call" in out
+    result = subprocess.run([sys.executable, "-m", "ivr", "--version"], capture_output=True,
+                            text=True, timeout=60)
+    assert result.stdout.strip() == "ivr 0.1.0"
+
+
+def test_errors_never_show_a_traceback(tmp_path: Path) -> None:
+    (tmp_path / "x.yaml").write_bytes(b"\xff\xfe")
+    for args in (["lint", str(tmp_path)], ["paths", str(tmp_path / "x.yaml")],
+                 ["call", str(tmp_path / "x.yaml"), "--press", "1"]):
+        result = subprocess.run([sys.executable, "-m", "ivr", *args], capture_output=True,
+                                text=True, timeout=60)
+        assert result.returncode == 1
+        assert "Traceback" not in result.stderr + result.stdout
+        assert len((result.stderr + result.stdout).strip().splitlines()) == 1
