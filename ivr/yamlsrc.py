@@ -47,9 +47,33 @@ def _loc(file: str, mark: yaml.Mark | None) -> Location:
     return Location(file, mark.line + 1, mark.column + 1)
 
 
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
 def _make_loader(file: str) -> type[yaml.SafeLoader]:
     class Loader(_BaseLoader):  # type: ignore[valid-type,misc]
-        pass
+        _resolved: dict[tuple[str, bool], str]
+
+        def resolve(self, kind: type, value: Any, implicit: Any) -> Any:
+            # PyYAML resolves every value in Python, by regex; a big menu repeats the
+            # same words a lot and has no path resolvers, so answer from a cache.
+            if kind is yaml.MappingNode:
+                return self.DEFAULT_MAPPING_TAG
+            if kind is yaml.SequenceNode:
+                return self.DEFAULT_SEQUENCE_TAG
+            if not implicit[0]:
+                return self.DEFAULT_SCALAR_TAG
+            cache = self.__dict__.setdefault("_resolved", {})
+            tag = cache.get(value)
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)
+                cache[value] = tag
+            return tag
+
+    def construct(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+        if node.tag == _STR_TAG and isinstance(node, yaml.ScalarNode):
+            return node.value  # the common case, without the generic dispatch
+        return loader.construct_object(node, deep=True)
 
     def construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> YMap:
         result = YMap()
@@ -63,7 +87,7 @@ def _make_loader(file: str) -> type[yaml.SafeLoader]:
                     "YAML merge keys (<<) are not supported",
                     "write the keys out in full",
                 )
-            key = loader.construct_object(key_node, deep=True)
+            key = construct(loader, key_node)
             try:
                 hash(key)
             except TypeError:
@@ -79,13 +103,13 @@ def _make_loader(file: str) -> type[yaml.SafeLoader]:
                     f"duplicate key {key!r} (first defined at line {first.line})",
                     "remove or rename one of them; YAML would silently keep only the last",
                 )
-            result[key] = loader.construct_object(value_node, deep=True)
+            result[key] = construct(loader, value_node)
             result.key_where[key] = _loc(file, key_node.start_mark)
             result.value_where[key] = _loc(file, value_node.start_mark)
         return result
 
     def construct_sequence(loader: yaml.SafeLoader, node: yaml.SequenceNode) -> YSeq:
-        result = YSeq(loader.construct_object(child, deep=True) for child in node.value)
+        result = YSeq(construct(loader, child) for child in node.value)
         result.where = _loc(file, node.start_mark)
         result.item_where = [_loc(file, child.start_mark) for child in node.value]
         return result
@@ -95,39 +119,48 @@ def _make_loader(file: str) -> type[yaml.SafeLoader]:
     return Loader
 
 
-def _check_shape(file: str, root: yaml.Node) -> None:
-    """Refuse alias bombs and absurd nesting before anything is expanded."""
-    sizes: dict[int, int] = {}
-    depth_of: dict[int, int] = {}
-    stack: list[tuple[yaml.Node, int, bool]] = [(root, 1, False)]
+def _check_shape(file: str, root: yaml.Node, aliases_possible: bool) -> None:
+    """Refuse absurd nesting, and alias bombs before anything is expanded."""
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+    seen: set[int] = set()
     while stack:
-        node, depth, done = stack.pop()
+        node, depth = stack.pop()
         if depth > MAX_DEPTH:
             raise MenuError(
                 _loc(file, node.start_mark),
                 f"nesting is deeper than {MAX_DEPTH} levels",
                 "flatten the structure; menus link nodes by id instead of nesting them",
             )
-        key = id(node)
-        if done:
-            total = 1 + sum(sizes[id(child)] for child in _children(node))
-            if total > MAX_EXPANDED_NODES:
-                raise MenuError(
-                    _loc(file, node.start_mark),
-                    f"aliases expand to more than {MAX_EXPANDED_NODES:,} values (an alias bomb?)",
-                    "use fewer anchors and aliases (&name / *name)",
-                )
-            sizes[key] = total
+        if isinstance(node, yaml.ScalarNode) or id(node) in seen:
             continue
+        seen.add(id(node))
+        stack.extend((child, depth + 1) for child in _children(node))
+    if aliases_possible:
+        _check_expansion(file, root)
+
+
+def _check_expansion(file: str, root: yaml.Node) -> None:
+    """Count the values a document expands to, each shared node once per use."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
         if key in sizes:
             continue
-        if depth_of.get(key, 0) >= depth and key in depth_of:
+        children = _children(node)
+        if not done:
+            stack.append((node, True))
+            stack.extend((child, False) for child in children if id(child) not in sizes)
             continue
-        depth_of[key] = depth
-        stack.append((node, depth, True))
-        for child in _children(node):
-            if id(child) not in sizes:
-                stack.append((child, depth + 1, False))
+        total = 1 + sum(sizes[id(child)] for child in children)
+        if total > MAX_EXPANDED_NODES:
+            raise MenuError(
+                _loc(file, node.start_mark),
+                f"aliases expand to more than {MAX_EXPANDED_NODES:,} values (an alias bomb?)",
+                "use fewer anchors and aliases (&name / *name)",
+            )
+        sizes[key] = total
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
@@ -184,7 +217,7 @@ def load_yaml(path: str | Path, text: str | None = None) -> Any:
         root = loader.get_single_node()
         if root is None:
             raise MenuError(Location(name, 1, 1), "file has no YAML content", "add a mapping")
-        _check_shape(name, root)
+        _check_shape(name, root, aliases_possible="&" in text)
         return loader.construct_document(root)
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark or exc.context_mark

@@ -110,39 +110,39 @@ def write_wav(path: str | Path, audio: Audio) -> None:
 
 
 def resample(audio: Audio, rate: int) -> Audio:
-    """Band-limited (windowed-sinc) resampling to ``rate``.
+    """Band-limited resampling to ``rate`` through the FFT.
 
-    When going down in rate the filter cut-off follows the new Nyquist
-    frequency, so 22.05 kHz speech taken to 8 kHz does not alias.
+    Cutting the spectrum at the new Nyquist frequency is an ideal low-pass
+    filter, so 22.05 kHz speech taken to 8 kHz does not alias; zero padding at
+    both ends keeps the FFT's wrap-around away from the speech. It costs a few
+    milliseconds for a whole prompt, where a per-sample filter in numpy cost
+    hundreds.
     """
     if rate <= 0:
         raise AudioError(f"cannot resample to {rate} Hz")
-    if rate == audio.rate or len(audio.samples) == 0:
-        return Audio(audio.samples, rate) if len(audio.samples) == 0 else audio
-    ratio = rate / audio.rate
-    n_out = int(round(len(audio.samples) * ratio))
-    cutoff = min(1.0, ratio)  # relative to the input Nyquist
-    half_width = 16 if cutoff == 1.0 else int(np.ceil(16 / cutoff))
-    src = audio.samples.astype(np.float64)
-    padded = np.concatenate([np.zeros(half_width), src, np.zeros(half_width + 1)])
-    positions = np.arange(n_out, dtype=np.float64) / ratio
-    base = np.floor(positions).astype(np.int64)
-    frac = positions - base
-    out = np.zeros(n_out, dtype=np.float64)
-    taps = np.arange(-half_width + 1, half_width + 1)
-    chunk = 8192
-    for start in range(0, n_out, chunk):
-        stop = min(start + chunk, n_out)
-        offsets = taps[None, :] - frac[start:stop, None]
-        window = 0.5 + 0.5 * np.cos(np.pi * offsets / (half_width + 1))
-        kernel = cutoff * np.sinc(cutoff * offsets) * window
-        idx = base[start:stop, None] + taps[None, :] + half_width
-        out[start:stop] = np.sum(padded[idx] * kernel, axis=1)
-    return Audio(out.astype(np.float32), rate)
+    n_in = len(audio.samples)
+    if rate == audio.rate:
+        return audio
+    if n_in == 0:
+        return Audio(audio.samples, rate)
+    pad = 256
+    padded = np.concatenate([np.zeros(pad), audio.samples.astype(np.float64), np.zeros(pad)])
+    n_padded = len(padded)
+    n_out_padded = max(1, round(n_padded * rate / audio.rate))
+    spectrum = np.fft.rfft(padded)
+    out_spectrum = np.zeros(n_out_padded // 2 + 1, dtype=np.complex128)
+    keep = min(len(spectrum), len(out_spectrum))
+    out_spectrum[:keep] = spectrum[:keep]
+    if n_out_padded < n_padded and n_out_padded % 2 == 0:
+        out_spectrum[-1] = out_spectrum[-1].real  # the new Nyquist bin must be real
+    out = np.fft.irfft(out_spectrum, n_out_padded) * (n_out_padded / n_padded)
+    lead = round(pad * rate / audio.rate)
+    n_out = round(n_in * rate / audio.rate)
+    return Audio(out[lead : lead + n_out].astype(np.float32), rate)
 
 
 def silence(seconds: float, rate: int) -> Audio:
-    return Audio(np.zeros(int(round(seconds * rate)), dtype=np.float32), rate)
+    return Audio(np.zeros(round(seconds * rate), dtype=np.float32), rate)
 
 
 def concat(parts: list[Audio]) -> Audio:

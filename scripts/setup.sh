@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Install everything ivr needs on a fresh Debian machine, from nothing:
+# Debian packages (speech engine, audio libraries, virtual audio devices for
+# the tests) and a Python virtual environment in .venv with every extra.
+# Safe to run again; it only adds what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(
+  espeak-ng libespeak-ng1          # text-to-speech engine behind pyttsx3
+  libportaudio2                    # PortAudio, for sounddevice
+  sox                              # audio conversion in tools and tests
+  pulseaudio pulseaudio-utils libasound2-plugins  # virtual audio devices for live-call tests
+  graphviz                         # ivr graph --format svg
+)
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+    echo "setup: need root (or sudo) to install Debian packages: ${APT_PACKAGES[*]}" >&2
+    exit 1
+  fi
+}
+
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+PYTHON="${PYTHON:-python3}"
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating .venv with $("$PYTHON" --version)"
+  "$PYTHON" -m venv .venv
+fi
+.venv/bin/python -m pip install -q --upgrade pip
+echo "setup: installing ivr with all extras into .venv"
+.venv/bin/python -m pip install -q -e '.[all,dev,vosk-ko]'
+echo "setup: done. Try: .venv/bin/ivr run menus/norway.yaml"
