@@ -15,16 +15,29 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from menugen import generated_menu_yaml  # noqa: E402
+from menugen import generated_menu_yaml
 
-from ivr.events import KeyPress, Silence, Speech  # noqa: E402
-from ivr.loader import load_menu  # noqa: E402
-from ivr.menuindex import MenuIndex  # noqa: E402
-from ivr.session import Session  # noqa: E402
+from ivr.events import KeyPress, Silence, Speech
+from ivr.loader import load_menu
+from ivr.menuindex import MenuIndex
+from ivr.session import Session
 
 ROOT = Path(__file__).resolve().parents[1]
-PHRASES = ["my dad has chest pain", "I smell gas", "my bike was stolen", "help", "repeat",
-           "bananas", "one one three", "back", "main menu", "I am deaf", "toothache", "yes", "no"]
+PHRASES = [
+    "my dad has chest pain",
+    "I smell gas",
+    "my bike was stolen",
+    "help",
+    "repeat",
+    "bananas",
+    "one one three",
+    "back",
+    "main menu",
+    "I am deaf",
+    "toothache",
+    "yes",
+    "no",
+]
 
 
 def random_calls(calls: int, seed: int) -> tuple[int, float, float]:

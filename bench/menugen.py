@@ -20,5 +20,7 @@ def generated_menu_yaml(nodes: int, fanout: int = 8) -> str:
         if not children:
             lines.append("      - {key: 1, words: [desk, front desk], route: desk}")
         for key, child in enumerate(children, start=1):
-            lines.append(f"      - {{key: {key}, words: [topic {child}, item {child}], goto: n{child}}}")
+            lines.append(
+                f"      - {{key: {key}, words: [topic {child}, item {child}], goto: n{child}}}"
+            )
     return "\n".join(lines) + "\n"

@@ -46,8 +46,9 @@ def run_step(session: Session, step: Step, hearing: Hearing | None = None) -> No
         try:
             seconds = float(step.value)
         except ValueError:
-            raise IvrError(f"--silence {step.value!r} is not a number of seconds",
-                           "e.g. --silence 6") from None
+            raise IvrError(
+                f"--silence {step.value!r} is not a number of seconds", "e.g. --silence 6"
+            ) from None
         if not 0 <= seconds <= 3600:
             raise IvrError(f"--silence {seconds:g} is out of range", "give 0 to 3600 seconds")
         session.send(Silence(seconds))

@@ -957,7 +957,9 @@ def _inherit_settings(
             inherited = replace(inherited, **changes)
             # search is the node's own: a top menu searching the whole tree does
             # not make every submenu do so
-            resolved[nid] = replace(inherited, search=inherited.search if "search" in keys else base.search)
+            resolved[nid] = replace(
+                inherited, search=inherited.search if "search" in keys else base.search
+            )
             inherited = resolved[nid]
         return resolved[node_id]
 

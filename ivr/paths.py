@@ -71,8 +71,7 @@ def route_paths(menu: Menu) -> list[RoutePath]:
                 step = _Constraint(
                     inside,
                     constraint.outside + tuple(earlier),
-                    constraint.labels
-                    + ((rule.when.describe() if rule.when else "otherwise"),),
+                    (*constraint.labels, rule.when.describe() if rule.when else "otherwise"),
                 )
                 if rule.when is not None:
                     earlier.append(rule.when)
@@ -83,8 +82,9 @@ def route_paths(menu: Menu) -> list[RoutePath]:
             if option.key is None:
                 continue
             confirm = "1" if option.action.confirm else ""
-            _follow(menu, option.action, keys + option.key + confirm, trail, constraint,
-                    queue, found)
+            _follow(
+                menu, option.action, keys + option.key + confirm, trail, constraint, queue, found
+            )
     for sid in menu.shortcuts:
         found.append(RoutePath(menu.services[sid].number, sid, (menu.start,), "shortcut"))
     for command in menu.commands:

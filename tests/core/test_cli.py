@@ -32,7 +32,9 @@ def test_lint_invalid_menu_prints_located_lines_and_exits_1(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     bad = tmp_path / "bad.yaml"
-    bad.write_text("menu: m\nstart: main\nnodes:\n  main: {prompt: Hi, options: [{key: 1, goto: x}]}\n")
+    bad.write_text(
+        "menu: m\nstart: main\nnodes:\n  main: {prompt: Hi, options: [{key: 1, goto: x}]}\n"
+    )
     code, out, err = run_cli(capsys, "lint", str(bad))
     assert code == 1 and err == ""
     assert out == (
@@ -65,8 +67,16 @@ def test_call_json_has_the_contract_shape(
 def test_call_steps_run_in_the_order_given(
     capsys: pytest.CaptureFixture[str], norway_path: Path
 ) -> None:
-    code, out, _ = run_cli(
-        capsys, "call", str(norway_path), "--silence", "6", "--press", "1", "--say", "police",
+    _code, out, _ = run_cli(
+        capsys,
+        "call",
+        str(norway_path),
+        "--silence",
+        "6",
+        "--press",
+        "1",
+        "--say",
+        "police",
         "--json",
     )
     data = json.loads(out)
@@ -89,11 +99,13 @@ def test_call_waiting_and_hangup_outcomes(
 def test_call_at_time_changes_the_route(
     capsys: pytest.CaptureFixture[str], norway_path: Path
 ) -> None:
-    _, out, _ = run_cli(capsys, "call", str(norway_path), "--press", "2", "--at",
-                        "2026-11-23 21:00", "--json")
+    _, out, _ = run_cli(
+        capsys, "call", str(norway_path), "--press", "2", "--at", "2026-11-23 21:00", "--json"
+    )
     assert json.loads(out)["route"] == "116117"
-    _, out, _ = run_cli(capsys, "call", str(norway_path), "--press", "2", "--at",
-                        "2026-11-24 10:00", "--json")
+    _, out, _ = run_cli(
+        capsys, "call", str(norway_path), "--press", "2", "--at", "2026-11-24 10:00", "--json"
+    )
     data = json.loads(out)
     assert data["outcome"] == "waiting" and data["nodes"] == ["main", "doctor_now", "gp_open"]
 
@@ -102,18 +114,25 @@ def test_call_at_time_changes_the_route(
     ("args", "message"),
     [
         (["--press", "1x"], "Error: --press '1x': 'x' is not a phone key (use 0-9, * and #)\n"),
-        (["--silence", "soon"], "Error: --silence 'soon' is not a number of seconds "
-                                "(e.g. --silence 6)\n"),
-        (["--at", "tomorrow"], "Error: --at 'tomorrow' is not a date and time "
-                               '(write e.g. --at "2026-11-23 21:00")\n'),
-        (["--lang", "de"], "Error: language 'de' is not one of this menu's languages "
-                           "(use one of en, nb)\n"),
+        (
+            ["--silence", "soon"],
+            "Error: --silence 'soon' is not a number of seconds (e.g. --silence 6)\n",
+        ),
+        (
+            ["--at", "tomorrow"],
+            "Error: --at 'tomorrow' is not a date and time "
+            '(write e.g. --at "2026-11-23 21:00")\n',
+        ),
+        (
+            ["--lang", "de"],
+            "Error: language 'de' is not one of this menu's languages (use one of en, nb)\n",
+        ),
     ],
 )
 def test_bad_call_options_give_one_clear_line(
     capsys: pytest.CaptureFixture[str], norway_path: Path, args: list[str], message: str
 ) -> None:
-    code, out, err = run_cli(capsys, "call", str(norway_path), *args)
+    code, _, err = run_cli(capsys, "call", str(norway_path), *args)
     assert code == 1 and err == message
 
 
@@ -127,7 +146,10 @@ def test_human_readable_call_output(capsys: pytest.CaptureFixture[str], norway_p
 def test_run_with_piped_input(norway_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "ivr", "run", str(norway_path), "--lang", "nb"],
-        input="jeg lukter gass\n", capture_output=True, text=True, timeout=60,
+        input="jeg lukter gass\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1] == "=> routed to 110 (brannvesenet)"
@@ -136,7 +158,10 @@ def test_run_with_piped_input(norway_path: Path) -> None:
 def test_run_piped_keys_and_silence(norway_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "ivr", "run", str(norway_path)],
-        input="\n1\n3\n", capture_output=True, text=True, timeout=60,
+        input="\n1\n3\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     lines = result.stdout.splitlines()
     assert "IVR: Sorry, I didn't hear anything." in lines
@@ -157,17 +182,22 @@ def test_every_command_and_option_has_help_text() -> None:
 def test_python_dash_m_and_help(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run_cli(capsys, "--help")
     assert code == 0 and "lint" in out and "call" in out
-    result = subprocess.run([sys.executable, "-m", "ivr", "--version"], capture_output=True,
-                            text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "ivr", "--version"], capture_output=True, text=True, timeout=60
+    )
     assert result.stdout.strip() == "ivr 0.1.0"
 
 
 def test_errors_never_show_a_traceback(tmp_path: Path) -> None:
     (tmp_path / "x.yaml").write_bytes(b"\xff\xfe")
-    for args in (["lint", str(tmp_path)], ["paths", str(tmp_path / "x.yaml")],
-                 ["call", str(tmp_path / "x.yaml"), "--press", "1"]):
-        result = subprocess.run([sys.executable, "-m", "ivr", *args], capture_output=True,
-                                text=True, timeout=60)
+    for args in (
+        ["lint", str(tmp_path)],
+        ["paths", str(tmp_path / "x.yaml")],
+        ["call", str(tmp_path / "x.yaml"), "--press", "1"],
+    ):
+        result = subprocess.run(
+            [sys.executable, "-m", "ivr", *args], capture_output=True, text=True, timeout=60
+        )
         assert result.returncode == 1
         assert "Traceback" not in result.stderr + result.stdout
         assert len((result.stderr + result.stdout).strip().splitlines()) == 1

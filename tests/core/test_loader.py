@@ -116,10 +116,13 @@ def test_unquoted_service_number_is_rejected_because_yaml_eats_leading_zeros(
         "M:4:18: service 'info' number must be quoted text, not the number 74 (write number: "
         '"02800": unquoted, YAML drops leading zeros and reads 0... as octal)'
     )
-    assert messages[1] == ("M:5:17: service 'bad' number '12ab' is not a phone number (use digits "
-                           'and spaces, e.g. number: "116 117")')
-    assert messages[2] == ("M:6:19: service 'short' number '12' has 2 digits (a service number "
-                           "has 3 to 15 digits)")
+    assert messages[1] == (
+        "M:5:17: service 'bad' number '12ab' is not a phone number (use digits "
+        'and spaces, e.g. number: "116 117")'
+    )
+    assert messages[2] == (
+        "M:6:19: service 'short' number '12' has 2 digits (a service number has 3 to 15 digits)"
+    )
 
 
 def test_star_key_left_unquoted_gets_a_quoting_hint(write_menu: WriteMenu) -> None:
@@ -128,7 +131,7 @@ def test_star_key_left_unquoted_gets_a_quoting_hint(write_menu: WriteMenu) -> No
         "M:5:5: node 'main' is missing 'prompt' (add prompt: ...)",
         "M:6:9: node 'main' option 1 has no action (add one of goto: NODE, route: SERVICE, "
         "info: TEXT, do: back|main_menu|repeat|help|hangup|operator)",
-        "M:6:13: node 'main' option 1 key is empty (quote \"#\" and \"*\": YAML reads # as a "
+        'M:6:13: node \'main\' option 1 key is empty (quote "#" and "*": YAML reads # as a '
         "comment and * as an alias)",
     ]
 
@@ -271,8 +274,9 @@ def test_option_needs_exactly_one_action(write_menu: WriteMenu) -> None:
 
 def test_settings_are_inherited_down_the_tree_and_search_is_per_node() -> None:
     menu = load_menu_text(
-        TINY.replace("    settings: {search: tree}\n",
-                     "    settings: {search: tree, no_input_timeout: 9}\n")
+        TINY.replace(
+            "    settings: {search: tree}\n", "    settings: {search: tree, no_input_timeout: 9}\n"
+        )
     )
     assert menu.nodes["main"].settings.no_input_timeout == 9
     assert menu.nodes["emergency"].settings.no_input_timeout == 9  # inherited
@@ -316,5 +320,10 @@ def test_do_operator_needs_an_operator_command(write_menu: WriteMenu) -> None:
 def test_options_are_actions_of_the_right_kind() -> None:
     menu = load_menu_text(TINY)
     kinds = [o.action.kind for o in menu.nodes["main"].options]
-    assert kinds == [ActionKind.GOTO, ActionKind.ROUTE, ActionKind.INFO, ActionKind.GOTO,
-                     ActionKind.GOTO]
+    assert kinds == [
+        ActionKind.GOTO,
+        ActionKind.ROUTE,
+        ActionKind.INFO,
+        ActionKind.GOTO,
+        ActionKind.GOTO,
+    ]

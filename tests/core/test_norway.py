@@ -121,9 +121,7 @@ def test_unclear_words_never_route(norway: Menu, text: str) -> None:
         ("I am a tourist and not registered", "whatever their residence status"),  # 000
     ],
 )
-def test_information_branches_answer_from_the_seeds(
-    norway: Menu, text: str, fragment: str
-) -> None:
+def test_information_branches_answer_from_the_seeds(norway: Menu, text: str, fragment: str) -> None:
     session = say(norway, text)
     infos = [line.text for line in session.transcript if line.kind == "info"]
     assert infos and fragment in infos[0]
@@ -131,7 +129,5 @@ def test_information_branches_answer_from_the_seeds(
 
 
 def test_every_service_is_reachable_by_speech(norway: Menu) -> None:
-    reached = set()
-    for text, number in ENGLISH:
-        reached.add(number)
+    reached = {number for _, number in ENGLISH}
     assert reached == {s.number for s in norway.services.values()}

@@ -68,8 +68,9 @@ BAD_MENUS = {
     "unquoted number": TINY.replace('number: "110"', "number: 110"),
     "bad key": TINY.replace("- key: 3\n", "- key: 12\n"),
     "unknown node key": TINY.replace("    short_prompt:", "    shrot_prompt:"),
-    "two actions": TINY.replace("        route: info_line\n",
-                                "        route: info_line\n        do: hangup\n"),
+    "two actions": TINY.replace(
+        "        route: info_line\n", "        route: info_line\n        do: hangup\n"
+    ),
     "bad search": TINY.replace("{search: tree}", "{search: everywhere}"),
 }
 

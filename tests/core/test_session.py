@@ -7,7 +7,7 @@ from datetime import datetime
 import pytest
 
 from ivr.errors import IvrError
-from ivr.events import Hangup, HangUp, KeyPress, Listen, Route, Say, Silence, Speech
+from ivr.events import HangUp, Hangup, KeyPress, Listen, Route, Say, Silence, Speech
 from ivr.loader import load_menu_text
 from ivr.model import Menu
 from ivr.session import Session
@@ -177,7 +177,7 @@ def test_low_confidence_asks_for_confirmation_and_no_returns_to_the_menu(tiny: M
 def test_very_low_confidence_is_rejected_as_no_match(tiny: Menu) -> None:
     session = started(tiny)
     out = session.send(Speech("information line", confidence=0.1))
-    assert [o.text for o in out if isinstance(o, Say)][0] == "Sorry, I didn't get that."
+    assert next(o.text for o in out if isinstance(o, Say)) == "Sorry, I didn't get that."
 
 
 def test_operator_command_asks_before_routing(tiny: Menu) -> None:
@@ -216,14 +216,14 @@ def test_back_main_menu_repeat_and_help(tiny: Menu) -> None:
     assert session.state.node == "main"
     assert [o.text for o in out if isinstance(o, Say)] == ["Press 1, 2, 3 or 4."]
     out = session.send(KeyPress("#"))
-    assert [o.text for o in out if isinstance(o, Say)][0].startswith("Main menu.")
+    assert next(o.text for o in out if isinstance(o, Say)).startswith("Main menu.")
     out = session.send(Speech("help"))
-    assert [o.text for o in out if isinstance(o, Say)][0] == "Say what you need."
+    assert next(o.text for o in out if isinstance(o, Say)) == "Say what you need."
     press(session, "1")
     session.send(Speech("main menu"))
     assert session.state.node == "main" and session.state.history == []
     out = session.send(KeyPress("*"))
-    assert [o.text for o in out if isinstance(o, Say)][0] == "You are already at the main menu."
+    assert next(o.text for o in out if isinstance(o, Say)) == "You are already at the main menu."
 
 
 def test_multi_digit_entry_with_terminator(tiny: Menu) -> None:

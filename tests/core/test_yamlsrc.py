@@ -54,7 +54,10 @@ def test_empty_file_and_directory_and_missing_file(tmp_path: Path) -> None:
     empty = tmp_path / "empty.yaml"
     empty.write_text("  \n")
     assert message(empty) == "F:1:1: file is empty (see menus/norway.yaml for a start)"
-    assert message(tmp_path) == "F:1:1: is a directory, not a YAML file (give the path of a .yaml file)"
+    assert (
+        message(tmp_path)
+        == "F:1:1: is a directory, not a YAML file (give the path of a .yaml file)"
+    )
     assert message(tmp_path / "nope.yaml") == "F:1:1: no such file (check the path)"
 
 
@@ -70,7 +73,10 @@ def test_oversized_file_is_refused_without_reading_it(tmp_path: Path) -> None:
 def test_merge_keys_are_refused(tmp_path: Path) -> None:
     path = tmp_path / "merge.yaml"
     path.write_text("base: &b {x: 1}\nother:\n  <<: *b\n")
-    assert message(path) == "F:3:3: YAML merge keys (<<) are not supported (write the keys out in full)"
+    assert (
+        message(path)
+        == "F:3:3: YAML merge keys (<<) are not supported (write the keys out in full)"
+    )
 
 
 def test_syntax_error_is_located(tmp_path: Path) -> None:
