@@ -47,10 +47,10 @@ def show(outputs: list[Output], out: TextIO) -> None:
 def run(args: argparse.Namespace) -> int:
     menu = open_menu(args.menu)
     session = Session(menu, lang=args.lang, start_time=parse_time(args.at) if args.at else None)
-    show(session.start(), sys.stdout)
     if sys.stdin.isatty():
         _run_terminal(session)
     else:
+        show(session.start(), sys.stdout)
         _run_piped(session, sys.stdin)
     if not session.ended:
         print("=> call left waiting (end of input)")
@@ -84,7 +84,9 @@ def _run_terminal(session: Session) -> None:
     typed = ""
     last = time.monotonic()
     try:
-        tty.setcbreak(fd)
+        tty.setcbreak(fd)  # before the first prompt, so no early key waits for Enter
+        show(session.start(), sys.stdout)
+        last = time.monotonic()
         while not session.ended:
             wait = session.next_deadline()
             ready, _, _ = select.select([fd], [], [], wait)
