@@ -8,6 +8,7 @@ in Python 3.13, hence the numpy resampler.
 
 from __future__ import annotations
 
+import math
 import os
 import tempfile
 import wave
@@ -125,7 +126,10 @@ def resample(audio: Audio, rate: int) -> Audio:
         return audio
     if n_in == 0:
         return Audio(audio.samples, rate)
-    pad = 256
+    # The padding must be a whole number of samples at both rates, or the
+    # output is shifted by a fraction of a sample.
+    step = audio.rate // math.gcd(audio.rate, rate)
+    pad = step * math.ceil(256 / step)
     padded = np.concatenate([np.zeros(pad), audio.samples.astype(np.float64), np.zeros(pad)])
     n_padded = len(padded)
     n_out_padded = max(1, round(n_padded * rate / audio.rate))

@@ -26,6 +26,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "ivr.cli.cmd_say",
     "ivr.cli.cmd_voices",
     "ivr.cli.cmd_prompts",
+    "ivr.cli.cmd_devices",
 )
 
 
