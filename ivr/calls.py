@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ivr.errors import IvrError
-from ivr.events import PHONE_KEYS, KeyPress, Silence, Speech
+from ivr.events import PHONE_KEYS, KeyPress, Output, Silence, Speech
 from ivr.session import Session
 
 #: Turns typed caller words into (heard text, confidence); the audio mode puts a
@@ -33,16 +33,18 @@ def check_keys(keys: str) -> str:
     return keys
 
 
-def run_step(session: Session, step: Step, hearing: Hearing | None = None) -> None:
-    """Apply one step. A press is followed by the caller's pause (the inter-digit timeout)."""
+def run_step(session: Session, step: Step, hearing: Hearing | None = None) -> list[Output]:
+    """Apply one step and return what the menu did. A press is followed by the caller's
+    pause (the inter-digit timeout)."""
     if step.kind == "press":
+        outputs: list[Output] = []
         for key in check_keys(step.value):
-            session.send(KeyPress(key))
-        session.settle()
-    elif step.kind == "say":
+            outputs += session.send(KeyPress(key))
+        return outputs + session.settle()
+    if step.kind == "say":
         text, confidence = (step.value, 1.0) if hearing is None else hearing(step.value)
-        session.send(Speech(text, confidence))
-    elif step.kind == "silence":
+        return session.send(Speech(text, confidence))
+    if step.kind == "silence":
         try:
             seconds = float(step.value)
         except ValueError:
@@ -51,9 +53,8 @@ def run_step(session: Session, step: Step, hearing: Hearing | None = None) -> No
             ) from None
         if not 0 <= seconds <= 3600:
             raise IvrError(f"--silence {seconds:g} is out of range", "give 0 to 3600 seconds")
-        session.send(Silence(seconds))
-    else:
-        raise IvrError(f"unknown step {step.kind!r}", "use press, say or silence")
+        return session.send(Silence(seconds))
+    raise IvrError(f"unknown step {step.kind!r}", "use press, say or silence")
 
 
 def call_result(session: Session) -> dict[str, Any]:
@@ -64,6 +65,7 @@ def call_result(session: Session) -> dict[str, Any]:
         "route": route.number if route else None,
         "service": route.name.get(session.lang) if route else None,
         "nodes": list(session.nodes),
+        "reason": session.hangup_reason,
         "transcript": [
             {"who": line.who, "text": line.text, "kind": line.kind, "at": round(line.at, 3)}
             for line in session.transcript

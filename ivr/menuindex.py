@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from ivr.defaults import NO_WORDS, YES_WORDS
 from ivr.matcher import PhraseIndex
-from ivr.model import Menu, Option
+from ivr.model import ActionKind, Menu, Option
+from ivr.textnorm import NUMBER_WORDS
 
 
 class MenuIndex:
@@ -24,6 +25,7 @@ class MenuIndex:
             menu.services[sid].number: sid for sid in menu.shortcuts
         }
         self.service_numbers: dict[str, str] = {s.number: s.id for s in menu.services.values()}
+        self._emergency: list[Option] | None = None
 
     def local(self, node_id: str, lang: str) -> PhraseIndex:
         """This node's options plus the global commands (refs: option ids, ``cmd:NAME``)."""
@@ -56,6 +58,25 @@ class MenuIndex:
         node = self.menu.nodes[node_id]
         phrases = [p for o in node.options for p in o.phrases.get(lang)]
         phrases += [p for c in self.menu.commands for p in c.phrases.get(lang)]
-        if tree:
-            phrases += [p for o in self.options.values() for p in o.phrases.get(lang)]
+        others = self.options.values() if tree else self.emergency_options()
+        phrases += [p for o in others for p in o.phrases.get(lang)]
+        phrases += [w for w in NUMBER_WORDS.get(lang, ()) if w]
         return tuple(dict.fromkeys(phrases))
+
+    def emergency_options(self) -> list[Option]:
+        """Options that route to an emergency shortcut: heard at every node.
+
+        A caller who says "chest pain" deep in an information menu must still
+        reach the ambulance, just as keying 113 there would.
+        """
+        if self._emergency is None:
+            numbers = set(self.menu.shortcuts)
+            self._emergency = [
+                o
+                for o in self.options.values()
+                if o.action.kind is ActionKind.ROUTE and o.action.target in numbers
+            ]
+        return self._emergency
+
+    def is_emergency(self, option_id: str) -> bool:
+        return any(o.id == option_id for o in self.emergency_options())

@@ -17,7 +17,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from ivr.defaults import KEY_HINT, NO_WORDS, OR_WORD
+from ivr.defaults import KEY_HINT, NO_WORDS, OR_WORD, YES_WORDS
 from ivr.errors import IvrError
 from ivr.events import (
     PHONE_KEYS,
@@ -36,7 +36,7 @@ from ivr.events import (
 from ivr.matcher import Candidate, PhraseIndex, top_ties
 from ivr.menuindex import MenuIndex
 from ivr.model import Action, ActionKind, Menu, Node, Service
-from ivr.textnorm import Token, digit_runs, only_digits, tokens
+from ivr.textnorm import NUMBER_WORDS, Token, digit_runs, only_digits, tokens
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +100,7 @@ class Session:
         self.state = _State(node=menu.start)
         self.outcome: str | None = None  # "route" or "hangup"
         self.route: Service | None = None
+        self.hangup_reason: str | None = None
         self.nodes: list[str] = []
         self.transcript: list[Line] = []
         self.visits: list[tuple[str, str]] = []  # (what, ref) for coverage
@@ -164,6 +165,7 @@ class Session:
             self._speech(event.text, event.confidence)
         elif isinstance(event, HangUp):
             self._caller("(hangs up)", "hangup")
+            self.hangup_reason = "caller hung up"
             self.outcome = "hangup"
             self.state.mode = "ended"
         return self._flush()
@@ -196,11 +198,29 @@ class Session:
         node = self.node
         mode = {"collect": "digits"}.get(self.state.mode, self.state.mode)
         self.state.input_deadline = self.elapsed + node.settings.no_input_timeout
-        tree = node.settings.search == "tree"
-        phrases = self.index.grammar(node.id, self.lang, tree) if mode == "menu" else ()
-        self._out.append(Listen(node.id, mode, node.settings.no_input_timeout, phrases))
+        self._out.append(Listen(node.id, mode, node.settings.no_input_timeout, self.grammar()))
+
+    def grammar(self) -> tuple[str, ...]:
+        """What a recogniser should listen for right now, in the session's state."""
+        state = self.state
+        numbers = NUMBER_WORDS.get(self.lang, NUMBER_WORDS["en"])
+        if state.mode == "confirm":
+            return (*YES_WORDS.get(self.lang, ()), *NO_WORDS.get(self.lang, ()), *numbers)
+        if state.mode == "choose":
+            phrases = [c.label for c in state.choices]
+            for choice in state.choices:
+                option = self.index.options.get(choice.ref)
+                if option is not None:
+                    phrases += option.phrases.get(self.lang)
+            return tuple(dict.fromkeys([*phrases, *NO_WORDS.get(self.lang, ()), *numbers]))
+        if state.mode == "collect":
+            commands = [p for c in self.menu.commands for p in c.phrases.get(self.lang)]
+            return (*numbers, *commands)
+        tree = self.node.settings.search == "tree"
+        return self.index.grammar(self.state.node, self.lang, tree)
 
     def _hangup(self, reason: str) -> None:
+        self.hangup_reason = reason
         self.outcome = "hangup"
         self.state.mode = "ended"
         self.state.digit_deadline = self.state.input_deadline = None
@@ -486,10 +506,14 @@ class Session:
         found = self.index.local(node.id, self.lang).match(toks)
         if self.state.mode == "collect":
             found = [c for c in found if c.ref.startswith("cmd:")]
-        elif node.settings.search == "tree":
-            local = {c.ref for c in found}
-            found += [c for c in self.index.tree(self.lang).match(toks) if c.ref not in local]
-            found.sort(key=lambda c: -c.score)
+        local = {c.ref for c in found}
+        tree = node.settings.search == "tree" and self.state.mode != "collect"
+        found += [
+            c
+            for c in self.index.tree(self.lang).match(toks)
+            if c.ref not in local and (tree or self.index.is_emergency(c.ref))
+        ]
+        found.sort(key=lambda c: -c.score)
         best = top_ties(found)
         choices: list[_Choice] = []
         outcomes: set[tuple[object, ...]] = set()

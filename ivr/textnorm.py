@@ -39,6 +39,8 @@ _TENS = {
     "nb": {"tjue": 20, "tretti": 30, "førti": 40, "femti": 50, "seksti": 60, "sytti": 70,
            "åtti": 80, "nitti": 90},
 }  # fmt: skip
+#: Spoken digits a recogniser grammar should allow (keys can always be said).
+NUMBER_WORDS = {lang: tuple(words) for lang, words in _UNITS.items()}
 _HUNDRED = {"en": {"hundred"}, "nb": {"hundre"}}
 _AND = {"en": {"and"}, "nb": {"og"}}
 _DOUBLE = {"en": {"double": 2, "triple": 3}, "nb": {"dobbel": 2}}

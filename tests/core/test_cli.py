@@ -57,7 +57,8 @@ def test_call_json_has_the_contract_shape(
     code, out, _ = run_cli(capsys, "call", str(norway_path), "--say", "I smell gas", "--json")
     data = json.loads(out)
     assert code == 0
-    assert set(data) == {"outcome", "route", "service", "nodes", "transcript"}
+    assert set(data) == {"outcome", "route", "service", "nodes", "transcript", "reason"}
+    assert data["reason"] is None
     assert data["outcome"] == "route" and data["route"] == "110"
     assert data["service"] == "the fire service" and data["nodes"] == ["main"]
     assert data["transcript"][1] == {"who": "caller", "text": "I smell gas", "kind": "say", "at": 0}
@@ -94,6 +95,7 @@ def test_call_waiting_and_hangup_outcomes(
     _, out, _ = run_cli(capsys, "call", str(norway_path), "--silence", "30", "--json")
     data = json.loads(out)
     assert data["outcome"] == "hangup" and data["route"] is None
+    assert data["reason"] == "max failures"
 
 
 def test_call_at_time_changes_the_route(

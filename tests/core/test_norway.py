@@ -49,6 +49,9 @@ ENGLISH = [
     ("I feel depressed and need someone to talk to", "116123"),  # 004: emotional crisis
     ("I am deaf", "1412"),  # 004: 1412 for the deaf and hard of hearing
     ("I need to register with a GP", "81059500"),  # 000: register with a GP -> 810 59 500
+    ("someone is breaking into my house", "112"),
+    ("my son broke his arm", "116117"),
+    ("I have been scammed", "02800"),
     ("one one three", "113"),
     ("one hundred and twelve", "112"),
     ("call one one six one two three", "116123"),
@@ -66,6 +69,7 @@ NORWEGIAN = [
     ("jeg er deprimert", "116123"),
     ("jeg er døv", "1412"),
     ("jeg vil bytte fastlege", "81059500"),
+    ("noen bryter seg inn", "112"),
     ("en en tre", "113"),
     ("hundre og ti", "110"),
 ]
@@ -131,3 +135,13 @@ def test_information_branches_answer_from_the_seeds(norway: Menu, text: str, fra
 def test_every_service_is_reachable_by_speech(norway: Menu) -> None:
     reached = {number for _, number in ENGLISH}
     assert reached == {s.number for s in norway.services.values()}
+
+
+def test_an_emergency_described_deep_in_the_menu_still_reaches_113(norway: Menu) -> None:
+    session = Session(norway, start_time=datetime(2026, 11, 24, 10, 0))
+    session.start()
+    session.send(KeyPress("2"))  # GP hours: the gp_open node
+    session.settle()
+    assert session.state.node == "gp_open"
+    session.send(Speech("my husband has chest pain"))
+    assert session.route is not None and session.route.number == "113"

@@ -314,3 +314,30 @@ def test_transcript_merges_consecutive_keys(tiny: Menu) -> None:
     press(session, "12")
     caller = [line.text for line in session.transcript if line.who == "caller"]
     assert caller == ["12"]
+
+
+def test_emergency_phrases_are_heard_in_every_node(tiny: Menu) -> None:
+    session = started(tiny)
+    press(session, "4")  # the dial node searches nothing else
+    session.send(Speech("I smell gas"))
+    assert session.route is not None and session.route.id == "fire"
+
+
+def test_listen_carries_the_grammar_of_each_mode(tiny: Menu) -> None:
+    session = started(tiny)
+    assert "smell gas" in session.grammar()  # emergency phrases are always allowed
+    out = session.send(Speech("information line", confidence=0.5))
+    listen = out[-1]
+    assert isinstance(listen, Listen) and listen.mode == "confirm"
+    assert {"yes", "no", "one", "two"} <= set(listen.phrases)
+    session.send(Speech("no"))
+    out = session.send(Speech("car crash"))
+    listen = out[-1]
+    assert isinstance(listen, Listen) and listen.mode == "choose"
+    assert {"fire", "police", "smell gas", "no"} <= set(listen.phrases)
+
+
+def test_hangup_reason_is_kept(tiny: Menu) -> None:
+    session = started(tiny)
+    session.send(Silence(30))
+    assert session.hangup_reason == "max failures"

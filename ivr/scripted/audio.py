@@ -1,0 +1,269 @@
+"""Audio mode: the caller's words are spoken, maybe noised, and recognised.
+
+A text call tests the menu's logic; an audio call also tests whether the
+menu's phrases survive a synthetic voice, a noisy line and a real recogniser.
+The caller speaks with a voice distinct from the menu's (the same voice would
+flatter the recogniser), and the recogniser listens with the grammar of the
+node the call is at, as a deployed menu would.
+
+The speech packages are imported only when an audio call is made, so text
+calls never need numpy, espeak-ng or a recogniser.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+from ivr.calls import Hearing
+from ivr.defaults import NO_WORDS, YES_WORDS
+from ivr.model import Menu
+from ivr.scripted.audio_errors import AudioUnavailableError
+from ivr.session import Session
+
+if TYPE_CHECKING:
+    from ivr.audio.pcm import Audio
+    from ivr.tts.speaker import Speaker
+
+log = logging.getLogger(__name__)
+
+#: Rate the caller's audio is handed to the recogniser at.
+LINE_RATE = 16000
+PAD_SECONDS = 0.3  # silence around the utterance, as on a real line
+CALLER_RATE = 150  # words per minute: a little slower than the menu's voices
+
+#: Digit words a recogniser should allow while the menu collects a number.
+DIGIT_WORDS = {
+    "en": (
+        "zero",
+        "oh",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "hash",
+        "star",
+    ),
+    "nb": (
+        "null",
+        "en",
+        "ett",
+        "to",
+        "tre",
+        "fire",
+        "fem",
+        "seks",
+        "sju",
+        "syv",
+        "åtte",
+        "ni",
+        "firkant",
+        "stjerne",
+    ),
+}
+
+
+@runtime_checkable
+class Recognizer(Protocol):
+    """Turns caller audio into (text, confidence), listening for ``phrases`` only."""
+
+    def recognize(self, audio: Audio, phrases: Sequence[str], lang: str) -> tuple[str, float]: ...
+
+
+def current_grammar(session: Session) -> tuple[str, ...]:
+    """What a recogniser should listen for right now.
+
+    At a menu node it is exactly ``Listen.phrases`` (the node's phrases, the
+    commands and, for ``search: tree``, every option). A confirmation, a choice
+    or digit collection sends no phrases in ``Listen``, so the words that can
+    answer them are supplied here.
+    """
+    node = session.node
+    lang = session.lang
+    state = session.state
+    commands = [p for c in session.menu.commands for p in c.phrases.get(lang)]
+    if state.mode == "menu":
+        return session.index.grammar(node.id, lang, node.settings.search == "tree")
+    if state.mode == "confirm":
+        words = [*YES_WORDS.get(lang, YES_WORDS["en"]), *NO_WORDS.get(lang, NO_WORDS["en"])]
+        return tuple(dict.fromkeys(words + [c.label for c in state.choices] + commands))
+    if state.mode == "choose":
+        words = [c.label for c in state.choices]
+        for choice in state.choices:
+            option = session.index.options.get(choice.ref)
+            if option is not None:
+                words += list(option.phrases.get(lang))
+        words += list(NO_WORDS.get(lang, NO_WORDS["en"]))
+        return tuple(dict.fromkeys(words + commands))
+    return tuple(dict.fromkeys([*DIGIT_WORDS.get(lang, DIGIT_WORDS["en"]), *commands]))
+
+
+def menu_voice(menu: Menu, lang: str) -> str:
+    voice = menu.voices.get(lang)
+    if voice is not None:
+        return voice.voice
+    from ivr.tts.speaker import default_voice
+
+    return default_voice(lang)
+
+
+def caller_voice_for(menu_voice_id: str, lang: str) -> str:
+    """A voice clearly unlike the menu's: another accent or variant of the same language."""
+    base = menu_voice_id.partition("+")[0]
+    candidate = "gmw/en-us+f3" if lang == "en" and base != "gmw/en-us" else f"{base}+f3"
+    if candidate == menu_voice_id:
+        candidate = f"{base}+m3"
+    return candidate
+
+
+def make_audio_hearing(
+    menu: Menu,
+    node_grammar: Callable[[], Sequence[str]],
+    *,
+    lang: str,
+    noise_db: float | None = None,
+    caller_voice: str | None = None,
+    seed: int = 0,
+    speaker: Speaker | None = None,
+    recognizer: Recognizer | None = None,
+) -> Hearing:
+    """A ``Hearing`` that speaks the caller's words and recognises them.
+
+    ``node_grammar`` is asked at each utterance, because the grammar changes as
+    the call moves through the menu. ``speaker`` and ``recognizer`` default to
+    the real engines (``ivr.tts``, ``ivr.asr``), loaded here and only here.
+    """
+    from ivr.audio.pcm import concat, mix_noise, resample, silence
+
+    if speaker is None:
+        speaker = _default_speaker()
+    if recognizer is None:
+        recognizer = _default_recognizer(menu, lang)
+    from ivr.tts.speaker import EngineUnavailableError, VoiceSettings
+
+    voice = caller_voice or caller_voice_for(menu_voice(menu, lang), lang)
+    settings = VoiceSettings(voice=voice, rate=CALLER_RATE)
+    turn = 0
+
+    def hearing(said: str) -> tuple[str, float]:
+        nonlocal turn
+        turn += 1
+        try:
+            spoken = resample(speaker.synthesize(said, settings), LINE_RATE)
+        except EngineUnavailableError as exc:
+            raise AudioUnavailableError(
+                f"audio calls need a speech synthesiser: {exc}",
+                "run the calls in text mode (drop audio: true / --audio)",
+            ) from None
+        pad = silence(PAD_SECONDS, LINE_RATE)
+        line = concat([pad, spoken, pad])
+        if noise_db is not None:
+            line = mix_noise(line, noise_db, seed=seed + turn)
+        phrases = list(node_grammar())
+        text, confidence = recognizer.recognize(line, phrases, lang)
+        log.info("caller said %r, recogniser heard %r (%.2f)", said, text, confidence)
+        return text, confidence
+
+    return hearing
+
+
+def _default_speaker() -> Speaker:
+    try:
+        from ivr.tts import make_speaker
+    except ImportError as exc:
+        raise AudioUnavailableError(
+            f"audio calls need the text-to-speech package ivr.tts, which cannot be imported "
+            f"({exc})",
+            "run the calls in text mode (drop audio: true / --audio) or install ivr[tts]",
+        ) from None
+    return make_speaker()
+
+
+_RECOGNIZERS: dict[tuple[str, str], Recognizer] = {}
+
+
+def _default_recognizer(menu: Menu, lang: str) -> Recognizer:
+    """The menu's configured engine (``ivr.asr.open_recognizer``), one per process and language.
+
+    A missing engine or model for the call's language makes the call
+    unavailable (skipped by pytest, an error in ``ivr test``), not failed.
+    """
+    key = (menu.engine, lang)
+    if key in _RECOGNIZERS:
+        return _RECOGNIZERS[key]
+    try:
+        asr = importlib.import_module("ivr.asr")
+    except ImportError as exc:
+        raise AudioUnavailableError(
+            f"audio calls need the speech recogniser package ivr.asr, which cannot be imported "
+            f"({exc})",
+            "run the calls in text mode (drop audio: true / --audio) or install ivr[asr]",
+        ) from None
+    try:
+        engine = asr.open_recognizer(menu.engine, language=lang)
+    except asr.EngineError as exc:
+        raise AudioUnavailableError(
+            f"no speech recogniser for language {lang!r}: {exc}",
+            "install the engine or model, or run the calls in text mode",
+        ) from None
+    except ImportError as exc:
+        log.warning("speech engine %r could not be imported: %s", menu.engine, exc)
+        raise AudioUnavailableError(
+            f"the speech engine {menu.engine!r} cannot be imported ({exc})",
+            "install ivr[asr], or run the calls in text mode",
+        ) from None
+    adapter = _AsrRecognizer(engine)
+    _RECOGNIZERS[key] = adapter
+    return adapter
+
+
+class _AsrRecognizer:
+    """Adapts an ``ivr.asr`` streaming recogniser to one-shot ``recognize``.
+
+    Menu phrases may hold words a recogniser's dictionary lacks, or digits a
+    grammar cannot take; those phrases are left out of the grammar (logged),
+    since the caller can still be heard saying the others.
+    """
+
+    def __init__(self, engine: Any) -> None:
+        self.engine = engine
+        self._grammars: dict[tuple[str, ...], Any] = {}
+
+    def _grammar(self, phrases: Sequence[str]) -> Any:
+        key = tuple(phrases)
+        if key in self._grammars:
+            return self._grammars[key]
+        from ivr.asr import EngineError, Grammar
+
+        usable: list[str] = []
+        for phrase in phrases:
+            try:
+                Grammar([phrase])
+            except EngineError:
+                log.debug("phrase %r cannot be in a grammar; left out", phrase)
+                continue
+            usable.append(phrase)
+        unknown = set(
+            self.engine.unknown_words(sorted({w for p in usable for w in p.lower().split()}))
+        )
+        if unknown:
+            log.info(
+                "left out phrases with words the recogniser lacks: %s", ", ".join(sorted(unknown))
+            )
+        usable = [p for p in usable if not unknown.intersection(p.lower().split())]
+        grammar = Grammar(usable) if usable else None
+        self._grammars[key] = grammar
+        return grammar
+
+    def recognize(self, audio: Audio, phrases: Sequence[str], lang: str) -> tuple[str, float]:
+        from ivr.asr import recognize
+
+        result = recognize(self.engine, audio, self._grammar(phrases))
+        return result.text, float(result.confidence)

@@ -1,0 +1,270 @@
+"""Running scripted calls: one call through a session, files of calls, in parallel.
+
+Results are plain picklable data (no sessions, no menus) so worker processes
+can send them back, and the order of results never depends on which worker
+finished first: ``ivr test --jobs 4`` prints exactly what ``--jobs 1`` prints.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import zlib
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+
+from ivr.calls import Hearing, Step, run_step
+from ivr.errors import IvrError
+from ivr.events import HangUp
+from ivr.menuindex import MenuIndex
+from ivr.model import Menu
+from ivr.scripted.audio_errors import AudioUnavailableError
+from ivr.scripted.callfile import LoadedFile, load_call_file
+from ivr.scripted.expect import CallView, Heard, check, where_the_call_is
+from ivr.scripted.model import ScriptedCall
+from ivr.session import Session
+
+log = logging.getLogger(__name__)
+
+#: Builds the hearing of one audio call: (menu, session, call) -> Hearing.
+HearingFactory = Callable[[Menu, Session, ScriptedCall], Hearing]
+
+PASS, FAIL, ERROR = "pass", "fail", "error"
+
+
+@dataclass(frozen=True)
+class Failure:
+    step: int  # 1-based; 0 when the call failed before its first step
+    where: str  # FILE:LINE:COL of the step
+    step_text: str  # the step as written, e.g. expect_route: '113'
+    expected: str
+    got: str
+
+
+@dataclass(frozen=True)
+class TranscriptLine:
+    who: str
+    text: str
+    kind: str
+    at: float
+
+
+@dataclass(frozen=True)
+class CallOutcome:
+    file: str
+    name: str
+    where: str
+    status: str  # pass, fail or error
+    audio: bool
+    steps: int
+    transcript: tuple[TranscriptLine, ...] = ()
+    visits: tuple[tuple[str, str], ...] = ()
+    heard: tuple[Heard, ...] = ()
+    failure: Failure | None = None
+    error: str | None = None
+    call_seconds: float = 0.0  # virtual time the call lasted
+    wall_seconds: float = 0.0
+    unavailable: bool = False  # an audio call whose speech engines are not installed
+
+    @property
+    def ok(self) -> bool:
+        return self.status == PASS
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    path: str
+    menu_path: str
+    calls: tuple[CallOutcome, ...] = field(default=())
+
+    @property
+    def failed(self) -> int:
+        return sum(1 for c in self.calls if c.status == FAIL)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for c in self.calls if c.status == ERROR)
+
+
+def default_hearing_factory(menu: Menu, session: Session, call: ScriptedCall) -> Hearing:
+    """Real speech: the call's words synthesised, maybe noised, and recognised."""
+    from ivr.scripted.audio import current_grammar, make_audio_hearing
+
+    return make_audio_hearing(
+        menu,
+        lambda: current_grammar(session),
+        lang=session.lang,
+        noise_db=call.noise_db,
+        caller_voice=call.caller_voice,
+        seed=zlib.crc32(call.name.encode("utf-8")),
+    )
+
+
+def run_call(
+    loaded: LoadedFile,
+    call: ScriptedCall,
+    *,
+    audio: bool = False,
+    hearing_factory: HearingFactory | None = None,
+    index: MenuIndex | None = None,
+) -> CallOutcome:
+    """Run one call to its end or its first failed expectation."""
+    started = time.perf_counter()
+    use_audio = audio or call.audio
+    session = Session(loaded.menu, lang=call.lang, start_time=call.at, index=index)
+    heard: list[Heard] = []
+    base = CallOutcome(
+        loaded.calls.path, call.name, str(call.where), PASS, use_audio, len(call.steps)
+    )
+
+    def finish(
+        status: str,
+        failure: Failure | None = None,
+        error: str | None = None,
+        unavailable: bool = False,
+    ) -> CallOutcome:
+        return CallOutcome(
+            base.file,
+            base.name,
+            base.where,
+            status,
+            use_audio,
+            base.steps,
+            tuple(TranscriptLine(ln.who, ln.text, ln.kind, ln.at) for ln in session.transcript),
+            tuple(session.visits),
+            tuple(heard),
+            failure,
+            error,
+            session.elapsed,
+            time.perf_counter() - started,
+            unavailable,
+        )
+
+    hearing: Hearing | None = None
+    try:
+        if use_audio:
+            hear = (hearing_factory or default_hearing_factory)(loaded.menu, session, call)
+
+            def hearing(said: str) -> tuple[str, float]:
+                text, confidence = hear(said)
+                heard.append(Heard(said, text, confidence))
+                return text, confidence
+
+        session.start()
+    except AudioUnavailableError as exc:
+        return finish(ERROR, error=str(exc), unavailable=True)
+    except IvrError as exc:
+        return finish(ERROR, error=str(exc))
+    view = CallView(session, [ln for ln in session.transcript if ln.who == "ivr"], heard)
+    for number, step in enumerate(call.steps, start=1):
+        if step.is_action:
+            if session.ended:
+                failure = Failure(
+                    number,
+                    str(step.where),
+                    step.describe(),
+                    f"the call to be still going for {step.describe()}",
+                    f"it had already ended: {where_the_call_is(session)}",
+                )
+                return finish(FAIL, failure)
+            mark = len(session.transcript)
+            if step.kind == "say" and hearing is None:
+                heard.append(Heard(step.value, step.value, 1.0))
+            try:
+                if step.kind == "hangup":
+                    session.send(HangUp())
+                else:
+                    run_step(session, Step(step.kind, step.value), hearing)
+            except AudioUnavailableError as exc:
+                return finish(ERROR, error=str(exc), unavailable=True)
+            except IvrError as exc:
+                return finish(ERROR, error=f"step {number} ({step.where}): {exc}")
+            said = [ln for ln in session.transcript[mark:] if ln.who == "ivr"]
+            if said:
+                view.turn = said
+            continue
+        mismatch = check(step, view)
+        if mismatch is not None:
+            failure = Failure(
+                number, str(step.where), step.describe(), mismatch.expected, mismatch.got
+            )
+            return finish(FAIL, failure)
+    return finish(PASS)
+
+
+def run_loaded(
+    loaded: LoadedFile,
+    *,
+    audio: bool = False,
+    hearing_factory: HearingFactory | None = None,
+    only: Sequence[int] | None = None,
+) -> list[CallOutcome]:
+    """Run the calls of one loaded file (all, or those at the ``only`` positions)."""
+    index = MenuIndex(loaded.menu)
+    calls = loaded.calls.calls
+    picked = [calls[i] for i in only] if only is not None else list(calls)
+    return [
+        run_call(loaded, call, audio=audio, hearing_factory=hearing_factory, index=index)
+        for call in picked
+    ]
+
+
+# -- worker processes ------------------------------------------------------------
+_WORKER_FILES: dict[str, LoadedFile] = {}
+
+
+def _run_chunk(path: str, positions: list[int], audio: bool) -> list[CallOutcome]:
+    """In a worker: load the file once per process, run some of its calls."""
+    loaded = _WORKER_FILES.get(path)
+    if loaded is None:
+        loaded = _WORKER_FILES[path] = load_call_file(path)
+    return run_loaded(loaded, audio=audio, only=positions)
+
+
+def _chunks(count: int, jobs: int) -> list[list[int]]:
+    """Split call positions into contiguous chunks, a few per worker, to balance load."""
+    size = max(1, -(-count // (jobs * 4)))
+    return [list(range(i, min(i + size, count))) for i in range(0, count, size)]
+
+
+def run_files(
+    files: Sequence[LoadedFile],
+    *,
+    jobs: int = 1,
+    audio: bool = False,
+    hearing_factory: HearingFactory | None = None,
+) -> list[FileOutcome]:
+    """Run every call of every (already loaded and checked) file, in file and call order.
+
+    With ``jobs`` > 1 chunks of calls go to worker processes; each worker loads
+    a file's menu once. A custom ``hearing_factory`` cannot cross processes, so
+    it forces ``jobs`` to 1.
+    """
+    if jobs < 1:
+        raise IvrError(f"--jobs {jobs} must be 1 or more", "e.g. --jobs 4")
+    if jobs == 1 or hearing_factory is not None:
+        return [
+            FileOutcome(
+                f.calls.path,
+                f.calls.menu_path,
+                tuple(run_loaded(f, audio=audio, hearing_factory=hearing_factory)),
+            )
+            for f in files
+        ]
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = [
+            [
+                pool.submit(_run_chunk, f.calls.path, chunk, audio)
+                for chunk in _chunks(len(f.calls.calls), jobs)
+            ]
+            for f in files
+        ]
+        return [
+            FileOutcome(
+                f.calls.path,
+                f.calls.menu_path,
+                tuple(c for future in file_futures for c in future.result()),
+            )
+            for f, file_futures in zip(files, futures, strict=True)
+        ]

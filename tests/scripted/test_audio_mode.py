@@ -1,0 +1,151 @@
+"""Audio mode plumbing with fakes: grammar per node, caller voice, noise, said vs heard."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ivr.audio.pcm import Audio
+from ivr.calls import Hearing
+from ivr.loader import load_menu
+from ivr.model import Menu
+from ivr.scripted.audio import caller_voice_for, current_grammar, make_audio_hearing
+from ivr.scripted.callfile import load_call_file
+from ivr.scripted.model import ScriptedCall
+from ivr.scripted.report import failure_text
+from ivr.scripted.runner import ERROR, FAIL, PASS, run_loaded
+from ivr.session import Session
+from ivr.tts.speaker import VoiceInfo, VoiceSettings
+
+from conftest import NORWAY  # isort: skip
+
+
+class FakeSpeaker:
+    """Encodes the text length in the audio so the fake recogniser can 'hear' it."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, VoiceSettings]] = []
+
+    def synthesize(self, text: str, settings: VoiceSettings) -> Audio:
+        self.calls.append((text, settings))
+        return Audio(np.full(22050, 0.25, dtype=np.float32), 22050)
+
+    def voices(self) -> list[VoiceInfo]:
+        return []
+
+
+class FakeRecognizer:
+    def __init__(self, answer: str) -> None:
+        self.answer = answer
+        self.seen: list[tuple[Audio, list[str], str]] = []
+
+    def recognize(self, audio: Audio, phrases: Sequence[str], lang: str) -> tuple[str, float]:
+        self.seen.append((audio, list(phrases), lang))
+        return self.answer, 0.9
+
+
+def mishearing(wrong: dict[str, str]) -> Callable[[Menu, Session, ScriptedCall], Hearing]:
+    def factory(menu: Menu, session: Session, call: ScriptedCall) -> Hearing:
+        def hear(said: str) -> tuple[str, float]:
+            return wrong.get(said, said), 0.8
+
+        return hear
+
+    return factory
+
+
+def test_a_misheard_word_fails_and_the_report_shows_said_and_heard(
+    write_calls: Callable[..., Path],
+) -> None:
+    path = write_calls(
+        "calls:\n  - name: x\n    audio: true\n    steps:\n      - say: fire\n"
+        "      - expect_route: '110'\n"
+    )
+    (outcome,) = run_loaded(load_call_file(path), hearing_factory=mishearing({"fire": "police"}))
+    assert outcome.status == FAIL
+    text = failure_text(outcome)
+    assert '    said "fire" -> heard "police" (0.80)' in text
+    assert 'CALLER  said "fire", heard "police" (0.80)' in text
+    assert "got:      routed to 112 (the police)" in text
+
+
+def test_expect_heard_checks_the_last_recognition(write_calls: Callable[..., Path]) -> None:
+    path = write_calls(
+        "calls:\n  - name: x\n    audio: true\n    steps:\n      - say: emergency\n"
+        "      - expect_heard: emergency\n      - expect_node: emergency\n"
+    )
+    (outcome,) = run_loaded(load_call_file(path), hearing_factory=mishearing({}))
+    assert outcome.status == PASS
+    assert [(h.said, h.heard) for h in outcome.heard] == [("emergency", "emergency")]
+
+
+def test_audio_calls_without_engines_are_a_clear_error(
+    write_calls: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ivr.scripted.audio as audio
+
+    def missing(menu: Menu, lang: str) -> object:
+        raise audio.AudioUnavailableError(
+            "audio calls need the speech recogniser package "
+            "ivr.asr, which cannot be imported (gone)"
+        )
+
+    monkeypatch.setattr(audio, "_default_recognizer", missing)
+    monkeypatch.setattr(audio, "_default_speaker", lambda: FakeSpeaker())
+    path = write_calls("calls:\n  - name: x\n    audio: true\n    steps:\n      - say: fire\n")
+    (outcome,) = run_loaded(load_call_file(path))
+    assert outcome.status == ERROR and outcome.unavailable
+    assert outcome.error == (
+        "audio calls need the speech recogniser package ivr.asr, which cannot be imported (gone)"
+    )
+
+
+def test_the_recogniser_gets_the_current_nodes_grammar_and_a_distinct_voice() -> None:
+    menu = load_menu(NORWAY)
+    session = Session(menu)
+    session.start()
+    speaker, recognizer = FakeSpeaker(), FakeRecognizer("emergency")
+    hear = make_audio_hearing(
+        menu,
+        lambda: current_grammar(session),
+        lang="en",
+        speaker=speaker,
+        recognizer=recognizer,
+        noise_db=10,
+        seed=3,
+    )
+    assert hear("emergency") == ("emergency", 0.9)
+    audio, phrases, lang = recognizer.seen[0]
+    assert lang == "en" and audio.rate == 16000
+    assert "chest pain" in phrases  # main searches the whole tree
+    assert "repeat" in phrases
+    assert speaker.calls[0][1].voice != menu.voices["en"].voice
+    middle = audio.samples[8000:20000]
+    assert float(np.std(middle)) > 0.01  # noise was mixed in (the fake speech is constant)
+
+
+def test_grammar_follows_the_call_to_confirmations_and_digit_entry() -> None:
+    menu = load_menu(NORWAY)
+    session = Session(menu)
+    session.start()
+    assert "chest pain" in current_grammar(session)
+    from ivr.events import KeyPress
+
+    session.send(KeyPress("0"))
+    session.settle()
+    confirm = current_grammar(session)
+    assert "yes" in confirm and "no" in confirm and "chest pain" not in confirm
+    session.send(KeyPress("2"))
+    session.send(KeyPress("8"))
+    session.settle()
+    assert session.state.node == "dial"
+    assert {"one", "seven", "hash"} <= set(current_grammar(session))
+
+
+def test_caller_voice_differs_from_the_menu_voice() -> None:
+    assert caller_voice_for("gmw/en", "en") == "gmw/en-us+f3"
+    assert caller_voice_for("gmq/nb", "nb") == "gmq/nb+f3"
+    assert caller_voice_for("gmq/nb+f3", "nb") == "gmq/nb+m3"
