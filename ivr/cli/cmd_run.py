@@ -3,20 +3,27 @@
 On a terminal, keys act the moment they are pressed, like a phone keypad;
 any other character starts a line of "speech" ended by Enter. With piped
 input, each line is either keys (only 0-9, * and #) or speech; an empty line
-is silence until the next timeout.
+is silence until the next timeout. When audio devices are there the menu
+speaks its prompts and listens on the microphone (``ivr.live``); without them
+it says so once and carries on in text.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import queue
 import select
 import sys
+import threading
 import time
+from pathlib import Path
 from typing import TextIO
 
 from ivr.cli.common import add_menu_argument, open_menu, parse_time
+from ivr.errors import IvrError
 from ivr.events import PHONE_KEYS, KeyPress, Output, Route, Say, Silence, Speech
+from ivr.live.inputs import EndOfInput, Key, LiveInput, Typed
 from ivr.session import Session
 
 
@@ -31,6 +38,59 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument("--lang", help="language of the call (default: the menu's first)")
     parser.add_argument(
         "--at", metavar="TIME", help='the time of the call, e.g. "2026-11-23 21:00"'
+    )
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--text",
+        action="store_true",
+        help="print prompts instead of speaking them, and do not listen",
+    )
+    mode.add_argument(
+        "--voice",
+        action="store_true",
+        help="speak and listen on the audio devices; fail if there is no microphone "
+        "(default: speak and listen when the devices are there)",
+    )
+    parser.add_argument(
+        "--output-device", metavar="DEV", help="output device name or index (see: ivr devices)"
+    )
+    parser.add_argument(
+        "--input-device", metavar="DEV", help="input device name or index (see: ivr devices)"
+    )
+    parser.add_argument(
+        "--device-rate",
+        type=int,
+        metavar="HZ",
+        help="sample rate to open the devices at (default: the device's own)",
+    )
+    parser.add_argument(
+        "--block-size",
+        type=int,
+        metavar="FRAMES",
+        help="audio block size in frames (default: 20 ms)",
+    )
+    parser.add_argument(
+        "--engine",
+        default="auto",
+        choices=["auto", "vosk", "pocketsphinx"],
+        help="speech recogniser (default: auto)",
+    )
+    parser.add_argument(
+        "--trailing-silence",
+        type=float,
+        default=0.8,
+        metavar="SECONDS",
+        help="silence that ends an utterance (default: 0.8)",
+    )
+    parser.add_argument(
+        "--no-speech-barge-in",
+        action="store_true",
+        help="only keys interrupt prompts, not the caller's voice",
+    )
+    parser.add_argument(
+        "--record",
+        metavar="DIR",
+        help="save both sides of the call as WAV plus transcript.json in DIR",
     )
     parser.set_defaults(handler=run)
 
@@ -47,6 +107,8 @@ def show(outputs: list[Output], out: TextIO) -> None:
 def run(args: argparse.Namespace) -> int:
     menu = open_menu(args.menu)
     session = Session(menu, lang=args.lang, start_time=parse_time(args.at) if args.at else None)
+    if not args.text and _run_live(session, args):
+        return 0
     if sys.stdin.isatty():
         _run_terminal(session)
     else:
@@ -57,6 +119,68 @@ def run(args: argparse.Namespace) -> int:
     elif session.outcome == "hangup" and session.route is None:
         print("=> the call ended")
     return 0
+
+
+def _run_live(session: Session, args: argparse.Namespace) -> bool:
+    """A call on the audio devices; False when there are none (the caller gets text)."""
+    from ivr.live.build import LiveOptions, build_live_call
+    from ivr.live.display import TerminalDisplay
+
+    options = LiveOptions(
+        output_device=args.output_device,
+        input_device=args.input_device,
+        device_rate=args.device_rate,
+        block_size=args.block_size,
+        engine=args.engine,
+        trailing_silence=args.trailing_silence,
+        barge_in_on_speech=not args.no_speech_barge_in,
+        record=Path(args.record) if args.record else None,
+    )
+    parts = build_live_call(session, TerminalDisplay(), options)
+    if args.voice and parts.listener is None:
+        raise IvrError(parts.notes[-1], "check the microphone with: ivr devices")
+    for note in parts.notes:
+        print(f"ivr: {note}", file=sys.stderr)
+    if parts.call.player is None and parts.listener is None:
+        return False
+    _feed_keyboard(parts.inbox)
+    if parts.listener is not None:
+        parts.listener.start()
+    try:
+        if sys.stdin.isatty():
+            from ivr.live.keyboard import keypad_mode
+
+            with keypad_mode(sys.stdin.fileno()):
+                parts.call.run(parts.inbox)
+        else:
+            parts.call.run(parts.inbox)
+    finally:
+        if parts.listener is not None:
+            parts.listener.stop()
+        if parts.call.recorder is not None:
+            print(f"ivr: recorded the call in {parts.call.recorder.save()}", file=sys.stderr)
+    return True
+
+
+def _feed_keyboard(inbox: queue.Queue[LiveInput]) -> None:
+    """Keys and typed words from stdin, on their own thread."""
+    if sys.stdin.isatty():
+        from ivr.live.keyboard import KeyboardSource
+
+        KeyboardSource(sys.stdin.fileno(), inbox).start()
+        return
+
+    def read_lines() -> None:
+        for raw in sys.stdin:
+            line = raw.strip()
+            if line and all(ch in PHONE_KEYS for ch in line.replace(" ", "")):
+                for key in line.replace(" ", ""):
+                    inbox.put(Key(key))
+            elif line:
+                inbox.put(Typed(line))
+        inbox.put(EndOfInput())
+
+    threading.Thread(target=read_lines, name="ivr-stdin", daemon=True).start()
 
 
 def _run_piped(session: Session, stream: TextIO) -> None:

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["pytester"]
 
 REPO = Path(__file__).resolve().parents[2]
 NORWAY = REPO / "menus" / "norway.yaml"

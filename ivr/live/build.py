@@ -1,0 +1,94 @@
+"""Putting a live call together from what this machine has.
+
+No output device, no microphone, no speech engine: each is said once, in one
+line, and the call falls back (text prompts; keys and typed words) instead of
+failing.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ivr.audio.capture import Capture
+from ivr.audio.devices import AudioDeviceError, SoundDeviceInput, SoundDeviceOutput
+from ivr.audio.player import PromptPlayer
+from ivr.audio.vad import VadConfig
+from ivr.errors import IvrError
+from ivr.live.call import Display, LiveCall
+from ivr.live.inputs import LiveInput
+from ivr.live.listener import SpeechListener
+from ivr.live.record import CallRecorder
+from ivr.live.voice import PromptVoice, menu_voices
+from ivr.session import Session
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class LiveOptions:
+    speak: bool = True  # False: --text
+    listen: bool = True  # False: --no-listen
+    output_device: str | None = None
+    input_device: str | None = None
+    device_rate: int | None = None
+    block_size: int | None = None
+    engine: str = "auto"
+    trailing_silence: float = 0.8
+    barge_in_on_speech: bool = True
+    record: Path | None = None
+
+
+@dataclass
+class LiveParts:
+    call: LiveCall
+    inbox: queue.Queue[LiveInput]
+    listener: SpeechListener | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _device(spec: str | None) -> str | int | None:
+    return int(spec) if spec is not None and spec.isdigit() else spec
+
+
+def build_live_call(session: Session, display: Display, options: LiveOptions) -> LiveParts:
+    inbox: queue.Queue[LiveInput] = queue.Queue()
+    notes: list[str] = []
+    player: PromptPlayer | None = None
+    voice: PromptVoice | None = None
+    if options.speak:
+        try:
+            from ivr.tts import make_speaker
+            from ivr.tts.cache import PromptCache
+
+            output = SoundDeviceOutput(
+                _device(options.output_device), device_rate=options.device_rate,
+                block_size=options.block_size,
+            )
+            voice = PromptVoice(PromptCache(make_speaker()), menu_voices(session.menu),
+                                output.rate)
+            player = PromptPlayer(output, barge_in_on_speech=options.barge_in_on_speech)
+        except IvrError as exc:
+            notes.append(f"no audio output ({exc.message}): prompts are shown as text")
+    listener: SpeechListener | None = None
+    if options.listen:
+        try:
+            from ivr.asr.recognizer import open_recognizer
+
+            source = SoundDeviceInput(
+                _device(options.input_device), rate=16000, block_size=options.block_size,
+                device_rate=options.device_rate,
+            )
+            recognizer = open_recognizer(options.engine)
+            capture = Capture(source, VadConfig(trailing_silence=options.trailing_silence))
+            listener = SpeechListener(capture, recognizer, inbox)
+        except (IvrError, AudioDeviceError) as exc:
+            notes.append(f"no microphone input ({exc.message}): keys and typed words only")
+    recorder = CallRecorder(options.record) if options.record is not None else None
+    call = LiveCall(
+        session, display, voice=voice, player=player,
+        on_listen=listener.listen if listener is not None else None, recorder=recorder,
+    )
+    return LiveParts(call, inbox, listener, notes)

@@ -1,0 +1,66 @@
+"""What the caller's side produces during a live call, put in one queue by each source."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ivr.audio.pcm import Audio
+
+
+@dataclass(frozen=True)
+class Key:
+    """A phone key pressed on the keyboard."""
+
+    key: str
+
+
+@dataclass(frozen=True)
+class Typed:
+    """A line typed on the keyboard: treated as speech."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class SpeechBegan:
+    """The voice activity detector heard the caller start talking."""
+
+
+@dataclass(frozen=True)
+class Heard:
+    """A recognised utterance."""
+
+    text: str
+    confidence: float
+    audio: Audio | None = None
+    decode_seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class PartialText:
+    """What the recogniser has heard so far (live feedback only)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class LevelReading:
+    """Input level for the meter, in dBFS."""
+
+    dbfs: float
+
+
+@dataclass(frozen=True)
+class InputLost:
+    """A source failed (device gone, engine error); the call goes on without it."""
+
+    source: str
+    message: str
+
+
+@dataclass(frozen=True)
+class EndOfInput:
+    """The keyboard input ended (end of a pipe, Ctrl-D)."""
+
+
+LiveInput = Key | Typed | SpeechBegan | Heard | PartialText | LevelReading | InputLost | EndOfInput

@@ -1,0 +1,97 @@
+"""The microphone side of a live call: voice activity detection, then recognition.
+
+Runs on its own thread. The call tells it the grammar of the current node
+(from each ``Listen``); it reports the input level, the start of speech (for
+barge-in), partial results, and each recognised utterance.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Iterable
+
+from ivr.asr.recognizer import EngineError, Grammar, Recognizer
+from ivr.asr.resample import fast_resample
+from ivr.audio.capture import Capture, Level, SpeechStarted, Utterance
+from ivr.audio.devices import AudioDeviceError
+from ivr.audio.pcm import Audio
+from ivr.events import Listen
+from ivr.live.inputs import Heard, InputLost, LevelReading, LiveInput, PartialText, SpeechBegan
+
+log = logging.getLogger(__name__)
+
+CHUNK_SECONDS = 0.1
+
+
+def usable_grammar(phrases: Iterable[str]) -> Grammar | None:
+    """A grammar of the phrases a recogniser can take (plain words); None if none can."""
+    usable: list[str] = []
+    for phrase in phrases:
+        try:
+            Grammar([phrase])
+        except EngineError:
+            log.debug("phrase %r left out of the grammar", phrase)
+            continue
+        usable.append(phrase)
+    return Grammar(usable) if usable else None
+
+
+class SpeechListener:
+    def __init__(
+        self, capture: Capture, recognizer: Recognizer, inbox: queue.Queue[LiveInput]
+    ) -> None:
+        self.capture = capture
+        self.recognizer = recognizer
+        self.inbox = inbox
+        self._grammar: Grammar | None = None
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._run, name="ivr-listener", daemon=True)
+
+    def listen(self, item: Listen) -> None:
+        """Called by the live call on each ``Listen``: the grammar for what comes next."""
+        grammar = usable_grammar(item.phrases)
+        with self._lock:
+            self._grammar = grammar
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self.capture.stop()
+        self._thread.join(timeout=3.0)
+
+    def _run(self) -> None:
+        try:
+            for event in self.capture.events():
+                if isinstance(event, Level):
+                    self.inbox.put(LevelReading(event.dbfs))
+                elif isinstance(event, SpeechStarted):
+                    self.inbox.put(SpeechBegan())
+                elif isinstance(event, Utterance):
+                    self._recognise(event.audio)
+        except AudioDeviceError as exc:
+            log.error("microphone lost: %s", exc)
+            self.inbox.put(InputLost("microphone", f"{exc}; keys only from now on"))
+
+    def _recognise(self, audio: Audio) -> None:
+        with self._lock:
+            grammar = self._grammar
+        began = time.perf_counter()
+        try:
+            pcm = fast_resample(audio, self.recognizer.sample_rate)
+            step = max(1, int(CHUNK_SECONDS * pcm.rate))
+            self.recognizer.start(grammar)
+            for start in range(0, len(pcm.samples), step):
+                partial = self.recognizer.feed(Audio(pcm.samples[start : start + step], pcm.rate))
+                if partial is not None and partial.text:
+                    self.inbox.put(PartialText(partial.text))
+            result = self.recognizer.finish()
+        except EngineError as exc:
+            log.error("recogniser failed: %s", exc)
+            self.inbox.put(InputLost("recogniser", str(exc)))
+            return
+        elapsed = time.perf_counter() - began
+        self.inbox.put(Heard(result.text, result.confidence, audio, elapsed))
