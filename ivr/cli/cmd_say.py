@@ -88,9 +88,7 @@ def handle(args: argparse.Namespace) -> int:
 
     player = _player
     if args.out is None and player is None:
-        raise IvrError(
-            "no audio output to play on", "pass --out FILE to write the speech to a WAV file"
-        )
+        player = _default_output_player()
     if args.sample_rate is not None and args.sample_rate <= 0:
         raise IvrError(f"--sample-rate must be positive, got {args.sample_rate}")
     voice = args.voice or default_voice(args.lang)
@@ -111,6 +109,26 @@ def handle(args: argparse.Namespace) -> int:
         raise IvrError(f"cannot write {args.out}: {exc.strerror or exc}") from exc
     print(f"wrote {Path(args.out)}: {audio.seconds:.2f} s at {audio.rate} Hz, voice {voice}")
     return 0
+
+
+def _default_output_player() -> Player:
+    """Play on the default output device; opened before synthesis, so a machine without
+    one gets the error at once."""
+    from ivr.audio.devices import AudioDeviceError, SoundDeviceOutput
+    from ivr.audio.player import PromptPlayer
+
+    try:
+        output = SoundDeviceOutput()
+    except AudioDeviceError as exc:
+        raise IvrError(
+            f"no audio output to play on ({exc.message})",
+            "pass --out FILE to write the speech to a WAV file",
+        ) from None
+
+    def play(audio: Audio) -> None:
+        PromptPlayer(output).play(audio, timeout=audio.seconds + 5.0)
+
+    return play
 
 
 def _wav_bytes(audio: Audio) -> bytes:
