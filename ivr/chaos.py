@@ -5,14 +5,16 @@ limits imply, must never raise, and must respect the safety property:
 
     A route happens only right after the caller chose it. Precisely: when the
     session emits ``Route(S)`` in answer to an event, some caller input since
-    the session last listened afresh (a ``Listen`` in ``menu`` or ``digits``
-    mode; confirm and choose questions keep the window open) chose ``S``:
-    (only the last ``Listen`` of an answer counts: one event can enter a
-    node and then ask a question there) a key (or spoken digit) selecting an option or command that routes to S,
+    the session last listened afresh (the last ``Listen`` of an answer is in
+    ``menu`` or ``digits`` mode; confirm and choose questions keep the window
+    open, and one event can enter a node and then ask a question there)
+    chose ``S``: a key (or spoken digit) selecting an option or command that routes to S,
     directly or through a branch node, possibly after keys typed ahead through
     ``goto`` options; a phrase of such an option (or of any option when the
     node searches the whole tree) spoken with its words in order; the digits
-    of S's number keyed or spoken; or S is the ``on_max_failures`` route of a
+    of S's number keyed or spoken; a phrase of any option that routes to a
+    shortcut (emergency) service, which is heard at every node just as its
+    number can be keyed anywhere; or S is the ``on_max_failures`` route of a
     node the caller was at.
 
 The oracle reads the menu through ``ivr.analysis.flow``, not through the
@@ -107,10 +109,15 @@ def describe(event: Event) -> str:
 class SafetyOracle:
     """Checks every ``Route`` against what the caller chose (see the module docstring)."""
 
-    def __init__(self, menu: Menu, flow: Flow | None = None, lang: str | None = None) -> None:
+    def __init__(
+        self, menu: Menu, flow: Flow | None = None, lang: str | None = None,
+        tables: dict[tuple[str, str], list[tuple[tuple[str, ...], str, Any]]] | None = None,
+    ) -> None:  # fmt: skip
         self.menu = menu
         self.flow = flow or Flow(menu)
         self.lang = lang or menu.default_lang
+        # (node, lang) -> [(phrase words, node of the exit, action)]; shareable between calls
+        self.tables = tables if tables is not None else {}
         self.window: list[tuple[Event, str]] = []
         self.numbers = {s.number: sid for sid, s in menu.services.items()}
         self.shortcuts = {menu.services[s].number: s for s in menu.shortcuts}
@@ -176,7 +183,9 @@ class SafetyOracle:
     def _failure_routes(self, nodes: set[str]) -> set[str]:
         out: set[str] = set()
         for node_id in nodes:
-            out |= self.flow.routes_through(node_id, self.menu.nodes[node_id].settings.on_max_failures)
+            out |= self.flow.routes_through(
+                node_id, self.menu.nodes[node_id].settings.on_max_failures
+            )
         return out
 
     def _follow(self, node_id: str, action: Any) -> tuple[set[str], set[str]]:
@@ -215,50 +224,86 @@ class SafetyOracle:
                 found, more = self._key(nodes, key)
                 routes |= found
                 gotos |= more
+        present = set(words)
         for node_id in list(nodes):
-            exits = list(self.flow.exits[node_id])
-            if self.menu.nodes[node_id].settings.search == "tree":
-                exits += [ex for n, es in self.flow.exits.items() if n != node_id for ex in es
-                          if ex.kind == "option"]  # fmt: skip
-            for ex in exits:
-                for lang, phrases in ex.phrases:
-                    if lang != self.lang:
-                        continue
-                    for phrase in phrases:
-                        pwords = [t.digits or t.text for t in tokens(phrase, self.lang)]
-                        if pwords and _in_order(pwords, words):
-                            found, more = self._follow(ex.node, ex.action)
-                            routes |= found
-                            gotos |= more
+            for pwords, owner, action in self._table(node_id):
+                if present.issuperset(pwords) and _in_order(pwords, words):
+                    found, more = self._follow(owner, action)
+                    routes |= found
+                    gotos |= more
         return routes, gotos, spoken
 
+    def _table(self, node_id: str) -> list[tuple[tuple[str, ...], str, Any]]:
+        key = (node_id, self.lang)
+        if key not in self.tables:
+            exits = list(self.flow.exits[node_id])
+            tree = self.menu.nodes[node_id].settings.search == "tree"
+            shortcuts = set(self.menu.shortcuts)
+            exits += [
+                ex for n, es in self.flow.exits.items() if n != node_id for ex in es
+                if ex.kind == "option" and (tree or _routes_to(ex.action, shortcuts))
+            ]  # fmt: skip
+            rows = []
+            for ex in exits:
+                for phrase in dict(ex.phrases).get(self.lang, ()):
+                    pwords = tuple(t.digits or t.text for t in tokens(phrase, self.lang))
+                    if pwords:
+                        rows.append((pwords, ex.node, ex.action))
+            self.tables[key] = rows
+        return self.tables[key]
 
-def _in_order(needle: list[str], hay: list[str]) -> bool:
+
+def _routes_to(action: Any, services: set[str]) -> bool:
+    return bool(action.kind.value == "route" and action.target in services)
+
+
+def _in_order(needle: Sequence[str], hay: Sequence[str]) -> bool:
     it = iter(hay)
     return all(any(word == h for h in it) for word in needle)
 
 
 # -- the random caller ----------------------------------------------------------------
+def menu_phrases(menu: Menu) -> list[str]:
+    """Every phrase of the menu in every language, sorted so runs are reproducible."""
+    return sorted(
+        {p for node in menu.nodes.values() for o in node.options for p in o.phrases.all()}
+        | {p for c in menu.commands for p in c.phrases.all()}
+    )
+
+
 class ChaosCaller:
     """Chooses the next caller event from what the menu just did."""
 
-    def __init__(self, menu: Menu, rng: random.Random, lang: str) -> None:
+    def __init__(
+        self, menu: Menu, rng: random.Random, lang: str, phrases: Sequence[str] | None = None
+    ) -> None:
         self.menu = menu
         self.rng = rng
         self.lang = lang
         self.queue: list[Event] = []
-        self.phrases = sorted(
-            {p for node in menu.nodes.values() for o in node.options for p in o.phrases.all()}
-            | {p for c in menu.commands for p in c.phrases.all()}
-        )
+        self.phrases = list(phrases) if phrases is not None else menu_phrases(menu)
         self.numbers = [s.number for s in menu.services.values()]
         self.answers = [*YES_WORDS.get(lang, ()), *NO_WORDS.get(lang, ())]
+        # "noise" callers rarely choose anything but keep going back to the main menu,
+        # so calls run into the failure, event and time limits instead of routing
+        self.profile = rng.choice(("mixed", "mixed", "mixed", "mixed", "noise", "noise", "keys"))
 
     def next(self, outputs: Sequence[Output]) -> Event:
         if self.queue:
             return self.queue.pop(0)
         rng = self.rng
         roll = rng.random()
+        if self.profile == "noise":
+            if roll < 0.4:
+                return KeyPress(rng.choice("9*#"))
+            if roll < 0.7:
+                words = [rng.choice(_RANDOM_WORDS) for _ in range(rng.randint(0, 4))]
+                return Speech(" ".join(words) or rng.choice(self.answers), self._confidence())
+            if roll < 0.72:
+                return BargeIn(rng.uniform(0, 3), "key")
+            return Silence(rng.uniform(MIN_SILENCE, 3.0))
+        if self.profile == "keys" and roll > 0.1:
+            return KeyPress(rng.choice(PHONE_KEYS)) if roll > 0.3 else self._silence()
         speaking = [o for o in outputs if isinstance(o, Say) and o.barge_in]
         listen = next((o for o in reversed(outputs) if isinstance(o, Listen)), None)
         if speaking and roll < 0.07:
@@ -404,6 +449,7 @@ def _wall_limit(seconds: float) -> Iterator[None]:
 def run_call(
     menu: Menu, seed: int, *, index: MenuIndex | None = None, flow: Flow | None = None,
     bound: Bound | None = None, wall_limit: float = CALL_WALL_LIMIT_S,
+    shared: dict[str, Any] | None = None,
 ) -> CallResult:  # fmt: skip
     """One chaos call, fully determined by ``seed`` (and the menu)."""
     rng = random.Random(seed)
@@ -412,8 +458,9 @@ def run_call(
     bound = bound or Bound.for_menu(menu)
     events: list[Event] = []
     session = Session(menu, lang=lang, start_time=start, index=index)
-    oracle = SafetyOracle(menu, flow, lang)
-    caller = ChaosCaller(menu, rng, lang)
+    shared = shared if shared is not None else {}
+    oracle = SafetyOracle(menu, flow, lang, shared.setdefault("tables", {}))
+    caller = ChaosCaller(menu, rng, lang, shared.get("phrases"))
 
     def fail(kind: str, message: str) -> CallResult:
         failure = Failure(seed, kind, message, [describe(e) for e in events], lang,
@@ -459,7 +506,7 @@ def _invariants(session: Session, outputs: Sequence[Output], before: float, boun
             if not session.ended:
                 return f"{type(out).__name__} but the call goes on"
             if index != len(outputs) - 1:
-                return f"outputs after {type(out).__name__}: {outputs[index + 1:]}"
+                return f"outputs after {type(out).__name__}: {outputs[index + 1 :]}"
         if isinstance(out, Say) and not out.text.strip():
             return "an empty Say"
     listens = [o for o in outputs if isinstance(o, Listen)]
@@ -477,10 +524,11 @@ def run_chaos(menu: Menu, calls: int, seed: int, *, wall_limit: float = CALL_WAL
     flow = Flow(menu)
     bound = Bound.for_menu(menu)
     report = ChaosReport(bound=bound)
+    shared: dict[str, Any] = {"phrases": menu_phrases(menu), "tables": {}}
     started = time.perf_counter()
     for number in range(calls):
         result = run_call(menu, seed + number, index=index, flow=flow, bound=bound,
-                          wall_limit=wall_limit)  # fmt: skip
+                          wall_limit=wall_limit, shared=shared)  # fmt: skip
         report.calls += 1
         report.events += result.steps
         report.max_steps = max(report.max_steps, result.steps)

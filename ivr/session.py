@@ -546,7 +546,7 @@ class Session:
             self._decline()
         else:
             # not an answer: take it as a fresh request at this node
-            self.state.mode = "menu"
+            self.state.mode = self._input_mode()
             self.state.choices = []
             self._speech(text, confidence)
 
@@ -620,9 +620,13 @@ class Session:
             self._say(messages.choose.get(self.lang).format(choices=joined, keys=keys), "system")
         self._ready()
 
+    def _input_mode(self) -> str:
+        """The mode this node listens in when no question is pending."""
+        return "collect" if self.node.collect is not None else "menu"
+
     def _accept(self, choice: _Choice) -> None:
         state = self.state
-        state.mode = "collect" if self.node.collect is not None else "menu"
+        state.mode = self._input_mode()
         state.choices = []
         kind = choice.ref.split(":", 1)[0] if ":" in choice.ref else "option"
         self.visits.append((kind, choice.ref))
@@ -631,7 +635,7 @@ class Session:
     def _decline(self) -> None:
         state = self.state
         self.visits.append(("declined", state.node))
-        state.mode = "collect" if self.node.collect is not None else "menu"
+        state.mode = self._input_mode()
         state.choices = []
         node = self.node
         self._say((node.short_prompt or node.prompt).get(self.lang), "prompt")

@@ -12,6 +12,7 @@ import argparse
 from ivr.analysis import LintReport, Severity, lint_file
 from ivr.analysis.timing import MODE_NAMES, Durations, TtsDurations, parse_budget
 from ivr.cli.common import print_json
+from ivr.errors import IvrError
 from ivr.loader import load_menu
 
 
@@ -54,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
         # loaded first so a menu error is reported as usual, not as a speech error
         try:
             menu = load_menu(args.menu)
-        except Exception:  # the report below shows the loader's errors
+        except IvrError:  # reported below as findings, by lint_file
             menu = None
         if menu is not None:
             durations = TtsDurations(menu)

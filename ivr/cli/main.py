@@ -24,6 +24,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "ivr.cli.cmd_call",
     "ivr.cli.cmd_run",
     "ivr.cli.cmd_test",
+    "ivr.cli.cmd_graph",
+    "ivr.cli.cmd_chaos",
     "ivr.cli.cmd_say",
     "ivr.cli.cmd_voices",
     "ivr.cli.cmd_prompts",
