@@ -40,7 +40,10 @@ _TENS = {
            "åtti": 80, "nitti": 90},
 }  # fmt: skip
 #: Spoken digits a recogniser grammar should allow (keys can always be said).
-NUMBER_WORDS = {lang: tuple(words) for lang, words in _UNITS.items()}
+NUMBER_WORDS = {
+    "en": ("zero", "oh", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"),
+    "nb": ("null", "en", "to", "tre", "fire", "fem", "seks", "sju", "syv", "åtte", "ni"),
+}
 _HUNDRED = {"en": {"hundred"}, "nb": {"hundre"}}
 _AND = {"en": {"and"}, "nb": {"og"}}
 _DOUBLE = {"en": {"double": 2, "triple": 3}, "nb": {"dobbel": 2}}

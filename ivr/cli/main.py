@@ -30,6 +30,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "ivr.cli.cmd_voices",
     "ivr.cli.cmd_prompts",
     "ivr.cli.cmd_devices",
+    "ivr.cli.cmd_listen",
+    "ivr.cli.cmd_models",
 )
 
 

@@ -11,9 +11,8 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Iterable
 
-from ivr.asr.recognizer import EngineError, Grammar, Recognizer
+from ivr.asr.recognizer import EngineError, Grammar, Recognizer, usable_grammar
 from ivr.asr.resample import fast_resample
 from ivr.audio.capture import Capture, Level, SpeechStarted, Utterance
 from ivr.audio.devices import AudioDeviceError
@@ -24,19 +23,6 @@ from ivr.live.inputs import Heard, InputLost, LevelReading, LiveInput, PartialTe
 log = logging.getLogger(__name__)
 
 CHUNK_SECONDS = 0.1
-
-
-def usable_grammar(phrases: Iterable[str]) -> Grammar | None:
-    """A grammar of the phrases a recogniser can take (plain words); None if none can."""
-    usable: list[str] = []
-    for phrase in phrases:
-        try:
-            Grammar([phrase])
-        except EngineError:
-            log.debug("phrase %r left out of the grammar", phrase)
-            continue
-        usable.append(phrase)
-    return Grammar(usable) if usable else None
 
 
 class SpeechListener:
@@ -52,7 +38,7 @@ class SpeechListener:
 
     def listen(self, item: Listen) -> None:
         """Called by the live call on each ``Listen``: the grammar for what comes next."""
-        grammar = usable_grammar(item.phrases)
+        grammar = usable_grammar(item.phrases, self.recognizer)
         with self._lock:
             self._grammar = grammar
 
@@ -61,7 +47,8 @@ class SpeechListener:
 
     def stop(self) -> None:
         self.capture.stop()
-        self._thread.join(timeout=3.0)
+        if self._thread.is_alive():
+            self._thread.join(timeout=3.0)
 
     def _run(self) -> None:
         try:

@@ -240,25 +240,9 @@ class _AsrRecognizer:
         key = tuple(phrases)
         if key in self._grammars:
             return self._grammars[key]
-        from ivr.asr import EngineError, Grammar
+        from ivr.asr.recognizer import usable_grammar
 
-        usable: list[str] = []
-        for phrase in phrases:
-            try:
-                Grammar([phrase])
-            except EngineError:
-                log.debug("phrase %r cannot be in a grammar; left out", phrase)
-                continue
-            usable.append(phrase)
-        unknown = set(
-            self.engine.unknown_words(sorted({w for p in usable for w in p.lower().split()}))
-        )
-        if unknown:
-            log.info(
-                "left out phrases with words the recogniser lacks: %s", ", ".join(sorted(unknown))
-            )
-        usable = [p for p in usable if not unknown.intersection(p.lower().split())]
-        grammar = Grammar(usable) if usable else None
+        grammar = usable_grammar(phrases, self.engine)
         self._grammars[key] = grammar
         return grammar
 

