@@ -60,7 +60,8 @@ def run(rec: Recognizer, timer: Timer, audio, grammar):  # type: ignore[no-untyp
     return result
 
 
-def bench_fsdd(rec: Recognizer, timer: Timer, quick: bool) -> None:
+def bench_fsdd(rec: Recognizer, timer: Timer, quick: bool, plain: Recognizer | None) -> None:
+    """``plain``: the same engine without its narrowband model, for a before/after pair."""
     if not FSDD.is_dir():
         print(f"  FSDD: skipped ({FSDD} absent)")
         return
@@ -69,8 +70,15 @@ def bench_fsdd(rec: Recognizer, timer: Timer, quick: bool) -> None:
         files = [f for f in files if f.stem.endswith(("_0", "_5"))]
     for with_oh in (False, True):
         grammar = digits_grammar(allow_unknown=False, with_oh=with_oh)
-        print(f"  FSDD, digits grammar {'with' if with_oh else 'without'} 'oh':")
+        name = f"digits grammar {'with' if with_oh else 'without'} 'oh'"
+        if plain is not None:
+            print(f"  FSDD, {name}, plain 16 kHz model (no narrowband compensation):")
+            _fsdd_once(plain, Timer(), files, grammar)
+        print(f"  FSDD, {name}:")
         _fsdd_once(rec, timer, files, grammar)
+    reject = digits_grammar(allow_unknown=True, with_oh=False)
+    rejected = sum(run(rec, Timer(), read_wav(f), reject).rejected for f in files)
+    print(f"  FSDD digits rejected by the reject path (should be none): {rejected}/{len(files)}")
 
 
 def _fsdd_once(rec: Recognizer, timer: Timer, files: list[Path], grammar: Grammar) -> None:
@@ -152,7 +160,9 @@ def main() -> int:
         else:
             print(f"  load + first grammar: {time.perf_counter() - start:.2f} s")
             timer = Timer()
-            bench_fsdd(rec, timer, args.quick)
+            bench_fsdd(
+                rec, timer, args.quick, PocketsphinxRecognizer(partials=False, narrowband=False)
+            )
             bench_phrases(rec, timer, args.quick)
             print(f"  RTF: {timer.decode / max(timer.audio, 1e-9):.3f} (incl. resampling)")
             print(f"  peak RSS: {rss_mb():.0f} MB (was {before:.0f} MB before loading)")
