@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from dataclasses import replace
+from dataclasses import fields, replace
 from datetime import time
 from pathlib import Path
 from typing import Any
@@ -36,7 +36,7 @@ from ivr.model import (
     TimeWindow,
     Voice,
 )
-from ivr.yamlsrc import YMap, YSeq, load_yaml
+from ivr.yamlsrc import YMap, YSeq, gc_paused, load_yaml
 
 MENU_KEYS = (
     "menu", "title", "languages", "start", "engine", "voices", "limits", "settings",
@@ -63,6 +63,18 @@ ENGINES = ("auto", "vosk", "pocketsphinx")
 KEYS = "0123456789*#"
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
+_SETTINGS_KEY_SET = frozenset(SETTINGS_KEYS)
+# Shared: Settings is frozen, and building one per node was measurable on big menus.
+_DEFAULT_SETTINGS = Settings()
+# Nodes are rebuilt once settings and parents are known; calling the constructor
+# directly is twice as fast as dataclasses.replace, but only safe while Node has
+# exactly these fields, so any change to Node falls back to replace.
+_NODE_FIELDS = (
+    "id", "prompt", "short_prompt", "help", "options", "settings", "branch", "collect",
+    "parent", "where",
+)  # fmt: skip
+_DIRECT_NODE = tuple(f.name for f in fields(Node)) == _NODE_FIELDS
+
 _ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 _LANG = re.compile(r"^[a-z]{2,3}$")
 _NUMBER = re.compile(r"^\+?[0-9][0-9 ]*$")
@@ -72,14 +84,20 @@ _TIME_RANGE = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
 def load_menu(path: str | Path) -> Menu:
     """Read, validate and resolve a menu file; raises ``MenuErrors`` listing every problem."""
     name = str(path)
-    data = load_yaml(path)
-    return _MenuBuilder(name).build(data)
+    with gc_paused():
+        data = load_yaml(path)
+        menu = _MenuBuilder(name).build(data)
+        del data  # freed now, so the collector never has to walk the YAML tree
+    return menu
 
 
 def load_menu_text(text: str, name: str = "<menu>") -> Menu:
     """Like ``load_menu`` for YAML held in memory (tests, generated menus)."""
-    data = load_yaml(name, text=text)
-    return _MenuBuilder(name).build(data)
+    with gc_paused():
+        data = load_yaml(name, text=text)
+        menu = _MenuBuilder(name).build(data)
+        del data  # freed now, so the collector never has to walk the YAML tree
+    return menu
 
 
 class _MenuBuilder:
@@ -104,16 +122,16 @@ class _MenuBuilder:
                 self.add(m.where, f"{what} is missing {key!r}", f"add {key}: ...")
             return EMPTY_TEXT
         value = m[key]
-        where = where_of(m, key, m.where)
         if isinstance(value, str) and value.strip():
             if len(self.langs) > 1:
                 self.add(
-                    where,
+                    where_of(m, key, m.where),
                     f"{what} {key!r} has one text but the menu has languages "
                     f"{', '.join(self.langs)}",
                     "give one text per language, e.g. {en: ..., nb: ...}",
                 )
             return LangText(((self.langs[0], value.strip()),), self.langs[0])
+        where = where_of(m, key, m.where)
         if isinstance(value, YMap):
             texts: list[tuple[str, str]] = []
             for lang, item in value.items():
@@ -151,6 +169,10 @@ class _MenuBuilder:
         if key not in m:
             return Phrases()
         value = m[key]
+        if len(self.langs) == 1 and isinstance(value, YSeq):
+            words = _clean_words(value)
+            if words is not None:
+                return Phrases(((self.langs[0], words),))
         where = where_of(m, key, m.where)
         if isinstance(value, YMap):
             out: list[tuple[str, tuple[str, ...]]] = []
@@ -162,10 +184,12 @@ class _MenuBuilder:
                         f"languages: {', '.join(self.langs)}",
                     )
                     continue
-                phrases = self.read.string_list(
-                    items, where_of(value, lang, where), f"{what} words"
-                )
-                out.append((lang, tuple(phrases)))
+                words = _clean_words(items) if isinstance(items, YSeq) else None
+                if words is None:
+                    words = tuple(
+                        self.read.string_list(items, where_of(value, lang, where), f"{what} words")
+                    )
+                out.append((lang, words))
             missing = [lang for lang in self.langs if lang not in value]
             if missing:
                 self.add(
@@ -188,11 +212,11 @@ class _MenuBuilder:
         if "key" not in m:
             return None
         value = m["key"]
-        where = where_of(m, "key", m.where)
         if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 9:
             return str(value)
         if isinstance(value, str) and len(value) == 1 and value in KEYS:
             return value
+        where = where_of(m, "key", m.where)
         if value is None:
             self.add(
                 where,
@@ -452,7 +476,6 @@ class _MenuBuilder:
                 f"{what} confirm must be true or false",
                 "write confirm: true",
             )
-        awhere = where_of(m, kind, where)
         if kind == "info":
             return Action(ActionKind.INFO, message=self.text(m, "info", what), confirm=confirm)
         target = self.read.string(m, kind, what)
@@ -461,7 +484,7 @@ class _MenuBuilder:
         if kind == "goto":
             if target not in self.node_ids:
                 self.add(
-                    awhere,
+                    where_of(m, kind, where),
                     f"{what} goes to node {target!r}, which is not defined",
                     self._suggest(target, self.node_ids, "nodes"),
                 )
@@ -470,7 +493,7 @@ class _MenuBuilder:
         if kind == "route":
             if target not in self.service_ids:
                 self.add(
-                    awhere,
+                    where_of(m, kind, where),
                     f"{what} routes to service {target!r}, which is not defined",
                     self._suggest(target, self.service_ids, "services"),
                 )
@@ -478,7 +501,7 @@ class _MenuBuilder:
             return Action(ActionKind.ROUTE, target, confirm=confirm)
         if target not in DO_ACTIONS:
             self.add(
-                awhere,
+                where_of(m, kind, where),
                 f"{what} do: {target!r} is not an action",
                 "use one of " + ", ".join(DO_ACTIONS),
             )
@@ -603,7 +626,7 @@ class _MenuBuilder:
                 continue
             self.read.check_keys(vm, VOICE_KEYS, what, required=("voice",))
             voice = self.read.string(vm, "voice", what) or ""
-            rate = self.read.number(vm, "rate", what, 60, 450, integer=True)
+            rate = self.read.number(vm, "rate", what, 80, 450, integer=True)
             volume = self.read.number(vm, "volume", what, 0, 1)
             voices[lang] = Voice(voice, int(rate or 160), 1.0 if volume is None else volume)
         return voices
@@ -642,14 +665,14 @@ class _MenuBuilder:
         prompt = self.text(m, "prompt", what, required=kinds[0] != "branch")
         short = self.text(m, "short_prompt", what)
         help_text = self.text(m, "help", what)
-        settings = Settings()
+        settings = _DEFAULT_SETTINGS
         own: YMap | None = None
         if "settings" in m:
             own = self.read.mapping(
                 m["settings"], where_of(m, "settings", where), f"{what} settings"
             )
             if own is not None:
-                settings = self._settings(own, own.where, Settings(), f"{what} settings")
+                settings = self._settings(own, own.where, _DEFAULT_SETTINGS, f"{what} settings")
         options: tuple[Option, ...] = ()
         branch: tuple[BranchRule, ...] = ()
         collect: Collect | None = None
@@ -905,6 +928,26 @@ class _MenuBuilder:
                     )
 
 
+def _clean_words(items: YSeq) -> tuple[str, ...] | None:
+    """Words of a list that ``Reader.string_list`` would accept without a problem, else None.
+
+    The common case, checked without working out any location; anything else
+    goes through ``string_list`` so problems are reported exactly as before.
+    """
+    out: list[str] = []
+    for item in items:
+        if isinstance(item, str):
+            word = item.strip()
+            if not word:
+                return None
+            out.append(word)
+        elif isinstance(item, int) and not isinstance(item, bool):
+            out.append(str(item))
+        else:
+            return None
+    return tuple(out)
+
+
 def _full_day(short: str) -> str:
     return {
         "mon": "monday",
@@ -951,19 +994,29 @@ def _inherit_settings(
             cursor = parent.get(cursor)
         inherited = resolved[cursor] if cursor is not None else base
         for nid in reversed(chain):
-            node = nodes[nid]
-            keys = own.get(nid, set()) & set(SETTINGS_KEYS)
-            changes = {k: getattr(node.settings, k) for k in keys}
-            inherited = replace(inherited, **changes)
+            keys = own.get(nid)
+            keys = keys & _SETTINGS_KEY_SET if keys else set()
+            if keys:
+                node_settings = nodes[nid].settings
+                inherited = replace(inherited, **{k: getattr(node_settings, k) for k in keys})
             # search is the node's own: a top menu searching the whole tree does
-            # not make every submenu do so
-            resolved[nid] = replace(
-                inherited, search=inherited.search if "search" in keys else base.search
-            )
-            inherited = resolved[nid]
+            # not make every submenu do so. (Settings are frozen, so a node that
+            # changes nothing shares its parent's.)
+            search = inherited.search if "search" in keys else base.search
+            if inherited.search != search:
+                inherited = replace(inherited, search=search)
+            resolved[nid] = inherited
         return resolved[node_id]
 
     out: dict[str, Node] = {}
     for node_id, node in nodes.items():
-        out[node_id] = replace(node, settings=settings_for(node_id), parent=parent.get(node_id))
+        settings = settings_for(node_id)
+        up = parent.get(node_id)
+        if _DIRECT_NODE:
+            out[node_id] = Node(
+                node.id, node.prompt, node.short_prompt, node.help, node.options,
+                settings, node.branch, node.collect, up, node.where,
+            )  # fmt: skip
+        else:
+            out[node_id] = replace(node, settings=settings, parent=up)
     return out

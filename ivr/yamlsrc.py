@@ -6,13 +6,23 @@ need ``FILE:LINE:COL`` in every message, so mappings and sequences are built as
 ``YMap`` / ``YSeq`` carrying the location of each key and item, and the
 document is checked for size, nesting depth and alias expansion before it is
 constructed.
+
+Two paths give the same result. The fast one builds YMap/YSeq straight from
+the parser's events (a big menu loads several times faster); whenever it meets
+anything it does not handle itself, including every document that must be
+refused, it steps aside and the strict compose-check-construct path, which
+owns every error message, reads the document again.
 """
 
 from __future__ import annotations
 
+import gc
+import logging
 import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -22,23 +32,86 @@ MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_EXPANDED_NODES = 2_000_000
 MAX_DEPTH = 64
 
+log = logging.getLogger(__name__)
+
 _BaseLoader: type[yaml.SafeLoader]
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Lazy:
+    """A location attribute made on first use, then kept in the instance like a plain one.
+
+    A 10,000-node menu has hundreds of thousands of keys and items, and the
+    loader asks where only a fraction of them are; building every ``Location``
+    up front was a large share of load time. A non-data descriptor keeps the
+    attributes ordinary: once made (or assigned) they live in ``__dict__``.
+    """
+
+    def __init__(self, make: Callable[[Any], Any]) -> None:
+        self._make = make
+        self._name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        raw = obj.__dict__.get("_raw")
+        if raw is None:
+            raise AttributeError(f"{type(obj).__name__!r} object has no attribute {self._name!r}")
+        value = self._make(raw)
+        obj.__dict__[self._name] = value
+        return value
+
+
+def _mark_loc(file: str, mark: Any) -> Location:
+    return Location(file, mark.line + 1, mark.column + 1)
+
+
+# ``_raw`` of a fast-built YMap: (file, start mark, [(key, key mark, value mark), ...]);
+# of a YSeq: (file, start mark, [item mark, ...]).
+def _raw_where(raw: tuple[str, Any, list[Any]]) -> Location:
+    return _mark_loc(raw[0], raw[1])
+
+
+def _raw_key_where(raw: tuple[str, Any, list[tuple[Any, Any, Any]]]) -> dict[Any, Location]:
+    file = raw[0]
+    return {key: Location(file, m.line + 1, m.column + 1) for key, m, _ in raw[2]}
+
+
+def _raw_value_where(raw: tuple[str, Any, list[tuple[Any, Any, Any]]]) -> dict[Any, Location]:
+    file = raw[0]
+    return {key: Location(file, m.line + 1, m.column + 1) for key, _, m in raw[2]}
+
+
+def _raw_item_where(raw: tuple[str, Any, list[Any]]) -> list[Location]:
+    file = raw[0]
+    return [Location(file, m.line + 1, m.column + 1) for m in raw[2]]
 
 
 class YMap(dict[Any, Any]):
     """A mapping that remembers where it, each key and each value start."""
 
-    where: Location
-    key_where: dict[Any, Location]
-    value_where: dict[Any, Location]
+    if TYPE_CHECKING:
+        where: Location
+        key_where: dict[Any, Location]
+        value_where: dict[Any, Location]
+    else:
+        where = _Lazy(_raw_where)
+        key_where = _Lazy(_raw_key_where)
+        value_where = _Lazy(_raw_value_where)
 
 
 class YSeq(list[Any]):
     """A sequence that remembers where it and each item start."""
 
-    where: Location
-    item_where: list[Location]
+    if TYPE_CHECKING:
+        where: Location
+        item_where: list[Location]
+    else:
+        where = _Lazy(_raw_where)
+        item_where = _Lazy(_raw_item_where)
 
 
 def _loc(file: str, mark: yaml.Mark | None) -> Location:
@@ -142,6 +215,7 @@ def _check_shape(file: str, root: yaml.Node, aliases_possible: bool) -> None:
 def _check_expansion(file: str, root: yaml.Node) -> None:
     """Count the values a document expands to, each shared node once per use."""
     sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
     while stack:
         node, done = stack.pop()
@@ -150,9 +224,17 @@ def _check_expansion(file: str, root: yaml.Node) -> None:
             continue
         children = _children(node)
         if not done:
+            if key in open_nodes:
+                raise MenuError(
+                    _loc(file, node.start_mark),
+                    "an alias refers to a collection that contains it",
+                    "remove the recursive alias (*name inside &name)",
+                )
+            open_nodes.add(key)
             stack.append((node, True))
             stack.extend((child, False) for child in children if id(child) not in sizes)
             continue
+        open_nodes.discard(key)
         total = 1 + sum(sizes[id(child)] for child in children)
         if total > MAX_EXPANDED_NODES:
             raise MenuError(
@@ -205,6 +287,228 @@ def read_text(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> str:
         ) from None
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Hold off the cyclic garbage collector while a document is built.
+
+    Loading allocates hundreds of thousands of small objects that all survive,
+    so the collector kept rescanning them: more than half the load time of a
+    big menu. Pausing only delays when garbage in reference cycles is found,
+    never whether; the previous state is restored, so nesting is fine. The
+    switch is process-wide, so other threads also go without cyclic collection
+    for the duration of a load (about a second for a 10,000-node menu).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+_FALLBACK: Any = object()
+_MISSING: Any = object()
+_MAP_TAGS = (None, "!", "tag:yaml.org,2002:map")
+_SEQ_TAGS = (None, "!", "tag:yaml.org,2002:seq")
+_ScalarEvent = yaml.ScalarEvent
+_MappingStartEvent = yaml.MappingStartEvent
+_SequenceStartEvent = yaml.SequenceStartEvent
+_AliasEvent = yaml.AliasEvent
+_ScalarNode = yaml.ScalarNode
+
+
+def _load_fast(name: str, text: str) -> Any:
+    """Build YMap/YSeq straight from parser events, or return ``_FALLBACK``."""
+    if _BaseLoader.yaml_path_resolvers:
+        return _FALLBACK  # tags would depend on the path; leave that to the composer
+    loader = _BaseLoader(text)
+    try:
+        return _build_fast(name, loader)
+    except Exception as exc:  # the strict path reports it, exactly as before
+        log.debug("fast YAML path gave way to the strict one: %r", exc)
+        return _FALLBACK
+    finally:
+        loader.dispose()
+
+
+def _build_fast(file: str, loader: Any) -> Any:
+    """One pass over the parser's events, skipping PyYAML's node graph.
+
+    It must give exactly what ``_load_strict`` gives, so wherever the strict
+    path would refuse the document (or do anything unusual) this returns
+    ``_FALLBACK`` and lets it: undefined, duplicate or self-containing anchors,
+    nesting that could pass ``MAX_DEPTH``, more than ``MAX_EXPANDED_NODES``
+    values, duplicate or unhashable keys, merge keys, tags other than the
+    standard map/seq ones on collections, and scalars whose construction fails.
+    Scalars are resolved and constructed by the same loader class the strict
+    path uses, once per distinct plain value.
+    """
+    get = loader.get_event
+    if not isinstance(get(), yaml.StreamStartEvent):
+        return _FALLBACK
+    if not isinstance(get(), yaml.DocumentStartEvent):
+        return _FALLBACK  # no document: the strict path says so
+    resolve = loader.resolve
+    construct = loader.construct_object
+    str_tag = _STR_TAG
+    limit = MAX_DEPTH - 1
+    plain: dict[str, Any] = {}  # plain scalar text -> constructed value
+    # anchor -> (value, mark, expanded size, height bound); None while still open
+    anchors: dict[str, tuple[Any, Any, int, int] | None] = {}
+    stack: list[tuple[Any, ...]] = []
+    cur: Any = None  # the open YMap / YSeq, None at the top
+    is_map = False
+    entries: list[Any] = []  # cur's (key, key mark, value mark) or item marks
+    has_key = False
+    pkey: Any = None
+    pmark: Any = None
+    depth = 0  # open collections
+    deepest = 0  # bound on node depth seen (reset inside anchored collections)
+    total = 0  # values the document expands to, aliases counted per use
+    root: Any = _FALLBACK
+    while True:
+        ev = get()
+        kind = type(ev)
+        if kind is _ScalarEvent:
+            total += 1
+            tag = ev.tag
+            if tag is None or tag == "!":
+                if ev.implicit[0]:
+                    text = ev.value
+                    value = plain.get(text, _MISSING)
+                    if value is _MISSING:
+                        rtag = resolve(_ScalarNode, text, (True, False))
+                        value = text if rtag == str_tag else construct(_ScalarNode(rtag, text))
+                        plain[text] = value
+                else:
+                    value = ev.value
+            elif tag == str_tag:
+                value = ev.value
+            else:
+                value = construct(_ScalarNode(tag, ev.value))
+                if loader.state_generators or isinstance(value, dict | list | set):
+                    return _FALLBACK  # e.g. !!map on a scalar: the strict path decides
+            mark = ev.start_mark
+            is_collection = False
+            if ev.anchor is not None:
+                if ev.anchor in anchors:
+                    return _FALLBACK
+                anchors[ev.anchor] = (value, mark, 1, 1)
+        elif kind is _MappingStartEvent or kind is _SequenceStartEvent:
+            if depth >= limit:
+                return _FALLBACK  # its children could be deeper than MAX_DEPTH
+            if kind is _MappingStartEvent:
+                if ev.tag not in _MAP_TAGS:
+                    return _FALLBACK
+                new: Any = YMap()
+            else:
+                if ev.tag not in _SEQ_TAGS:
+                    return _FALLBACK
+                new = YSeq()
+            total += 1
+            depth += 1
+            mark = ev.start_mark
+            anchor = ev.anchor
+            stack.append((cur, is_map, entries, has_key, pkey, pmark, mark, anchor, total, deepest))
+            if anchor is not None:
+                if anchor in anchors:
+                    return _FALLBACK
+                anchors[anchor] = None
+                deepest = 0
+            if depth + 1 > deepest:
+                deepest = depth + 1
+            cur = new
+            is_map = kind is _MappingStartEvent
+            entries = []
+            new._raw = (file, mark, entries)
+            has_key = False
+            continue
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            value = cur
+            is_collection = True
+            start_depth = depth
+            depth -= 1
+            cur, is_map, entries, has_key, pkey, pmark, mark, anchor, start, outer = stack.pop()
+            if anchor is not None:
+                height = deepest - start_depth + 1
+                anchors[anchor] = (value, mark, total - start + 1, height)
+                if outer > deepest:
+                    deepest = outer
+        elif kind is _AliasEvent:
+            found = anchors.get(ev.anchor, _MISSING)
+            if found is None or found is _MISSING:
+                return _FALLBACK  # undefined, or inside its own anchor
+            value, mark, size, height = found
+            total += size
+            if depth + height > MAX_DEPTH:
+                return _FALLBACK
+            if depth + height > deepest:
+                deepest = depth + height
+            is_collection = isinstance(value, YMap | YSeq)
+        elif kind is yaml.DocumentEndEvent:
+            break
+        else:
+            return _FALLBACK
+        # a value is complete: put it where it belongs
+        if is_map:
+            if has_key:
+                cur[pkey] = value
+                entries.append((pkey, pmark, mark))
+                has_key = False
+            else:
+                if is_collection or value in cur:
+                    return _FALLBACK  # unhashable or duplicate key
+                pkey = value
+                pmark = mark
+                has_key = True
+        elif cur is not None:
+            cur.append(value)
+            entries.append(mark)
+        else:
+            root = value
+    if not isinstance(get(), yaml.StreamEndEvent):
+        return _FALLBACK  # another document follows
+    if total > MAX_EXPANDED_NODES:
+        return _FALLBACK
+    return root
+
+
+def _shown(character: int | str) -> str:
+    return repr(chr(character) if isinstance(character, int) else character)
+
+
+def _offset_loc(file: str, text: str, offset: int) -> Location:
+    line = text.count("\n", 0, offset) + 1
+    return Location(file, line, offset - (text.rfind("\n", 0, offset) + 1) + 1)
+
+
+def _check_event_depth(file: str, text: str) -> None:
+    """Refuse deep nesting from the parser's events, before libyaml's composer
+    recurses on it (tens of thousands of levels overflow its C stack)."""
+    loader = _BaseLoader(text)
+    depth = 0
+    try:
+        while True:
+            event = loader.get_event()
+            if event is None or isinstance(event, yaml.StreamEndEvent):
+                return
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise MenuError(
+                        _loc(file, event.start_mark),
+                        f"nesting is deeper than {MAX_DEPTH} levels",
+                        "flatten the structure; menus link nodes by id instead of nesting them",
+                    )
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return  # a syntax error: the composer reports it, with its own location
+    finally:
+        loader.dispose()
+
+
 def load_yaml(path: str | Path, text: str | None = None) -> Any:
     """Parse one YAML document strictly; returns YMap/YSeq/scalars, never Python objects."""
     name = str(path)
@@ -212,6 +516,21 @@ def load_yaml(path: str | Path, text: str | None = None) -> Any:
         text = read_text(path)
     if not text.strip():
         raise MenuError(Location(name, 1, 1), "file is empty", "see menus/norway.yaml for a start")
+    with gc_paused():
+        data = _load_fast(name, text)
+        if data is _FALLBACK:
+            return _load_strict(name, text)
+        return data
+
+
+def _load_strict(name: str, text: str) -> Any:
+    """Compose the whole document, check its shape, then construct it.
+
+    This is the reference behaviour: every refusal and its exact message
+    comes from here. ``_build_fast`` hands a document over to it whenever it
+    meets anything it does not handle itself.
+    """
+    _check_event_depth(name, text)
     loader = _make_loader(name)(text)
     try:
         root = loader.get_single_node()
@@ -238,8 +557,23 @@ def load_yaml(path: str | Path, text: str | None = None) -> Any:
         if "alias" in context or "anchor" in context:
             hint = 'quote "*" and "#" in values, e.g. key: "*"'
         raise MenuError(_loc(name, mark), f"invalid YAML: {problem}", hint) from None
+    except yaml.reader.ReaderError as exc:
+        raise MenuError(
+            _offset_loc(name, text, exc.position),
+            f"invalid YAML: character {_shown(exc.character)} is not allowed",
+            "remove control characters from the file",
+        ) from None
     except yaml.YAMLError as exc:
-        raise MenuError(Location(name, 1, 1), f"invalid YAML: {exc}", "check the syntax") from None
+        problem = " ".join(str(exc).split())
+        raise MenuError(
+            Location(name, 1, 1), f"invalid YAML: {problem}", "check the syntax"
+        ) from None
+    except (ValueError, TypeError) as exc:  # e.g. "!!map foo": a tag its value cannot take
+        raise MenuError(
+            Location(name, 1, 1),
+            f"a value cannot be read as its tag says ({exc})",
+            "remove the !!tag",
+        ) from None
     except RecursionError:
         raise MenuError(
             Location(name, 1, 1), "nesting is too deep to read", "flatten the structure"

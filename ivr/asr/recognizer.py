@@ -241,8 +241,16 @@ def _importable(module: str) -> bool:
     return importlib.util.find_spec(module) is not None
 
 
-def usable_grammar(phrases: Iterable[str], recognizer: Recognizer) -> Grammar | None:
+def usable_grammar(
+    phrases: Iterable[str], recognizer: Recognizer, allow_unknown: bool = False
+) -> Grammar | None:
     """A grammar of the phrases this recogniser can take: plain words it knows.
+
+    Menus decode closed by default: the engine's best phrase comes back with its
+    confidence, and the menu's own ``confirm_below`` / ``reject_below`` decide
+    whether to act, ask "Did you say ...?", or reprompt. The engine's own reject
+    threshold was tuned on small grammars and throws away good answers from a
+    whole-menu grammar.
 
     Menus may hold words an engine's dictionary lacks ("legevakt" for an English
     model); ``ivr lint`` reports them, and here they are left out rather than
@@ -260,4 +268,4 @@ def usable_grammar(phrases: Iterable[str], recognizer: Recognizer) -> Grammar | 
     if unknown:
         log.debug("words the %s model does not know: %s", recognizer.name, sorted(unknown))
         usable = [p for p in usable if not unknown & set(p.lower().split())]
-    return Grammar(usable) if usable else None
+    return Grammar(usable, allow_unknown=allow_unknown) if usable else None

@@ -21,7 +21,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         default=None,
         help="models folder (default: $IVR_MODELS_DIR or ./models)",
     )
-    actions = parser.add_subparsers(dest="action", metavar="ACTION", title="actions")
+    actions = parser.add_subparsers(
+        dest="action", metavar="ACTION", title="actions", help="what to do with models"
+    )
     actions.required = True
     listing = actions.add_parser("list", help="show known models, installed or not, and where")
     listing.set_defaults(handler=run_list)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from ivr.audio.pcm import Audio, read_wav
+from ivr.errors import IvrError
 
 from .virtual_devices import (
     VirtualAudio,
@@ -35,6 +36,7 @@ def virtual_audio_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[V
         list_devices()
     except AudioDeviceError as exc:  # no PortAudio library: nothing to test on
         pytest.skip(str(exc))
+    _start_tts_outside_the_virtual_server()
     audio = start_virtual_audio(tmp_path_factory.mktemp("vaudio"))
     try:
         with using_virtual_audio(audio):
@@ -42,6 +44,19 @@ def virtual_audio_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[V
         yield audio
     finally:
         stop_virtual_audio(audio, remove=False)
+
+
+def _start_tts_outside_the_virtual_server() -> None:
+    """libespeak-ng binds to a PulseAudio server running when pyttsx3 first starts it,
+    and that one engine serves the whole process: start it before the private server,
+    so the speech later tests synthesise does not depend on whether this ran first."""
+    try:
+        from ivr.tts import make_speaker
+        from ivr.tts.speaker import VoiceSettings
+
+        make_speaker().synthesize("ready", VoiceSettings())
+    except (ImportError, IvrError) as exc:  # no TTS here: nothing to pre-start
+        print(f"(text-to-speech not started before the audio server: {exc})")
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
@@ -171,14 +172,16 @@ def test_run_piped_keys_and_silence(norway_path: Path) -> None:
 
 
 def test_every_command_and_option_has_help_text() -> None:
-    parser = build_parser()
-    subparsers = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
-    helps = {c.dest: c.help for c in subparsers._choices_actions}  # type: ignore[attr-defined]
-    assert set(helps) == set(subparsers.choices)  # type: ignore[union-attr]
-    for name, sub in subparsers.choices.items():  # type: ignore[union-attr]
-        assert helps[name], f"command {name} has no help"
-        for action in sub._actions:
-            assert action.help, f"ivr {name} {action.option_strings or action.dest} has no help"
+    def walk(parser: argparse.ArgumentParser, name: str) -> None:
+        for action in parser._actions:
+            assert action.help, f"{name} {action.option_strings or action.dest} has no help"
+            if isinstance(action, argparse._SubParsersAction):
+                helps = {c.dest: c.help for c in action._choices_actions}
+                for sub_name, sub in action.choices.items():
+                    assert helps.get(sub_name), f"{name} {sub_name} has no help"
+                    walk(sub, f"{name} {sub_name}")
+
+    walk(build_parser(), "ivr")
 
 
 def test_python_dash_m_and_help(capsys: pytest.CaptureFixture[str]) -> None:
