@@ -486,11 +486,11 @@ def _offset_loc(file: str, text: str, offset: int) -> Location:
 def _check_event_depth(file: str, text: str) -> None:
     """Refuse deep nesting from the parser's events, before libyaml's composer
     recurses on it (tens of thousands of levels overflow its C stack)."""
-    loader = _BaseLoader(text)
+    loader: Any = _BaseLoader(text)
     depth = 0
     try:
         while True:
-            event = loader.get_event()
+            event: Any = loader.get_event()
             if event is None or isinstance(event, yaml.StreamEndEvent):
                 return
             if isinstance(event, yaml.CollectionStartEvent):

@@ -64,11 +64,11 @@ def build_live_call(session: Session, display: Display, options: LiveOptions) ->
             from ivr.tts.cache import PromptCache
 
             output = SoundDeviceOutput(
-                _device(options.output_device), device_rate=options.device_rate,
+                _device(options.output_device),
+                device_rate=options.device_rate,
                 block_size=options.block_size,
             )
-            voice = PromptVoice(PromptCache(make_speaker()), menu_voices(session.menu),
-                                output.rate)
+            voice = PromptVoice(PromptCache(make_speaker()), menu_voices(session.menu), output.rate)
             player = PromptPlayer(output, barge_in_on_speech=options.barge_in_on_speech)
         except IvrError as exc:
             notes.append(f"no audio output ({exc.message}): prompts are shown as text")
@@ -78,7 +78,9 @@ def build_live_call(session: Session, display: Display, options: LiveOptions) ->
             from ivr.asr.recognizer import open_recognizer
 
             source = SoundDeviceInput(
-                _device(options.input_device), rate=16000, block_size=options.block_size,
+                _device(options.input_device),
+                rate=16000,
+                block_size=options.block_size,
                 device_rate=options.device_rate,
             )
             recognizer = open_recognizer(options.engine)
@@ -88,7 +90,11 @@ def build_live_call(session: Session, display: Display, options: LiveOptions) ->
             notes.append(f"no microphone input ({exc.message}): keys and typed words only")
     recorder = CallRecorder(options.record) if options.record is not None else None
     call = LiveCall(
-        session, display, voice=voice, player=player,
-        on_listen=listener.listen if listener is not None else None, recorder=recorder,
+        session,
+        display,
+        voice=voice,
+        player=player,
+        on_listen=listener.listen if listener is not None else None,
+        recorder=recorder,
     )
     return LiveParts(call, inbox, listener, notes)

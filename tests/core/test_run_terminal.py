@@ -31,7 +31,10 @@ def spawn(norway_path: Path, *extra: str) -> tuple[subprocess.Popen[bytes], int]
     controller, terminal = pty.openpty()
     process = subprocess.Popen(
         [sys.executable, "-m", "ivr", "run", str(norway_path), *extra],
-        stdin=terminal, stdout=terminal, stderr=terminal, close_fds=True,
+        stdin=terminal,
+        stdout=terminal,
+        stderr=terminal,
+        close_fds=True,
     )
     os.close(terminal)
     return process, controller

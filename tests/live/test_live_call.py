@@ -86,8 +86,11 @@ def make_call(
     voice = PromptVoice(PromptCache(speaker, tmp_path / "cache"), {"en": VoiceSettings()}, RATE)
     display = ListDisplay()
     call = LiveCall(
-        Session(tiny), display, voice=voice,
-        player=PromptPlayer(output, barge_in_on_speech=on_speech), clock=clock,
+        Session(tiny),
+        display,
+        voice=voice,
+        player=PromptPlayer(output, barge_in_on_speech=on_speech),
+        clock=clock,
     )
     return call, clock, output, display, speaker
 

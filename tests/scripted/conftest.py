@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-
 REPO = Path(__file__).resolve().parents[2]
 NORWAY = REPO / "menus" / "norway.yaml"
 CALLS_DIR = REPO / "tests" / "calls"
