@@ -496,8 +496,9 @@ def _check_event_depth(file: str, text: str) -> None:
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
+                    mark: Any = event.start_mark
                     raise MenuError(
-                        _loc(file, event.start_mark),
+                        _loc(file, mark),
                         f"nesting is deeper than {MAX_DEPTH} levels",
                         "flatten the structure; menus link nodes by id instead of nesting them",
                     )
