@@ -201,23 +201,27 @@ class Session:
         self._out.append(Listen(node.id, mode, node.settings.no_input_timeout, self.grammar()))
 
     def grammar(self) -> tuple[str, ...]:
-        """What a recogniser should listen for right now, in the session's state."""
+        """What a recogniser should listen for right now, in the session's state.
+
+        Every state allows the global commands and the spoken digits; a question
+        ("Did you say ...?", "Did you mean A or B?") adds its answers.
+        """
         state = self.state
-        numbers = NUMBER_WORDS.get(self.lang, NUMBER_WORDS["en"])
-        if state.mode == "confirm":
-            return (*YES_WORDS.get(self.lang, ()), *NO_WORDS.get(self.lang, ()), *numbers)
-        if state.mode == "choose":
-            phrases = [c.label for c in state.choices]
+        lang = self.lang
+        numbers = NUMBER_WORDS.get(lang, NUMBER_WORDS["en"])
+        commands = [p for c in self.menu.commands for p in c.phrases.get(lang)]
+        if state.mode in ("confirm", "choose"):
+            phrases = [*YES_WORDS.get(lang, ()), *NO_WORDS.get(lang, ())]
+            phrases += [c.label for c in state.choices]
             for choice in state.choices:
                 option = self.index.options.get(choice.ref)
                 if option is not None:
-                    phrases += option.phrases.get(self.lang)
-            return tuple(dict.fromkeys([*phrases, *NO_WORDS.get(self.lang, ()), *numbers]))
+                    phrases += option.phrases.get(lang)
+            return tuple(dict.fromkeys([*phrases, *commands, *numbers]))
         if state.mode == "collect":
-            commands = [p for c in self.menu.commands for p in c.phrases.get(self.lang)]
-            return (*numbers, *commands)
+            return tuple(dict.fromkeys([*numbers, *commands]))
         tree = self.node.settings.search == "tree"
-        return self.index.grammar(self.state.node, self.lang, tree)
+        return self.index.grammar(self.state.node, lang, tree)
 
     def _hangup(self, reason: str) -> None:
         self.hangup_reason = reason

@@ -8,6 +8,7 @@ from typing import Any
 
 from ivr.calls import Step, call_result, run_step
 from ivr.cli.common import add_menu_argument, open_menu, parse_time, print_json
+from ivr.errors import IvrError
 from ivr.session import Session
 
 
@@ -62,6 +63,18 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help='the time of the call, e.g. "2026-11-23 21:00" (default: a Monday at noon)',
     )
     parser.add_argument("--lang", help="language of the call (default: the menu's first)")
+    parser.add_argument(
+        "--audio",
+        action="store_true",
+        help="speak each --say with a caller voice and let the recogniser hear it: the "
+        "recognised text drives the call",
+    )
+    parser.add_argument(
+        "--noise-db",
+        type=float,
+        metavar="SNR",
+        help="with --audio, mix white noise at this signal-to-noise ratio",
+    )
     parser.add_argument("--json", action="store_true", help="print the result as one JSON object")
     parser.set_defaults(handler=run)
 
@@ -71,10 +84,19 @@ def run(args: argparse.Namespace) -> int:
     at = parse_time(args.at) if args.at else None
     session = Session(menu, lang=args.lang, start_time=at)
     session.start()
+    hearing = None
+    if args.audio:
+        from ivr.scripted.audio import make_audio_hearing
+
+        hearing = make_audio_hearing(
+            menu, session.grammar, lang=session.lang, noise_db=args.noise_db
+        )
+    elif args.noise_db is not None:
+        raise IvrError("--noise-db needs --audio", "add --audio")
     for step in args.steps:
         if session.ended:
             break
-        run_step(session, step)
+        run_step(session, step, hearing)
     result = call_result(session)
     if args.json:
         print_json(result)

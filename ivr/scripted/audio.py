@@ -18,10 +18,8 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from ivr.calls import Hearing
-from ivr.defaults import NO_WORDS, YES_WORDS
 from ivr.model import Menu
 from ivr.scripted.audio_errors import AudioUnavailableError
-from ivr.session import Session
 
 if TYPE_CHECKING:
     from ivr.audio.pcm import Audio
@@ -75,34 +73,6 @@ class Recognizer(Protocol):
     """Turns caller audio into (text, confidence), listening for ``phrases`` only."""
 
     def recognize(self, audio: Audio, phrases: Sequence[str], lang: str) -> tuple[str, float]: ...
-
-
-def current_grammar(session: Session) -> tuple[str, ...]:
-    """What a recogniser should listen for right now.
-
-    At a menu node it is exactly ``Listen.phrases`` (the node's phrases, the
-    commands and, for ``search: tree``, every option). A confirmation, a choice
-    or digit collection sends no phrases in ``Listen``, so the words that can
-    answer them are supplied here.
-    """
-    node = session.node
-    lang = session.lang
-    state = session.state
-    commands = [p for c in session.menu.commands for p in c.phrases.get(lang)]
-    if state.mode == "menu":
-        return session.index.grammar(node.id, lang, node.settings.search == "tree")
-    if state.mode == "confirm":
-        words = [*YES_WORDS.get(lang, YES_WORDS["en"]), *NO_WORDS.get(lang, NO_WORDS["en"])]
-        return tuple(dict.fromkeys(words + [c.label for c in state.choices] + commands))
-    if state.mode == "choose":
-        words = [c.label for c in state.choices]
-        for choice in state.choices:
-            option = session.index.options.get(choice.ref)
-            if option is not None:
-                words += list(option.phrases.get(lang))
-        words += list(NO_WORDS.get(lang, NO_WORDS["en"]))
-        return tuple(dict.fromkeys(words + commands))
-    return tuple(dict.fromkeys([*DIGIT_WORDS.get(lang, DIGIT_WORDS["en"]), *commands]))
 
 
 def menu_voice(menu: Menu, lang: str) -> str:

@@ -89,11 +89,11 @@ class FileOutcome:
 
 def default_hearing_factory(menu: Menu, session: Session, call: ScriptedCall) -> Hearing:
     """Real speech: the call's words synthesised, maybe noised, and recognised."""
-    from ivr.scripted.audio import current_grammar, make_audio_hearing
+    from ivr.scripted.audio import make_audio_hearing
 
     return make_audio_hearing(
         menu,
-        lambda: current_grammar(session),
+        session.grammar,
         lang=session.lang,
         noise_db=call.noise_db,
         caller_voice=call.caller_voice,

@@ -67,7 +67,8 @@ def test_audio_calls_skip_when_the_engines_are_missing(pytester: pytest.Pytester
         a=f"menu: {NORWAY}\ncalls:\n  - name: spoken\n"
         "    audio: true\n    steps: [{say: fire}]\n",
     )
-    result = pytester.runpytest(*PLUGIN, "-rs")
+    # in a subprocess: the conftest replaces module functions, which must not leak
+    result = pytester.runpytest_subprocess(*PLUGIN, "-rs")
     result.assert_outcomes(skipped=1)
     result.stdout.fnmatch_lines(["*audio call skipped: no recogniser here*"])
 
