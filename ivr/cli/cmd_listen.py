@@ -7,7 +7,15 @@ import json
 import sys
 
 from ivr.asr.listen import listen_files
-from ivr.asr.recognizer import ENGINES, EngineError, Grammar, digits_grammar, open_recognizer
+from ivr.asr.recognizer import (
+    ENGINES,
+    EngineError,
+    Grammar,
+    digits_grammar,
+    open_recognizer,
+    usable_grammar,
+)
+from ivr.errors import IvrError
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -26,6 +34,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     group.add_argument(
         "--phrases", metavar="A,B,C", help="comma-separated phrases the caller may say"
     )
+    parser.add_argument(
+        "--menu", metavar="MENU", help="listen with the grammar of a menu node (with --node)"
+    )
+    parser.add_argument(
+        "--node", metavar="ID", help="the node whose options to listen for (default: start)"
+    )
+    parser.add_argument("--lang", help="the menu language to listen in (default: its first)")
     parser.add_argument(
         "--engine", choices=ENGINES, default="auto", help="speech engine (default: auto)"
     )
@@ -53,10 +68,58 @@ def _grammar(args: argparse.Namespace) -> Grammar | None:
     return None
 
 
+class _NodeListener:
+    """The grammar of one menu node, and which option a recognised text picks."""
+
+    def __init__(self, path: str, node_id: str | None, lang: str | None) -> None:
+        from ivr.loader import load_menu
+        from ivr.menuindex import MenuIndex
+
+        self.menu = load_menu(path)
+        self.node_id = node_id or self.menu.start
+        if self.node_id not in self.menu.nodes:
+            raise IvrError(
+                f"{path} has no node {self.node_id!r}",
+                "nodes: " + ", ".join(sorted(self.menu.nodes)),
+            )
+        self.lang = lang or self.menu.default_lang
+        if self.lang not in self.menu.languages:
+            raise IvrError(
+                f"{path} has no language {self.lang!r}",
+                "use one of " + ", ".join(self.menu.languages),
+            )
+        self.index = MenuIndex(self.menu)
+        self.tree = self.menu.nodes[self.node_id].settings.search == "tree"
+
+    def phrases(self) -> tuple[str, ...]:
+        return self.index.grammar(self.node_id, self.lang, self.tree)
+
+    def option(self, text: str) -> str | None:
+        """The option (or ``cmd:NAME``) the words pick, when exactly one best match does."""
+        from ivr.matcher import top_ties
+        from ivr.textnorm import tokens
+
+        words = tokens(text, self.lang)
+        found = self.index.local(self.node_id, self.lang).match(words)
+        found += self.index.tree(self.lang).match(words)
+        best = {c.ref for c in top_ties(sorted(found, key=lambda c: -c.score))}
+        return best.pop() if len(best) == 1 else None
+
+
 def run(args: argparse.Namespace) -> int:
-    grammar = _grammar(args)
+    node: _NodeListener | None = None
+    if args.menu is not None:
+        if args.grammar or args.phrases:
+            raise IvrError("--menu and --grammar/--phrases both give a grammar", "keep one")
+        node = _NodeListener(args.menu, args.node, args.lang)
+    elif args.node is not None:
+        raise IvrError("--node needs --menu", "add --menu MENU")
     engine = "vosk" if args.model and args.engine == "auto" else args.engine
     recognizer = open_recognizer(engine, args.model, partials=False)
+    if node is not None:
+        grammar = usable_grammar(node.phrases(), recognizer, allow_unknown=not args.closed)
+    else:
+        grammar = _grammar(args)
     failed = False
     for item in listen_files(args.wavs, recognizer, grammar):
         if item.error is not None or item.result is None:
@@ -67,7 +130,7 @@ def run(args: argparse.Namespace) -> int:
             record = {
                 "file": item.file,
                 "text": item.result.text,
-                "option": item.option,
+                "option": node.option(item.result.text) if node else item.option,
                 "confidence": round(item.result.confidence, 3),
                 "seconds": round(item.seconds, 3),
                 "elapsed": round(item.elapsed, 3),
@@ -75,5 +138,7 @@ def run(args: argparse.Namespace) -> int:
             print(json.dumps(record, ensure_ascii=False), flush=True)
         else:
             shown = item.result.text or "(nothing recognised)"
-            print(f"{item.file}: {shown} ({item.result.confidence:.2f})", flush=True)
+            picked = node.option(item.result.text) if node and item.result.text else None
+            suffix = f" -> {picked}" if picked else ""
+            print(f"{item.file}: {shown} ({item.result.confidence:.2f}){suffix}", flush=True)
     return 1 if failed else 0

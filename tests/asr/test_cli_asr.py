@@ -60,3 +60,42 @@ def test_listen_json_one_line_per_file_and_exit_1_on_bad_file(
     assert lines[0]["text"] == "operator" and lines[0]["option"] is None
     assert set(lines[0]) == {"file", "text", "option", "confidence", "seconds", "elapsed"}
     assert "missing.wav" in captured.err
+
+
+@pytest.mark.engine
+def test_listen_with_a_menu_node_names_the_option_each_file_picks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shutil
+    import subprocess
+
+    from ivr.cli.main import main
+
+    pytest.importorskip("pocketsphinx")
+    if shutil.which("espeak-ng") is None:
+        pytest.skip("espeak-ng is not installed")
+    norway = Path(__file__).resolve().parents[2] / "menus" / "norway.yaml"
+    files = []
+    for word, voice in (("police", "en-us+m3"), ("ambulance", "en-us+f3")):
+        path = tmp_path / f"{word}.wav"
+        subprocess.run(["espeak-ng", "-v", voice, "-w", str(path), word], check=True)
+        files.append(str(path))
+    code = main(["listen", *files, "--menu", str(norway), "--node", "emergency", "--json"])
+    assert code == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(r["text"], r["option"]) for r in rows] == [
+        ("police", "emergency.2"),
+        ("ambulance", "emergency.1"),
+    ]
+
+
+def test_listen_with_an_unknown_node_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ivr.cli.main import main
+
+    norway = Path(__file__).resolve().parents[2] / "menus" / "norway.yaml"
+    code = main(["listen", str(tmp_path / "x.wav"), "--menu", str(norway), "--node", "nowhere"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.startswith(f"Error: {norway} has no node 'nowhere' (nodes: dial, doctor_now,")
