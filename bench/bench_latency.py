@@ -21,9 +21,8 @@ which on these devices is within a few ms of the audio reaching the monitor
 granularity, where it places the end of a fading word) is measured offline on
 the same clips, in stream time; the rest is buffering and hand-off.
 
-The recogniser's decode time is not included yet: set ``DECODE_HOOK`` (or
-pass ``decode=`` to ``measure``) to a function taking the utterance ``Audio``;
-its run time is then measured per utterance and reported as end-to-end.
+The recogniser's decode time (pocketsphinx, grammar of the played phrases) is
+measured per utterance and added, for the end-to-end figure.
 
 Run: python3 bench/bench_latency.py [--count 10] [--trailing 0.8]
 Needs pulseaudio, pulseaudio-utils, libasound2-plugins, libportaudio2, espeak-ng.
@@ -70,9 +69,23 @@ PHRASES = [
     "nine",
 ]
 
-#: The lead's recogniser goes here: ``def decode(audio: Audio) -> object``.
 DecodeHook = Callable[[Audio], object]
-DECODE_HOOK: DecodeHook | None = None
+
+
+def pocketsphinx_decoder() -> DecodeHook | None:
+    """The embedded engine with a grammar of the played phrases (warmed up once)."""
+    try:
+        from ivr.asr.recognizer import open_recognizer, recognize, usable_grammar
+    except ImportError:
+        return None
+    recognizer = open_recognizer("pocketsphinx", partials=False)
+    grammar = usable_grammar(PHRASES, recognizer)
+
+    def decode(audio: Audio) -> object:
+        return recognize(recognizer, audio, grammar)
+
+    decode(Audio(np.zeros(8000, dtype=np.float32), 16000))  # build the decoder first
+    return decode
 
 
 def load_virtual_devices() -> ModuleType:
@@ -189,7 +202,7 @@ def main() -> int:
     try:
         with vd.using_virtual_audio(audio):
             vd.warm_up(audio)
-            samples, heard = measure(args.count, args.trailing, args.gap, DECODE_HOOK)
+            samples, heard = measure(args.count, args.trailing, args.gap, pocketsphinx_decoder())
     finally:
         vd.stop_virtual_audio(audio)
     print(f"end-of-speech latency beyond the {args.trailing:g} s trailing silence")
@@ -211,7 +224,7 @@ def main() -> int:
         report("recogniser decode", decodes)
         report("end of speech -> recognised", [s.latency + (s.decode or 0.0) for s in samples])
     else:
-        print("recogniser decode: not measured (set DECODE_HOOK in bench/bench_latency.py)")
+        print("recogniser decode: not measured (pocketsphinx is not installed)")
     for s in samples:
         print(
             f"  {s.phrase!r:<32} {1000 * s.latency:7.1f} ms  (VAD alone {1000 * s.offline:6.1f} ms)"
