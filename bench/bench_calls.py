@@ -1,8 +1,8 @@
 """How fast scripted calls run: calls per second and simulated call time per wall second.
 
-Run from the repository root: ``python bench/bench_calls.py [--audio]``. Prints
+Run from the repository root: ``python bench/bench_calls.py [--no-audio]``. Prints
 measured numbers only. Text mode replays ``tests/calls/norway.calls.yaml``;
-audio mode (only with ``--audio`` and when ivr.tts/ivr.asr load) replays
+audio mode (when ivr.tts/ivr.asr load) replays
 ``tests/calls/norway-audio.calls.yaml``.
 """
 
@@ -55,13 +55,15 @@ def measure(path: Path, rounds: int, jobs: int = 1, audio: bool = False) -> None
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=20, help="times to replay the text suite")
-    parser.add_argument("--audio", action="store_true", help="also measure audio mode")
+    parser.add_argument(
+        "--no-audio", action="store_true", help="skip audio mode (synthesis + recognition)"
+    )
     args = parser.parse_args()
     measure(TEXT_CALLS, args.rounds)
     measure(TEXT_CALLS, args.rounds, jobs=2)
-    if args.audio:
+    if not args.no_audio:
         try:
-            measure(AUDIO_CALLS, 1, audio=True)
+            measure(AUDIO_CALLS, 3, audio=True)
         except IvrError as exc:
             print(f"audio mode not measured: {exc}")
     return 0

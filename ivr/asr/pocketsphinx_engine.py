@@ -130,6 +130,7 @@ class PocketsphinxRecognizer:
         self._seed = seed
         self._decoders: OrderedDict[tuple[str, bool], Any] = OrderedDict()
         self._live_decoders: dict[str, Any] = {}
+        self._initial_cmn: dict[int, str] = {}
         self._live: Any = None
         self._decoder: Any = None
         self._grammar: Grammar | None = None
@@ -204,11 +205,13 @@ class PocketsphinxRecognizer:
 
     def _new_decoder(self, **kwargs: Any) -> Any:
         try:
-            return self._ps.Decoder(loglevel="FATAL", samprate=_RATE, **kwargs)
+            decoder = self._ps.Decoder(loglevel="FATAL", samprate=_RATE, **kwargs)
         except (RuntimeError, ValueError) as exc:
             raise EngineError(
                 f"pocketsphinx failed to load its model: {exc}", "reinstall pocketsphinx"
             ) from None
+        self._initial_cmn[id(decoder)] = decoder.get_cmn()
+        return decoder
 
     def start(self, grammar: Grammar | None) -> None:
         self._decoder = self._make_decoder(grammar)
@@ -263,6 +266,9 @@ class PocketsphinxRecognizer:
         if self.last_narrowband:
             decoder = self._make_decoder(self._grammar, narrowband=True)
         self._rng = np.random.default_rng(self._seed)
+        # Every utterance starts from the model's cepstral mean, so a result never
+        # depends on what this decoder heard before (reproducible test calls).
+        decoder.set_cmn(self._initial_cmn[id(decoder)])
         decoder.start_utt()
         decoder.process_raw(self._pcm(samples), False, True)
         decoder.end_utt()
@@ -280,6 +286,11 @@ class PocketsphinxRecognizer:
             words.append(Word(word, self._confidence(float(seg.prob)), start, end))
         text = self._clean(raw)
         if not text:
+            return Result("", 0.0, ())
+        if self._grammar is not None and text not in self._grammar.phrases:
+            # No path reached the grammar's end: pocketsphinx then returns the best
+            # partial path ("a" of "a real person"), which is no phrase at all.
+            log.debug("rejected %r: not a whole phrase of the grammar", text)
             return Result("", 0.0, ())
         allow_unknown = self._grammar is not None and self._grammar.allow_unknown
         if allow_unknown and self.last_score < self._reject_below:

@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from ivr.calls import Hearing
+from ivr.errors import IvrError
 from ivr.model import Menu
 from ivr.scripted.audio_errors import AudioUnavailableError
 
@@ -145,29 +146,33 @@ def make_audio_hearing(
 
 
 def _default_speaker() -> Speaker:
+    """The synthetic caller speaks through the espeak-ng command line: repeatable to
+    the sample, so a test call hears the same thing on every run."""
     try:
-        from ivr.tts import make_speaker
+        from ivr.tts.espeak_cli import EspeakCliSpeaker
+
+        return EspeakCliSpeaker()
     except ImportError as exc:
         raise AudioUnavailableError(
             f"audio calls need the text-to-speech package ivr.tts, which cannot be imported "
             f"({exc})",
             "run the calls in text mode (drop audio: true / --audio) or install ivr[tts]",
         ) from None
-    return make_speaker()
-
-
-_RECOGNIZERS: dict[tuple[str, str], Recognizer] = {}
+    except IvrError as exc:
+        raise AudioUnavailableError(
+            f"audio calls need espeak-ng: {exc}", "apt-get install espeak-ng"
+        ) from None
 
 
 def _default_recognizer(menu: Menu, lang: str) -> Recognizer:
-    """The menu's configured engine (``ivr.asr.open_recognizer``), one per process and language.
+    """The menu's configured engine (``ivr.asr.open_recognizer``), a fresh one per call.
+
+    Engines adapt to what they heard before (noise estimates), so sharing one
+    between calls would make a call's result depend on the calls run before it.
 
     A missing engine or model for the call's language makes the call
     unavailable (skipped by pytest, an error in ``ivr test``), not failed.
     """
-    key = (menu.engine, lang)
-    if key in _RECOGNIZERS:
-        return _RECOGNIZERS[key]
     try:
         asr = importlib.import_module("ivr.asr")
     except ImportError as exc:
@@ -189,9 +194,7 @@ def _default_recognizer(menu: Menu, lang: str) -> Recognizer:
             f"the speech engine {menu.engine!r} cannot be imported ({exc})",
             "install ivr[asr], or run the calls in text mode",
         ) from None
-    adapter = _AsrRecognizer(engine)
-    _RECOGNIZERS[key] = adapter
-    return adapter
+    return _AsrRecognizer(engine)
 
 
 class _AsrRecognizer:

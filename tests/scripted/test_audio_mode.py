@@ -19,8 +19,7 @@ from ivr.scripted.report import failure_text
 from ivr.scripted.runner import ERROR, FAIL, PASS, run_loaded
 from ivr.session import Session
 from ivr.tts.speaker import VoiceInfo, VoiceSettings
-
-from conftest import NORWAY  # isort: skip
+from tests.scripted.conftest import NORWAY
 
 
 class FakeSpeaker:

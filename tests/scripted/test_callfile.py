@@ -6,10 +6,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import NORWAY
 
 from ivr.errors import IvrError, MenuErrors
 from ivr.scripted.callfile import find_call_files, load_call_file, load_call_files
+from tests.scripted.conftest import NORWAY
 
 
 def errors_of(path: Path) -> list[str]:

@@ -11,8 +11,7 @@ import pytest
 
 from ivr.cli import cmd_test
 from ivr.cli.main import main as ivr_main
-
-from conftest import CALLS_DIR  # isort: skip
+from tests.scripted.conftest import CALLS_DIR
 
 
 def run_cli(argv: list[str], monkeypatch: pytest.MonkeyPatch) -> int:

@@ -6,7 +6,7 @@ from importlib.metadata import entry_points
 
 import pytest
 
-from conftest import NORWAY  # isort: skip
+from tests.scripted.conftest import NORWAY
 
 #: The plugin is on by its pytest11 entry point once ivr is installed; load it
 #: by hand only when it is not (a checkout run without installing).

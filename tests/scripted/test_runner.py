@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import CALLS_DIR
-
 from ivr.scripted.callfile import load_call_file, load_call_files
 from ivr.scripted.coverage import coverage_report
 from ivr.scripted.report import failure_text
 from ivr.scripted.runner import ERROR, FAIL, PASS, run_files, run_loaded
+from tests.scripted.conftest import CALLS_DIR
 
 
 def run_one(path: Path) -> list[tuple[str, str]]:

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import pytest
-from tts_fakes import FakeSpeaker
 
 from ivr.tts.speaker import EngineUnavailableError
+from tests.tts.tts_fakes import FakeSpeaker
 
 if TYPE_CHECKING:
     from ivr.tts.pyttsx3_speaker import Pyttsx3Speaker

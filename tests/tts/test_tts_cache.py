@@ -6,11 +6,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from tts_fakes import FakeSpeaker
 
 from ivr.errors import IvrError
 from ivr.tts.cache import PromptCache, default_cache_dir
 from ivr.tts.speaker import TtsError, VoiceSettings
+from tests.tts.tts_fakes import FakeSpeaker
 
 
 def test_hit_reads_the_file_and_does_not_call_the_engine_again(

@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tts_fakes import FakeSpeaker
 
 import ivr.cli.main as cli_main
 from ivr.audio.pcm import Audio
 from ivr.cli import cmd_prompts, cmd_say, cmd_voices
 from ivr.tts.render import PromptText
+from tests.tts.tts_fakes import FakeSpeaker
 
 MY_COMMANDS = ("ivr.cli.cmd_say", "ivr.cli.cmd_voices", "ivr.cli.cmd_prompts")
 

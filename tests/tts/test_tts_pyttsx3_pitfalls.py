@@ -7,11 +7,11 @@ import sys
 import types
 
 import pytest
-from tts_fakes import FakeEngine
 
 from ivr.errors import IvrError
 from ivr.tts.pyttsx3_speaker import Pyttsx3Speaker, clean_text
 from ivr.tts.speaker import TtsError, UnknownVoiceError, VoiceSettings
+from tests.tts.tts_fakes import FakeEngine
 
 
 def speaker_for(engine: FakeEngine, timeout: float = 0.2) -> Pyttsx3Speaker:

@@ -7,12 +7,12 @@ import wave
 from pathlib import Path
 
 import pytest
-from tts_fakes import FakeSpeaker
 
 from ivr.errors import IvrError
 from ivr.tts.cache import PromptCache
 from ivr.tts.render import PromptText, render_prompts
 from ivr.tts.speaker import TtsError, VoiceSettings
+from tests.tts.tts_fakes import FakeSpeaker
 
 PROMPTS = [
     PromptText("main", "en", "Welcome. Press one for sales, two for support."),

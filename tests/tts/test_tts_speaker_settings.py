@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from tts_fakes import FAKE_VOICES
 
 from ivr.errors import IvrError
 from ivr.tts.speaker import (
@@ -14,6 +13,7 @@ from ivr.tts.speaker import (
     default_voice,
     speaks_language,
 )
+from tests.tts.tts_fakes import FAKE_VOICES
 
 
 def test_settings_default_to_british_english_at_160_wpm_full_volume() -> None:
