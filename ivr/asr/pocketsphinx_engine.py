@@ -214,6 +214,9 @@ class PocketsphinxRecognizer:
         return decoder
 
     def start(self, grammar: Grammar | None) -> None:
+        if self._live is not None:  # an utterance left unfinished: drop it
+            self._live.end_utt()
+            self._live = None
         self._decoder = self._make_decoder(grammar)
         self._grammar = grammar
         self._last_partial = ""

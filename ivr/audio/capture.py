@@ -68,7 +68,14 @@ class Utterance:
     reason: str
 
 
-CaptureEvent = Level | SpeechStarted | SpeechCancelled | Utterance
+@dataclass(frozen=True)
+class SpeechAudio:
+    """A block heard while the caller is talking, for live partial results."""
+
+    audio: Audio
+
+
+CaptureEvent = Level | SpeechStarted | SpeechCancelled | SpeechAudio | Utterance
 
 _End = object()
 
@@ -155,6 +162,8 @@ class Capture:
                 meter.clear()
                 metered = 0
             yield from self._convert(self.vad.feed(item))
+            if self.vad.in_speech:
+                yield SpeechAudio(item)
 
     def _convert(
         self, events: list[SpeechStart | SpeechEnd | SpeechDiscarded]

@@ -14,7 +14,7 @@ import time
 
 from ivr.asr.recognizer import EngineError, Grammar, Recognizer, usable_grammar
 from ivr.asr.resample import fast_resample
-from ivr.audio.capture import Capture, Level, SpeechStarted, Utterance
+from ivr.audio.capture import Capture, Level, SpeechAudio, SpeechStarted, Utterance
 from ivr.audio.devices import AudioDeviceError
 from ivr.audio.pcm import Audio
 from ivr.events import Listen
@@ -35,6 +35,8 @@ class SpeechListener:
         self._grammar: Grammar | None = None
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._run, name="ivr-listener", daemon=True)
+        self._partials_on = False
+        self._last_partial = ""
 
     def listen(self, item: Listen) -> None:
         """Called by the live call on each ``Listen``: the grammar for what comes next."""
@@ -57,13 +59,43 @@ class SpeechListener:
                     self.inbox.put(LevelReading(event.dbfs))
                 elif isinstance(event, SpeechStarted):
                     self.inbox.put(SpeechBegan())
+                    self._start_partials()
+                elif isinstance(event, SpeechAudio):
+                    self._partial(event.audio)
                 elif isinstance(event, Utterance):
                     self._recognise(event.audio)
         except AudioDeviceError as exc:
             log.error("microphone lost: %s", exc)
             self.inbox.put(InputLost("microphone", f"{exc}; keys only from now on"))
 
+    def _start_partials(self) -> None:
+        """Decode as the caller speaks, for live feedback; the final result is decoded
+        again from the whole utterance (with the audio from before the detected start)."""
+        with self._lock:
+            grammar = self._grammar
+        try:
+            self.recognizer.start(grammar)
+            self._partials_on = True
+        except EngineError as exc:
+            log.warning("no partial results: %s", exc)
+            self._partials_on = False
+
+    def _partial(self, block: Audio) -> None:
+        if not self._partials_on:
+            return
+        try:
+            partial = self.recognizer.feed(fast_resample(block, self.recognizer.sample_rate))
+        except EngineError as exc:
+            log.warning("partial results stopped: %s", exc)
+            self._partials_on = False
+            return
+        if partial is not None and partial.text and partial.text != self._last_partial:
+            self._last_partial = partial.text
+            self.inbox.put(PartialText(partial.text))
+
     def _recognise(self, audio: Audio) -> None:
+        self._partials_on = False
+        self._last_partial = ""
         with self._lock:
             grammar = self._grammar
         began = time.perf_counter()
@@ -72,9 +104,7 @@ class SpeechListener:
             step = max(1, int(CHUNK_SECONDS * pcm.rate))
             self.recognizer.start(grammar)
             for start in range(0, len(pcm.samples), step):
-                partial = self.recognizer.feed(Audio(pcm.samples[start : start + step], pcm.rate))
-                if partial is not None and partial.text:
-                    self.inbox.put(PartialText(partial.text))
+                self.recognizer.feed(Audio(pcm.samples[start : start + step], pcm.rate))
             result = self.recognizer.finish()
         except EngineError as exc:
             log.error("recogniser failed: %s", exc)
