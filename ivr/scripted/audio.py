@@ -33,41 +33,6 @@ LINE_RATE = 16000
 PAD_SECONDS = 0.3  # silence around the utterance, as on a real line
 CALLER_RATE = 150  # words per minute: a little slower than the menu's voices
 
-#: Digit words a recogniser should allow while the menu collects a number.
-DIGIT_WORDS = {
-    "en": (
-        "zero",
-        "oh",
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "hash",
-        "star",
-    ),
-    "nb": (
-        "null",
-        "en",
-        "ett",
-        "to",
-        "tre",
-        "fire",
-        "fem",
-        "seks",
-        "sju",
-        "syv",
-        "åtte",
-        "ni",
-        "firkant",
-        "stjerne",
-    ),
-}
-
 
 @runtime_checkable
 class Recognizer(Protocol):
