@@ -12,17 +12,20 @@ import queue
 import threading
 import time
 
+import numpy as np
+
 from ivr.asr.recognizer import EngineError, Grammar, Recognizer, usable_grammar
 from ivr.asr.resample import fast_resample
 from ivr.audio.capture import Capture, Level, SpeechAudio, SpeechStarted, Utterance
 from ivr.audio.devices import AudioDeviceError
-from ivr.audio.pcm import Audio
+from ivr.audio.pcm import Audio, FloatArray
 from ivr.events import Listen
 from ivr.live.inputs import Heard, InputLost, LevelReading, LiveInput, PartialText, SpeechBegan
 
 log = logging.getLogger(__name__)
 
 CHUNK_SECONDS = 0.1
+PARTIAL_SECONDS = 0.3
 
 
 class SpeechListener:
@@ -37,6 +40,7 @@ class SpeechListener:
         self._thread = threading.Thread(target=self._run, name="ivr-listener", daemon=True)
         self._partials_on = False
         self._last_partial = ""
+        self._pending: list[FloatArray] = []
 
     def listen(self, item: Listen) -> None:
         """Called by the live call on each ``Listen``: the grammar for what comes next."""
@@ -73,6 +77,7 @@ class SpeechListener:
         again from the whole utterance (with the audio from before the detected start)."""
         with self._lock:
             grammar = self._grammar
+        self._pending = []
         try:
             self.recognizer.start(grammar)
             self._partials_on = True
@@ -83,8 +88,16 @@ class SpeechListener:
     def _partial(self, block: Audio) -> None:
         if not self._partials_on:
             return
+        # Decode in slices of PARTIAL_SECONDS, not per 20 ms block: each call asks the
+        # engine for a hypothesis, and doing that 50 times a second starved the
+        # audio callbacks (underruns, lost samples).
+        self._pending.append(block.samples)
+        if sum(len(b) for b in self._pending) < PARTIAL_SECONDS * block.rate:
+            return
+        chunk = Audio(np.concatenate(self._pending), block.rate)
+        self._pending = []
         try:
-            partial = self.recognizer.feed(fast_resample(block, self.recognizer.sample_rate))
+            partial = self.recognizer.feed(fast_resample(chunk, self.recognizer.sample_rate))
         except EngineError as exc:
             log.warning("partial results stopped: %s", exc)
             self._partials_on = False

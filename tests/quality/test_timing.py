@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -19,12 +19,14 @@ from ivr.audio.pcm import Audio
 from ivr.calls import Step, run_step
 from ivr.errors import IvrError
 from ivr.loader import load_menu
+from ivr.model import Voice
 from ivr.session import Session
 
 
 @pytest.fixture
 def timing_menu(menus: Path):  # type: ignore[no-untyped-def]
-    return load_menu(menus / "timing.yaml")
+    menu = load_menu(menus / "timing.yaml")
+    return replace(menu, voices={"en": Voice("gmw/en", 60)})  # a word a second
 
 
 def by_service(menu) -> dict:  # type: ignore[no-untyped-def,type-arg]
@@ -99,7 +101,7 @@ class FakeSpeaker:
 
 def test_tts_durations_time_the_synthesised_audio(menus: Path, tmp_path: Path) -> None:
     # espeak-ng refuses rates under 80 wpm, so this copy of the menu speaks at 120
-    text = (menus / "timing.yaml").read_text().replace("rate: 60", "rate: 120")
+    text = (menus / "timing.yaml").read_text().replace("rate: 80", "rate: 120")
     (tmp_path / "timing.yaml").write_text(text)
     menu = load_menu(tmp_path / "timing.yaml")
     speaker = FakeSpeaker([])
