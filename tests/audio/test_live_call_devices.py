@@ -12,7 +12,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +23,6 @@ from ivr.audio.devices import SoundDeviceInput, SoundDeviceOutput
 from ivr.audio.pcm import Audio, resample
 from ivr.audio.player import PromptPlayer
 from ivr.audio.vad import VadConfig
-from ivr.events import Route
 from ivr.live.call import LiveCall
 from ivr.live.inputs import Key, LiveInput
 from ivr.live.listener import SpeechListener
@@ -31,6 +30,7 @@ from ivr.live.voice import PromptVoice, menu_voices
 from ivr.loader import load_menu_text
 from ivr.session import Session
 from tests.core.menus import TINY
+from tests.live.displays import ListDisplay
 
 from .test_virtual_devices import Recorder
 from .virtual_devices import VirtualAudio
@@ -43,32 +43,6 @@ RATE = 16000
 MENU = TINY.replace(
     "  max_no_match: 3\n", "  max_no_match: 3\n  confirm_below: 0.2\n  reject_below: 0.05\n"
 )
-
-
-@dataclass
-class Shown:
-    lines: list[str] = field(default_factory=list)
-
-    def ivr(self, text: str) -> None:
-        self.lines.append(f"IVR {text}")
-
-    def caller(self, text: str, kind: str) -> None:
-        self.lines.append(f"CALLER {text}")
-
-    def node(self, node_id: str) -> None:
-        pass
-
-    def level(self, dbfs: float) -> None:
-        pass
-
-    def partial(self, text: str) -> None:
-        self.lines.append(f"PARTIAL {text}")
-
-    def notice(self, text: str) -> None:
-        self.lines.append(f"NOTICE {text}")
-
-    def result(self, route: Route | None, reason: str | None) -> None:
-        self.lines.append(f"RESULT {route.number if route else reason}")
 
 
 @dataclass
@@ -106,7 +80,7 @@ def live(virtual_audio: VirtualAudio, tmp_path: Path) -> Iterator[Live]:
     listener = SpeechListener(capture, open_recognizer("pocketsphinx"), inbox)
     call = LiveCall(
         Session(menu),
-        Shown(),
+        ListDisplay(),
         voice=voice,
         player=PromptPlayer(output, barge_in_on_speech=True),
         on_listen=listener.listen,

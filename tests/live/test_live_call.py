@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +12,6 @@ from ivr.audio.devices import AudioDeviceError
 from ivr.audio.fakes import FakeClock, FakeOutput
 from ivr.audio.pcm import Audio
 from ivr.audio.player import PromptPlayer
-from ivr.events import Route
 from ivr.live.call import LiveCall
 from ivr.live.inputs import Heard, Key, SpeechBegan
 from ivr.live.record import CallRecorder
@@ -24,6 +22,7 @@ from ivr.session import Session
 from ivr.tts.cache import PromptCache
 from ivr.tts.speaker import TtsError, VoiceInfo, VoiceSettings
 from tests.core.menus import TINY
+from tests.live.displays import ListDisplay
 
 RATE = 8000
 
@@ -44,32 +43,6 @@ class WordsSpeaker:
 
     def voices(self) -> list[VoiceInfo]:
         return []
-
-
-@dataclass
-class ListDisplay:
-    lines: list[str] = field(default_factory=list)
-
-    def ivr(self, text: str) -> None:
-        self.lines.append(f"IVR {text}")
-
-    def caller(self, text: str, kind: str) -> None:
-        self.lines.append(f"CALLER {text}")
-
-    def node(self, node_id: str) -> None:
-        self.lines.append(f"NODE {node_id}")
-
-    def level(self, dbfs: float) -> None:
-        self.lines.append(f"LEVEL {dbfs:.0f}")
-
-    def partial(self, text: str) -> None:
-        self.lines.append(f"PARTIAL {text}")
-
-    def notice(self, text: str) -> None:
-        self.lines.append(f"NOTICE {text}")
-
-    def result(self, route: Route | None, reason: str | None) -> None:
-        self.lines.append(f"RESULT {route.number if route else reason}")
 
 
 @pytest.fixture
