@@ -9,8 +9,6 @@ in Python 3.13, hence the numpy resampler.
 from __future__ import annotations
 
 import math
-import os
-import tempfile
 import wave
 from dataclasses import dataclass
 from pathlib import Path
@@ -95,19 +93,13 @@ def _decode(frames: bytes, width: int, path: str | Path) -> FloatArray:
 
 def write_wav(path: str | Path, audio: Audio) -> None:
     """Write 16-bit mono PCM atomically: a crash never leaves a half-written file."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as raw, wave.open(raw, "wb") as wav:
-            wav.setnchannels(1)
-            wav.setsampwidth(2)
-            wav.setframerate(audio.rate)
-            wav.writeframes(audio.to_pcm16())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    from ivr.fsutil import atomic_output
+
+    with atomic_output(path, "WAV file") as raw, wave.open(raw, "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(audio.rate)
+        wav.writeframes(audio.to_pcm16())
 
 
 def resample(audio: Audio, rate: int) -> Audio:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 
 from ivr.cli.common import add_menu_argument, open_menu
 from ivr.errors import IvrError
+from ivr.fsutil import write_text
 from ivr.graph import FORMATS, load_coverage, render
 
 
@@ -50,17 +49,4 @@ def run(args: argparse.Namespace) -> int:
 
 def _write_atomic(path: str, text: str) -> None:
     """Write via a temporary file, so a failed run never leaves half a diagram behind."""
-    folder = os.path.dirname(os.path.abspath(path))
-    if os.path.isdir(path):
-        raise IvrError(f"--out {path} is a directory", "give a file name")
-    try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".ivr-graph-", suffix=".tmp")
-    except OSError as exc:
-        raise IvrError(f"cannot write to {folder}: {exc.strerror}", "check --out") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except OSError as exc:
-        os.unlink(tmp)
-        raise IvrError(f"cannot write {path}: {exc.strerror}", "check --out") from None
+    write_text(path, text, "diagram")

@@ -8,14 +8,13 @@ in) and what the caller said (the utterances the recogniser heard).
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from ivr.audio.pcm import Audio, resample, write_wav
+from ivr.fsutil import write_text
 
 RATE = 16000
 
@@ -57,8 +56,6 @@ class CallRecorder:
         write_wav(self.directory / "ivr.wav", self._track(self._ivr))
         write_wav(self.directory / "caller.wav", self._track(self._caller))
         data = {"rate": self.rate, "transcript": self.lines}
-        fd, tmp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, ensure_ascii=False, indent=2)
-        os.replace(tmp, self.directory / "transcript.json")
+        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        write_text(self.directory / "transcript.json", text, "call transcript")
         return self.directory

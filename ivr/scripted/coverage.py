@@ -31,13 +31,12 @@ with forward slashes. Calls that failed still count: they reached what they reac
 from __future__ import annotations
 
 import json
-import os
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from ivr.errors import IvrError
+from ivr.fsutil import write_text
 from ivr.model import Menu
 from ivr.scripted.runner import FileOutcome
 
@@ -138,15 +137,5 @@ def coverage_text(report: dict[str, Any]) -> str:
 
 def write_coverage_json(report: dict[str, Any], path: str | Path) -> None:
     """Write the JSON atomically, so the graph never reads half a file."""
-    target = Path(path)
-    temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temp.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        os.replace(temp, target)
-    except OSError as exc:
-        temp.unlink(missing_ok=True)
-        raise IvrError(
-            f"cannot write coverage file {target}: {exc.strerror or exc}",
-            "check the folder is writable",
-        ) from None
+    text = json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+    write_text(path, text, "coverage file")

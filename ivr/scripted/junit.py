@@ -6,13 +6,11 @@ never picks up half a report from an interrupted run.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from pathlib import Path
 
-from ivr.errors import IvrError
+from ivr.fsutil import atomic_output
 from ivr.scripted.report import failure_text, transcript_text
 from ivr.scripted.runner import ERROR, FAIL, FileOutcome
 
@@ -84,23 +82,6 @@ def junit_tree(files: Sequence[FileOutcome]) -> ET.ElementTree:
 
 def write_junit(files: Sequence[FileOutcome], path: str | Path) -> None:
     """Write the report atomically (temporary file + rename)."""
-    target = Path(path)
     tree = junit_tree(files)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    except OSError as exc:
-        raise IvrError(
-            f"cannot write JUnit report {target}: {exc.strerror or exc}",
-            "check the folder exists and is writable",
-        ) from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            tree.write(handle, encoding="utf-8", xml_declaration=True)
-        os.replace(temp, target)
-    except OSError as exc:
-        Path(temp).unlink(missing_ok=True)
-        raise IvrError(
-            f"cannot write JUnit report {target}: {exc.strerror or exc}",
-            "check the folder is writable",
-        ) from None
+    with atomic_output(path, "JUnit report") as handle:
+        tree.write(handle, encoding="utf-8", xml_declaration=True)

@@ -107,14 +107,16 @@ def test_a_spoken_request_barges_in_and_routes_and_prompts_come_out_of_the_speak
         thread = live.start()
         time.sleep(1.0)  # let the greeting play for a moment, then talk over it
         caller_line.play(request).wait()
-        # Like a real caller, say it once more if the menu did not understand: the
-        # line's timing varies a little from run to run (about 1 run in 5 needs it).
-        if not wait_for(lambda: live.call.session.ended, 10):
+        # Like a real caller, say it again if the menu did not understand (the line's
+        # timing varies from run to run; now and then the first try is misheard).
+        for _ in range(2):
+            if wait_for(lambda: live.call.session.ended, 10):
+                break
             caller_line.play(request).wait()
         thread.join(timeout=60)
     call = live.call
     assert not thread.is_alive(), "the call did not end"
-    shown = [line for line in call.display.lines if not line.startswith("PARTIAL")]  # type: ignore[attr-defined]
+    shown = [line for line in call.display.lines if line.startswith(("IVR", "CALLER"))]  # type: ignore[attr-defined]
     assert call.session.route is not None and call.session.route.id == "fire", shown
     assert call.barge_ins and call.barge_ins[0].by == "speech"
     assert 0.5 < call.barge_ins[0].played_seconds < 4.0
