@@ -8,6 +8,7 @@ barge-in by speech and by key.
 
 from __future__ import annotations
 
+import json
 import queue
 import threading
 import time
@@ -20,12 +21,13 @@ import pytest
 
 from ivr.audio.capture import Capture
 from ivr.audio.devices import SoundDeviceInput, SoundDeviceOutput
-from ivr.audio.pcm import Audio, resample
+from ivr.audio.pcm import Audio, read_wav, resample
 from ivr.audio.player import PromptPlayer
 from ivr.audio.vad import VadConfig
 from ivr.live.call import LiveCall
 from ivr.live.inputs import Key, LiveInput
 from ivr.live.listener import SpeechListener
+from ivr.live.record import CallRecorder
 from ivr.live.voice import PromptVoice, menu_voices
 from ivr.loader import load_menu_text
 from ivr.session import Session
@@ -126,7 +128,10 @@ def test_a_spoken_request_barges_in_and_routes_and_prompts_come_out_of_the_speak
     assert any(line.startswith("IVR Connecting you to Fire") for line in shown)
 
 
-def test_a_key_barges_in_on_the_real_speaker(live: Live) -> None:
+def test_a_key_barges_in_on_the_real_speaker_and_the_call_is_recorded(
+    live: Live, tmp_path: Path
+) -> None:
+    live.call.recorder = CallRecorder(tmp_path / "rec")
     thread = live.start()
     time.sleep(0.8)
     live.inbox.put(Key("2"))
@@ -135,3 +140,10 @@ def test_a_key_barges_in_on_the_real_speaker(live: Live) -> None:
     assert call.session.route is not None and call.session.route.number == "02800"
     assert call.barge_ins and call.barge_ins[0].by == "key"
     assert 0.5 < call.barge_ins[0].played_seconds < 3.0
+    live.call.recorder.save()
+    transcript = json.loads((tmp_path / "rec" / "transcript.json").read_text())
+    said = [(line["who"], line["text"]) for line in transcript["transcript"]]
+    assert ("caller", "2") in said
+    ivr_track = read_wav(tmp_path / "rec" / "ivr.wav")
+    assert 0.5 < ivr_track.seconds < 15  # the greeting, cut short, then the announcement
+    assert ivr_track.rms_dbfs() > -50
