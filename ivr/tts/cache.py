@@ -106,7 +106,7 @@ class PromptCache:
     def _write(self, path: Path, audio: Audio) -> None:
         try:
             write_wav(path, audio)  # atomic: a crash never leaves a half entry behind
-        except OSError as exc:
+        except IvrError as exc:
             level = logging.DEBUG if self._write_warned else logging.WARNING
             logger.log(level, "cannot store prompt in cache %s: %s", self.directory, exc)
             self._write_warned = True

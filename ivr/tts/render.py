@@ -94,6 +94,7 @@ def render_prompts(
         (staging / INDEX_NAME).write_text(
             json.dumps(index, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
         )
+        staging.chmod(0o777 & ~_umask())  # mkdtemp makes it private; the output is not
         _swap_in(staging, target)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
@@ -103,6 +104,12 @@ def render_prompts(
         raise
     logger.info("rendered %d prompts into %s", len(entries), target)
     return target
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _unique_prompts(prompts: Iterable[PromptText]) -> list[PromptText]:
