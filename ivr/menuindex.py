@@ -26,6 +26,8 @@ class MenuIndex:
         }
         self.service_numbers: dict[str, str] = {s.number: s.id for s in menu.services.values()}
         self._emergency: list[Option] | None = None
+        self._emergency_ids: frozenset[str] | None = None
+        self._grammars: dict[tuple[str, str, bool], tuple[str, ...]] = {}
 
     def local(self, node_id: str, lang: str) -> PhraseIndex:
         """This node's options plus the global commands (refs: option ids, ``cmd:NAME``)."""
@@ -54,7 +56,14 @@ class MenuIndex:
         return self._yes_no[lang]
 
     def grammar(self, node_id: str, lang: str, tree: bool) -> tuple[str, ...]:
-        """Phrases a recogniser should listen for at this node."""
+        """Phrases a recogniser should listen for at this node (built once: every
+        ``Listen`` carries it)."""
+        key = (node_id, lang, tree)
+        if key not in self._grammars:
+            self._grammars[key] = self._build_grammar(node_id, lang, tree)
+        return self._grammars[key]
+
+    def _build_grammar(self, node_id: str, lang: str, tree: bool) -> tuple[str, ...]:
         node = self.menu.nodes[node_id]
         phrases = [p for o in node.options for p in o.phrases.get(lang)]
         phrases += [p for c in self.menu.commands for p in c.phrases.get(lang)]
@@ -79,4 +88,6 @@ class MenuIndex:
         return self._emergency
 
     def is_emergency(self, option_id: str) -> bool:
-        return any(o.id == option_id for o in self.emergency_options())
+        if self._emergency_ids is None:
+            self._emergency_ids = frozenset(o.id for o in self.emergency_options())
+        return option_id in self._emergency_ids
