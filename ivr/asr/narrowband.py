@@ -29,6 +29,8 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from ivr.asr.mllr import MeanTransform, write
+
 # The bundled model's feat.params: -lowerf 130 -upperf 6800 -nfilt 25
 # -transform dct -lifter 22, 13 cepstra, feature 1s_c_d_dd in 3 streams.
 _LOWER_HZ = 130.0
@@ -85,17 +87,15 @@ def band_limit_matrix(cutoff_hz: float = CUTOFF_HZ) -> npt.NDArray[np.float64]:
     return matrix
 
 
+def transform(cutoff_hz: float = CUTOFF_HZ) -> MeanTransform:
+    """The band limit as a mean transform: the same map on the static, delta and
+    delta-delta streams, no offset, variances untouched."""
+    return MeanTransform.linear([band_limit_matrix(cutoff_hz)] * _STREAMS)
+
+
 def write_mllr(path: Path, cutoff_hz: float = CUTOFF_HZ) -> Path:
     """Write the map in pocketsphinx's MLLR text format: per stream A, b (0), h (1)."""
-    matrix = band_limit_matrix(cutoff_hz)
-    lines = ["1", str(_STREAMS)]
-    for _ in range(_STREAMS):
-        lines.append(str(_CEPSTRA))
-        lines += [" ".join(f"{v:.6f}" for v in row) for row in matrix]
-        lines.append(" ".join(["0.0"] * _CEPSTRA))
-        lines.append(" ".join(["1.0"] * _CEPSTRA))
-    path.write_text("\n".join(lines) + "\n", encoding="ascii")
-    return path
+    return write(path, transform(cutoff_hz))
 
 
 def high_band_db(samples: npt.NDArray[np.float32], rate: int) -> float:

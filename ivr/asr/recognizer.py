@@ -174,11 +174,14 @@ def open_recognizer(
     model_dir: str | Path | None = None,
     language: str = "en",
     partials: bool = True,
+    adaptation: str | None = None,
 ) -> Recognizer:
     """Load an engine. ``auto`` prefers vosk when a vosk model for ``language`` is installed.
 
     ``partials=False`` lets pocketsphinx skip its second, incremental decoder
     (about half the decoding time) when nobody reads partial results, e.g. files.
+    ``adaptation`` names a shipped speaker adaptation (``"espeak-ng"`` for
+    synthetic callers); pocketsphinx applies it, vosk models have none.
     """
     if engine not in ENGINES:
         raise EngineError(
@@ -208,6 +211,8 @@ def open_recognizer(
                 )
         from ivr.asr.vosk_engine import VoskRecognizer
 
+        if adaptation is not None:
+            log.info("adaptation %r is for pocketsphinx; vosk listens unadapted", adaptation)
         return VoskRecognizer(Path(model_dir))
     if language != "en":
         raise EngineError(
@@ -216,7 +221,7 @@ def open_recognizer(
         )
     from ivr.asr.pocketsphinx_engine import PocketsphinxRecognizer
 
-    return PocketsphinxRecognizer(partials=partials)
+    return PocketsphinxRecognizer(partials=partials, adaptation=adaptation)
 
 
 def unknown_words(engine: str | Recognizer, phrases: Iterable[str]) -> list[str]:

@@ -7,6 +7,7 @@ import json
 import sys
 
 from ivr.asr.listen import listen_files
+from ivr.asr.mllr import ADAPTATIONS
 from ivr.asr.recognizer import (
     ENGINES,
     EngineError,
@@ -51,6 +52,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--closed",
         action="store_true",
         help="never reject: always answer with the closest phrase",
+    )
+    parser.add_argument(
+        "--adapt",
+        choices=sorted(ADAPTATIONS),
+        default=None,
+        help="the recordings are synthetic speech: listen with that voice adaptation "
+        "(pocketsphinx)",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object per file")
     parser.set_defaults(handler=run)
@@ -115,7 +123,7 @@ def run(args: argparse.Namespace) -> int:
     elif args.node is not None:
         raise IvrError("--node needs --menu", "add --menu MENU")
     engine = "vosk" if args.model and args.engine == "auto" else args.engine
-    recognizer = open_recognizer(engine, args.model, partials=False)
+    recognizer = open_recognizer(engine, args.model, partials=False, adaptation=args.adapt)
     if node is not None:
         grammar = usable_grammar(node.phrases(), recognizer, allow_unknown=not args.closed)
     else:

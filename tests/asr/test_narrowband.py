@@ -26,7 +26,7 @@ def test_mllr_file_has_one_class_three_streams_of_13(tmp_path: Path) -> None:
     lines = write_mllr(tmp_path / "nb.mllr").read_text(encoding="ascii").splitlines()
     assert lines[:3] == ["1", "3", "13"]
     assert len(lines) == 2 + 3 * (1 + 13 + 2)
-    assert lines[-1].split() == ["1.0"] * 13
+    assert [float(v) for v in lines[-1].split()] == [1.0] * 13
 
 
 def test_upsampled_8khz_noise_is_narrowband_and_16khz_noise_is_not() -> None:

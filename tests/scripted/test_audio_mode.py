@@ -86,7 +86,7 @@ def test_audio_calls_without_engines_are_a_clear_error(
 ) -> None:
     import ivr.scripted.audio as audio
 
-    def missing(menu: Menu, lang: str) -> object:
+    def missing(menu: Menu, lang: str, synthetic_caller: bool = True) -> object:
         raise audio.AudioUnavailableError(
             "audio calls need the speech recogniser package "
             "ivr.asr, which cannot be imported (gone)"

@@ -57,7 +57,7 @@ def test_a_malformed_call_file_is_a_collection_error(pytester: pytest.Pytester) 
 def test_audio_calls_skip_when_the_engines_are_missing(pytester: pytest.Pytester) -> None:
     pytester.makeconftest(
         "import ivr.scripted.audio as audio\n"
-        "def _missing(menu, lang):\n"
+        "def _missing(menu, lang, synthetic_caller=True):\n"
         "    raise audio.AudioUnavailableError('no recogniser here')\n"
         "audio._default_recognizer = _missing\n"
         "audio._default_speaker = lambda: None\n"
