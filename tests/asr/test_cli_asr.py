@@ -99,3 +99,39 @@ def test_listen_with_an_unknown_node_is_a_clear_error(
     err = capsys.readouterr().err
     assert code == 1
     assert err.startswith(f"Error: {norway} has no node 'nowhere' (nodes: dial, doctor_now,")
+
+
+@pytest.mark.engine
+def test_listen_adapt_espeak_ng_recognises_with_the_adapted_model(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ivr.asr.pocketsphinx_engine import PocketsphinxRecognizer
+    from ivr.cli.main import main
+
+    pytest.importorskip("pocketsphinx")
+    from ivr.asr.espeak_corpus import espeak_available, speak
+
+    if not espeak_available():
+        pytest.skip("espeak-ng absent")
+    wav = tmp_path / "doctor.wav"
+    write_wav(wav, speak("doctor", "en+f3", 200))
+    built: list[str | None] = []
+    original = PocketsphinxRecognizer.__init__
+
+    def spy(self: PocketsphinxRecognizer, *args: object, **kwargs: object) -> None:
+        original(self, *args, **kwargs)  # type: ignore[arg-type]
+        built.append(self.adaptation)
+
+    monkeypatch.setattr(PocketsphinxRecognizer, "__init__", spy)
+    code = main(["listen", str(wav), "--phrases", "doctor,police,fire", "--engine",
+                 "pocketsphinx", "--adapt", "espeak-ng", "--json"])  # fmt: skip
+    assert code == 0
+    assert built == ["espeak-ng"]
+    assert json.loads(capsys.readouterr().out)["text"] == "doctor"
+
+
+def test_listen_rejects_an_unknown_adaptation(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        _parser().parse_args(["listen", "x.wav", "--adapt", "robot"])
+    assert info.value.code == 2
+    assert "invalid choice: 'robot' (choose from 'espeak-ng')" in capsys.readouterr().err
