@@ -25,18 +25,25 @@ sys.path.insert(0, str(ROOT))
 from ivr.asr.espeak_corpus import (  # noqa: E402
     IVR_PHRASES,
     OFF_GRAMMAR,
+    RATES,
+    VOICES,
     corpus,
     espeak_available,
+    speak,
 )
 from ivr.asr.recognizer import (  # noqa: E402
     Grammar,
     Recognizer,
     digits_grammar,
     recognize,
+    usable_grammar,
 )
 from ivr.audio.pcm import read_wav  # noqa: E402
 from ivr.errors import IvrError  # noqa: E402
+from ivr.loader import load_menu  # noqa: E402
+from ivr.menuindex import MenuIndex  # noqa: E402
 
+NORWAY = ROOT / "menus" / "norway.yaml"
 FSDD = ROOT.parent / "shared" / "data" / "fsdd-dev" / "recordings"
 DIGITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 KO_DIGITS = ["영", "일", "이", "삼", "사", "오", "육", "칠", "팔", "구"]
@@ -102,30 +109,92 @@ def _fsdd_once(rec: Recognizer, timer: Timer, files: list[Path], grammar: Gramma
     print("    top confusions: " + ", ".join(f"{k} x{v}" for k, v in top))
 
 
-def bench_phrases(rec: Recognizer, timer: Timer, quick: bool) -> None:
+def menu_items(rec: Recognizer) -> list[tuple[str, set[str], str, Grammar]]:
+    """Every English option phrase of the Norway menu with its node's grammar.
+
+    Returns (node id, ids of the options the phrase belongs to, phrase, grammar):
+    a tree node's grammar holds the whole tree, so a phrase may name two options.
+    """
+    menu = load_menu(NORWAY)
+    index = MenuIndex(menu)
+    owners: dict[str, set[str]] = defaultdict(set)
+    for option in index.options.values():
+        for phrase in option.phrases.get("en"):
+            owners[phrase.lower()].add(option.id)
+    items: list[tuple[str, set[str], str, Grammar]] = []
+    for node in menu.nodes.values():
+        if not node.options:
+            continue
+        tree = node.settings.search == "tree"
+        grammar = usable_grammar(index.grammar(node.id, "en", tree), rec)
+        if grammar is None:
+            continue
+        for option in node.options:
+            for phrase in option.phrases.get("en"):
+                if phrase.lower() in grammar.phrases:
+                    items.append((node.id, owners[phrase.lower()], phrase.lower(), grammar))
+    return items
+
+
+def bench_menu_phrases(recs: dict[str, Recognizer], timer: Timer, quick: bool) -> None:
+    """The issue's measure: each option phrase, spoken, heard with its node's grammar."""
+    if not espeak_available():
+        print("  menu phrases: skipped (espeak-ng absent)")
+        return
+    voices = ("en-us",) if quick else VOICES
+    rates = (160,) if quick else RATES
+    first = next(iter(recs.values()))
+    items = menu_items(first)
+    audio = {(p, v, r): speak(p, v, r) for _, _, p, _ in items for v in voices for r in rates}
+    owners: dict[str, set[str]] = defaultdict(set)
+    for _, options, phrase, _ in items:
+        owners[phrase] |= options
+    print(
+        f"  menu phrases of {NORWAY.name}, each with its node's grammar: {len(items)} phrases"
+        f" x {len(voices)} voices x {len(rates)} rates"
+    )
+    for label, rec in recs.items():
+        exact = routed = n = 0
+        per_voice: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        misses: list[str] = []
+        for voice in voices:
+            for rate in rates:
+                for node, options, phrase, grammar in items:
+                    got = run(rec, timer, audio[(phrase, voice, rate)], grammar).text
+                    n += 1
+                    exact += got == phrase
+                    ok = got == phrase or bool(options & owners.get(got, set()))
+                    routed += ok
+                    per_voice[voice][0] += ok
+                    per_voice[voice][1] += 1
+                    if not ok:
+                        misses.append(f"{node}:{phrase}->{got or '(none)'}@{voice}/{rate}")
+        print(f"    {label}: the caller's option understood {routed}/{n} = {routed / n:.1%}"
+              f" (exact phrase {exact / n:.1%})")  # fmt: skip
+        print("      per voice: " + ", ".join(
+            f"{v} {ok / total:.1%}" for v, (ok, total) in per_voice.items()))  # fmt: skip
+        print("      e.g. misheard: " + ", ".join(misses[:8]))
+
+
+def bench_phrases(recs: dict[str, Recognizer], timer: Timer, quick: bool) -> None:
+    """The 24 menu words in one small grammar, and the reject path on off-grammar speech."""
     if not espeak_available():
         print("  phrases: skipped (espeak-ng absent)")
         return
-    voices = ("en-us",) if quick else ("en-us", "en", "en+f3")
+    voices = ("en-us",) if quick else VOICES
     closed = Grammar(IVR_PHRASES, allow_unknown=False)
     open_ = Grammar(IVR_PHRASES, allow_unknown=True)
-    ok_closed = ok_open = n = 0
-    misses: list[str] = []
-    for utt in corpus(IVR_PHRASES, voices=voices):
-        n += 1
-        got = run(rec, timer, utt.audio, closed).text
-        ok_closed += got == utt.text
-        ok_open += run(rec, timer, utt.audio, open_).text == utt.text
-        if got != utt.text:
-            misses.append(f"{utt.text}->{got or '(none)'}@{utt.voice}/{utt.rate}")
-    print(f"  phrases, closed grammar: {ok_closed}/{n} = {ok_closed / n:.1%}")
-    print(f"  phrases, with reject path: {ok_open}/{n} = {ok_open / n:.1%}")
-    print("    misses: " + ", ".join(misses[:12]))
-    rejected = m = 0
-    for utt in corpus(OFF_GRAMMAR, voices=voices):
-        m += 1
-        rejected += run(rec, timer, utt.audio, open_).rejected
-    print(f"  off-grammar rejected: {rejected}/{m} = {rejected / m:.1%}")
+    utts = list(corpus(IVR_PHRASES, voices=voices))
+    probes = list(corpus(OFF_GRAMMAR, voices=voices))
+    print(f"  {len(IVR_PHRASES)} menu words in one grammar ({len(utts)} utterances):")
+    for label, rec in recs.items():
+        ok_closed = sum(run(rec, timer, u.audio, closed).text == u.text for u in utts)
+        ok_open = sum(run(rec, timer, u.audio, open_).text == u.text for u in utts)
+        rejected = sum(run(rec, timer, u.audio, open_).rejected for u in probes)
+        print(
+            f"    {label}: closed {ok_closed / len(utts):.1%}, with reject path"
+            f" {ok_open / len(utts):.1%}, off-grammar rejected {rejected}/{len(probes)}"
+        )
 
 
 def bench_korean(rec: Recognizer, timer: Timer) -> None:
@@ -163,7 +232,10 @@ def main() -> int:
             bench_fsdd(
                 rec, timer, args.quick, PocketsphinxRecognizer(partials=False, narrowband=False)
             )
-            bench_phrases(rec, timer, args.quick)
+            adapted = PocketsphinxRecognizer(partials=False, adaptation="espeak-ng")
+            recs: dict[str, Recognizer] = {"plain model": rec, "espeak-ng adaptation": adapted}
+            bench_menu_phrases(recs, timer, args.quick)
+            bench_phrases(recs, timer, args.quick)
             print(f"  RTF: {timer.decode / max(timer.audio, 1e-9):.3f} (incl. resampling)")
             print(f"  peak RSS: {rss_mb():.0f} MB (was {before:.0f} MB before loading)")
     if args.engine in ("vosk-ko", "all"):

@@ -25,6 +25,18 @@ Measured on FSDD (real human digits, 8 kHz) — see bench/bench_asr.py:
   leak above 4.5 kHz and stay on the plain model). Adapting the model with
   sphinxtrain (bw + mllr_solve) on three FSDD speakers and testing on the
   fourth did not help (80.8% vs 81.8% averaged over the four folds).
+- Large grammars (a node's options, the commands and the emergency phrases:
+  100-260 phrases) are searched without the lattice best-path pass, which
+  there often yielded no hypothesis or a partial one; small ones (digits)
+  keep it (86.8% vs 84.8% on FSDD). See ``_search_options``.
+- espeak-ng's formant voices are far from the human speech the model was
+  trained on: through a node's grammar, 15% of the menu's phrases were
+  misheard, a third for the female variant. ``adaptation="espeak-ng"`` loads a
+  global MLLR transform fitted with sphinxtrain on synthetic speech of four
+  other espeak-ng voices reading sentences without menu words
+  (``scripts/adapt_synthetic.py``); scripted audio calls use it, human
+  callers never do. Pairwise checks showed the misses were model errors (the
+  wrong phrase scored better even in a two-phrase grammar), not search errors.
 - Streaming (``process_raw`` chunk by chunk) uses live CMN and lost 6 points on
   FSDD, so ``feed`` decodes incrementally only for partial results and
   ``finish`` decodes the buffered utterance again as a whole (batch CMN).
