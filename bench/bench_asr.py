@@ -232,8 +232,14 @@ def main() -> int:
             bench_fsdd(
                 rec, timer, args.quick, PocketsphinxRecognizer(partials=False, narrowband=False)
             )
-            adapted = PocketsphinxRecognizer(partials=False, adaptation="espeak-ng")
-            recs: dict[str, Recognizer] = {"plain model": rec, "espeak-ng adaptation": adapted}
+            recs: dict[str, Recognizer] = {"plain model": rec}
+            with_mllr = PocketsphinxRecognizer(partials=False, adaptation="espeak-ng")
+            if with_mllr.adaptation_source and not with_mllr.adaptation_source.endswith(".mllr"):
+                recs["espeak-ng MAP-adapted model"] = with_mllr
+                with_mllr = PocketsphinxRecognizer(  # the fallback, for comparison
+                    partials=False, adaptation="espeak-ng", adapted_model=False
+                )
+            recs["espeak-ng MLLR transform"] = with_mllr
             bench_menu_phrases(recs, timer, args.quick)
             bench_phrases(recs, timer, args.quick)
             print(f"  RTF: {timer.decode / max(timer.audio, 1e-9):.3f} (incl. resampling)")

@@ -14,6 +14,7 @@ row of ``b`` and one row of variance scales (kept, not applied here).
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -21,10 +22,21 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from ivr.asr.recognizer import EngineError
+from ivr.asr.recognizer import EngineError, models_dir
 
 #: Shipped adaptations, by name: what ``--adapt`` and ``adaptation=`` accept.
 ADAPTATIONS: dict[str, str] = {"espeak-ng": "espeak-ng.mllr"}
+#: Where ``scripts/adapt_synthetic.py --map-model`` puts a MAP-adapted model,
+#: under the models folder; and the files it holds.
+ADAPTED_MODEL_DIRS: dict[str, str] = {"espeak-ng": "pocketsphinx-en-us-espeak-ng"}
+_MODEL_FILES = {
+    "mean": "means",
+    "var": "variances",
+    "sendump": "sendump",
+    "tmat": "transition_matrices",
+}
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -113,3 +125,26 @@ def shipped(name: str) -> MeanTransform:
 def write(path: Path, transform: MeanTransform) -> Path:
     path.write_text(transform.text(), encoding="ascii")
     return path
+
+
+def adapted_model(name: str, root: Path | None = None) -> dict[str, str] | None:
+    """pocketsphinx options loading a MAP-adapted model's files, if one was built.
+
+    MAP adaptation moves every density on its own and beat the shipped global
+    MLLR transform by far on synthetic speech (bench/bench_asr.py), but its
+    files (3.7 MB) are built by setup rather than committed. A folder missing
+    any of them is ignored (logged), never half used.
+    """
+    folder = ADAPTED_MODEL_DIRS.get(name)
+    if folder is None:
+        return None
+    path = (root or models_dir()) / folder
+    if not path.is_dir():
+        log.info("no MAP-adapted model at %s: using the %s MLLR transform", path, name)
+        return None
+    files = {option: path / filename for option, filename in _MODEL_FILES.items()}
+    missing = sorted(f.name for f in files.values() if not f.is_file())
+    if missing:
+        log.warning("%s lacks %s: using the %s MLLR transform", path, ", ".join(missing), name)
+        return None
+    return {option: str(file) for option, file in files.items()}

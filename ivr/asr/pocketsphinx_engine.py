@@ -133,9 +133,11 @@ class PocketsphinxRecognizer:
     ``partials``: decode while audio streams in, to return ``Partial`` texts.
     ``narrowband``: decode audio that has nothing above 4 kHz (an 8 kHz line)
     with the band-limited model; ``False`` keeps the plain model (for comparison).
-    ``adaptation``: a shipped speaker adaptation (``ivr.asr.mllr.ADAPTATIONS``),
-    e.g. ``"espeak-ng"`` when the caller is known to be espeak-ng's synthetic
-    voice (scripted audio calls). Human callers keep the plain model.
+    ``adaptation``: a speaker adaptation (``ivr.asr.mllr.ADAPTATIONS``), e.g.
+    ``"espeak-ng"`` when the caller is known to be espeak-ng's synthetic voice
+    (scripted audio calls): the MAP-adapted model that setup builds into
+    ``models/`` when it is there (and ``adapted_model`` is true), else the
+    shipped MLLR transform. Human callers keep the plain model.
     """
 
     def __init__(
@@ -145,9 +147,21 @@ class PocketsphinxRecognizer:
         seed: int = 0,
         narrowband: bool = True,
         adaptation: str | None = None,
+        adapted_model: bool = True,
     ) -> None:
         self._ps = _load()
-        self._adaptation = mllr.shipped(adaptation) if adaptation else None
+        self._model_files: dict[str, str] = {}
+        self._adaptation: mllr.MeanTransform | None = None
+        #: What the adaptation was loaded from: a model folder or the shipped transform.
+        self.adaptation_source: str | None = None
+        if adaptation:
+            adapted = mllr.adapted_model(adaptation) if adapted_model else None
+            if adapted is not None:
+                self._model_files = adapted
+                self.adaptation_source = str(Path(adapted["mean"]).parent)
+            else:
+                self._adaptation = mllr.shipped(adaptation)
+                self.adaptation_source = f"ivr/asr/data/{mllr.ADAPTATIONS[adaptation]}"
         #: The shipped adaptation in use, if any (for reports).
         self.adaptation = adaptation
         self._narrowband = narrowband
@@ -250,7 +264,9 @@ class PocketsphinxRecognizer:
 
     def _new_decoder(self, **kwargs: Any) -> Any:
         try:
-            decoder = self._ps.Decoder(loglevel="FATAL", samprate=_RATE, **kwargs)
+            decoder = self._ps.Decoder(
+                loglevel="FATAL", samprate=_RATE, **self._model_files, **kwargs
+            )
         except (RuntimeError, ValueError) as exc:
             raise EngineError(
                 f"pocketsphinx failed to load its model: {exc}", "reinstall pocketsphinx"

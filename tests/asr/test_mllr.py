@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -67,3 +69,24 @@ def test_unknown_adaptation_names_the_choices() -> None:
         shipped("robot")
     assert info.value.message == "unknown adaptation 'robot'"
     assert info.value.hint == f"choose one of: {', '.join(sorted(ADAPTATIONS))}"
+
+
+def test_adapted_model_is_used_only_when_all_its_files_are_there(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from ivr.asr.mllr import ADAPTED_MODEL_DIRS, adapted_model
+
+    assert adapted_model("espeak-ng", root=tmp_path) is None  # never built
+    folder = tmp_path / ADAPTED_MODEL_DIRS["espeak-ng"]
+    folder.mkdir()
+    for name in ("means", "variances", "sendump"):
+        (folder / name).write_bytes(b"x")
+    assert adapted_model("espeak-ng", root=tmp_path) is None
+    assert "lacks transition_matrices" in caplog.text
+    (folder / "transition_matrices").write_bytes(b"x")
+    assert adapted_model("espeak-ng", root=tmp_path) == {
+        "mean": str(folder / "means"),
+        "var": str(folder / "variances"),
+        "sendump": str(folder / "sendump"),
+        "tmat": str(folder / "transition_matrices"),
+    }
