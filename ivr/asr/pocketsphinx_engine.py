@@ -35,7 +35,9 @@ Measured on FSDD (real human digits, 8 kHz) — see bench/bench_asr.py:
   global MLLR transform fitted with sphinxtrain on synthetic speech of four
   other espeak-ng voices reading sentences without menu words
   (``scripts/adapt_synthetic.py``); scripted audio calls use it, human
-  callers never do. Pairwise checks showed the misses were model errors (the
+  callers never do. From the same statistics, MAP adaptation of every
+  density (a model folder that setup builds into ``models/``) did far better
+  still, and is preferred when present. Pairwise checks showed the misses were model errors (the
   wrong phrase scored better even in a two-phrase grammar), not search errors.
 - Streaming (``process_raw`` chunk by chunk) uses live CMN and lost 6 points on
   FSDD, so ``feed`` decodes incrementally only for partial results and
