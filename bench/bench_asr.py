@@ -1,8 +1,10 @@
 """Speech recognition accuracy and speed, per engine, on this machine.
 
-Prints, for each engine: FSDD digit accuracy (overall and per speaker),
-synthesized IVR phrase accuracy (espeak-ng, 3 voices x 3 rates), off-grammar
-rejection, real-time factor, model load time and peak RSS.
+Prints, for each engine: FSDD digit accuracy (overall and per speaker);
+synthesized menu phrase accuracy (every option phrase of menus/norway.yaml with
+its node's grammar, espeak-ng, 3 voices x 3 rates), for the plain model, the
+espeak-ng MAP-adapted model (when setup built it) and the MLLR fallback;
+off-grammar rejection, real-time factor, model load time and peak RSS.
 
 FSDD: the Free Spoken Digit Dataset and its contributors, CC BY-SA 4.0, read
 from ../shared/data/fsdd-dev (not copied into the project).
