@@ -127,13 +127,17 @@ def write(path: Path, transform: MeanTransform) -> Path:
     return path
 
 
-def adapted_model(name: str, root: Path | None = None) -> dict[str, str] | None:
+def adapted_model(
+    name: str, reference: Path | None = None, root: Path | None = None
+) -> dict[str, str] | None:
     """pocketsphinx options loading a MAP-adapted model's files, if one was built.
 
     MAP adaptation moves every density on its own and beat the shipped global
     MLLR transform by far on synthetic speech (bench/bench_asr.py), but its
-    files (3.7 MB) are built by setup rather than committed. A folder missing
-    any of them is ignored (logged), never half used.
+    files (3.7 MB) are built by setup rather than committed. ``None`` when no
+    folder was built. A folder that lacks a file, or whose files differ in size
+    from the model they adapt (``reference``: MAP keeps every dimension), is an
+    error here: pocketsphinx would end the whole process on a corrupt file.
     """
     folder = ADAPTED_MODEL_DIRS.get(name)
     if folder is None:
@@ -142,9 +146,16 @@ def adapted_model(name: str, root: Path | None = None) -> dict[str, str] | None:
     if not path.is_dir():
         log.info("no MAP-adapted model at %s: using the %s MLLR transform", path, name)
         return None
+    hint = f"rebuild it (python scripts/adapt_synthetic.py --map-model {path}) or delete it"
     files = {option: path / filename for option, filename in _MODEL_FILES.items()}
-    missing = sorted(f.name for f in files.values() if not f.is_file())
-    if missing:
-        log.warning("%s lacks %s: using the %s MLLR transform", path, ", ".join(missing), name)
-        return None
+    for file in files.values():
+        if not file.is_file():
+            raise EngineError(f"{path}: the adapted model lacks {file.name}", hint)
+        if reference is not None:
+            expected = (reference / file.name).stat().st_size
+            size = file.stat().st_size
+            if size != expected:
+                raise EngineError(
+                    f"{file}: {size} bytes, but the model it adapts has {expected}", hint
+                )
     return {option: str(file) for option, file in files.items()}

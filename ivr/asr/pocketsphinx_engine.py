@@ -37,8 +37,9 @@ Measured on FSDD (real human digits, 8 kHz) — see bench/bench_asr.py:
   (``scripts/adapt_synthetic.py``); scripted audio calls use it, human
   callers never do. From the same statistics, MAP adaptation of every
   density (a model folder that setup builds into ``models/``) did far better
-  still, and is preferred when present. Pairwise checks showed the misses were model errors (the
-  wrong phrase scored better even in a two-phrase grammar), not search errors.
+  still, and is preferred when present. Pairwise checks showed the misses
+  were model errors (the wrong phrase scored better even in a two-phrase
+  grammar), not search errors.
 - Streaming (``process_raw`` chunk by chunk) uses live CMN and lost 6 points on
   FSDD, so ``feed`` decodes incrementally only for partial results and
   ``finish`` decodes the buffered utterance again as a whole (batch CMN).
@@ -157,7 +158,8 @@ class PocketsphinxRecognizer:
         #: What the adaptation was loaded from: a model folder or the shipped transform.
         self.adaptation_source: str | None = None
         if adaptation:
-            adapted = mllr.adapted_model(adaptation) if adapted_model else None
+            bundled = Path(self._ps.get_model_path("en-us/en-us"))
+            adapted = mllr.adapted_model(adaptation, bundled) if adapted_model else None
             if adapted is not None:
                 self._model_files = adapted
                 self.adaptation_source = str(Path(adapted["mean"]).parent)

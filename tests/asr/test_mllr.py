@@ -71,20 +71,34 @@ def test_unknown_adaptation_names_the_choices() -> None:
     assert info.value.hint == f"choose one of: {', '.join(sorted(ADAPTATIONS))}"
 
 
-def test_adapted_model_is_used_only_when_all_its_files_are_there(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_adapted_model_is_used_only_when_whole_and_the_right_size(tmp_path: Path) -> None:
     from ivr.asr.mllr import ADAPTED_MODEL_DIRS, adapted_model
 
-    assert adapted_model("espeak-ng", root=tmp_path) is None  # never built
-    folder = tmp_path / ADAPTED_MODEL_DIRS["espeak-ng"]
-    folder.mkdir()
-    for name in ("means", "variances", "sendump"):
-        (folder / name).write_bytes(b"x")
-    assert adapted_model("espeak-ng", root=tmp_path) is None
-    assert "lacks transition_matrices" in caplog.text
-    (folder / "transition_matrices").write_bytes(b"x")
-    assert adapted_model("espeak-ng", root=tmp_path) == {
+    reference = tmp_path / "bundled"
+    reference.mkdir()
+    names = ("means", "variances", "sendump", "transition_matrices")
+    for name in names:
+        (reference / name).write_bytes(b"12345")
+    root = tmp_path / "models"
+    assert adapted_model("espeak-ng", reference, root) is None  # never built: the fallback
+    folder = root / ADAPTED_MODEL_DIRS["espeak-ng"]
+    folder.mkdir(parents=True)
+    for name in names[:3]:
+        (folder / name).write_bytes(b"54321")
+    with pytest.raises(EngineError) as info:
+        adapted_model("espeak-ng", reference, root)
+    assert info.value.message == f"{folder}: the adapted model lacks transition_matrices"
+    assert info.value.hint == (
+        f"rebuild it (python scripts/adapt_synthetic.py --map-model {folder}) or delete it"
+    )
+    (folder / "transition_matrices").write_bytes(b"123")  # truncated
+    with pytest.raises(EngineError) as info:
+        adapted_model("espeak-ng", reference, root)
+    assert info.value.message == (
+        f"{folder / 'transition_matrices'}: 3 bytes, but the model it adapts has 5"
+    )
+    (folder / "transition_matrices").write_bytes(b"54321")
+    assert adapted_model("espeak-ng", reference, root) == {
         "mean": str(folder / "means"),
         "var": str(folder / "variances"),
         "sendump": str(folder / "sendump"),
