@@ -236,7 +236,7 @@ def main() -> int:
             )
             recs: dict[str, Recognizer] = {"plain model": rec}
             with_mllr = PocketsphinxRecognizer(partials=False, adaptation="espeak-ng")
-            if with_mllr.adaptation_source and not with_mllr.adaptation_source.endswith(".mllr"):
+            if with_mllr.adapted_model_dir is not None:
                 recs["espeak-ng MAP-adapted model"] = with_mllr
                 with_mllr = PocketsphinxRecognizer(  # the fallback, for comparison
                     partials=False, adaptation="espeak-ng", adapted_model=False

@@ -58,6 +58,7 @@ from ivr.asr.pocketsphinx_engine import (  # noqa: E402
     _dictionary_text,
     _load,
     dictionary_unknown,
+    padded_pcm,
 )
 from ivr.asr.recognizer import Grammar  # noqa: E402
 from ivr.asr.resample import fast_resample  # noqa: E402
@@ -84,12 +85,9 @@ COMMON_WORDS = frozenset({
     "get", "no", "yes",
 })  # fmt: skip
 
+#: Audio is padded and noised by the decoder's own ``padded_pcm``, so the
+#: statistics are gathered on audio like the audio later decoded.
 RATE = 16000
-#: As ``PocketsphinxRecognizer`` feeds its decoder (``_PAD_SECONDS``, ``_NOISE``),
-#: so the statistics are gathered on audio like the audio later decoded.
-PAD_SECONDS = 0.3
-NOISE_RMS = 1e-3
-NOISE_SEED = 0
 
 SPHINXTRAIN = Path("/usr/lib/sphinxtrain")
 _TOOLS_HINT = "apt-get install sphinxtrain sphinxbase-utils pocketsphinx"
@@ -153,19 +151,6 @@ def select_sentences(lines: Sequence[str], banned: frozenset[str]) -> list[Sente
 # --- audio --------------------------------------------------------------------------------
 
 
-def pcm16(samples: npt.NDArray[np.float32]) -> bytes:
-    """16-bit little-endian PCM padded with silence under a seeded noise floor.
-
-    The noise is seeded afresh for every utterance, so the result does not
-    depend on the order the utterances are made in.
-    """
-    rng = np.random.default_rng(NOISE_SEED)
-    pad = np.zeros(int(PAD_SECONDS * RATE), np.float32)
-    padded = np.concatenate([pad, samples, pad])
-    noisy = padded + rng.normal(0.0, NOISE_RMS, len(padded)).astype(np.float32)
-    return bytes((np.clip(noisy, -1.0, 1.0) * 32767).astype("<i2").tobytes())
-
-
 def write_wav(path: Path, pcm: bytes) -> None:
     with wave.open(str(path), "wb") as out:
         out.setnchannels(1)
@@ -189,7 +174,7 @@ def synthesize(
             for sentence in sentences:
                 uid = f"u{len(utterances):05d}"
                 audio = fast_resample(speak(sentence.text, voice, rate), RATE)
-                write_wav(wav_dir / f"{uid}.wav", pcm16(audio.samples.astype(np.float32)))
+                write_wav(wav_dir / f"{uid}.wav", padded_pcm(audio.samples.astype(np.float32)))
                 utterances.append((uid, sentence))
         log.info("synthesized voice %s at %s wpm (%.0f s)", voice, rates, time.monotonic() - start)
     return utterances

@@ -108,6 +108,22 @@ def _cmudict() -> dict[str, list[str]]:
     return prons
 
 
+def noisy_pcm(samples: npt.NDArray[np.float32], rng: np.random.Generator) -> bytes:
+    """The decoder's input: 16-bit PCM under the ``_NOISE`` floor (see the module notes).
+
+    Public so that model adaptation (``scripts/adapt_synthetic.py``) feeds
+    sphinxtrain exactly what the decoder hears.
+    """
+    noisy = samples + rng.normal(0.0, _NOISE, len(samples)).astype(np.float32)
+    return bytes((np.clip(noisy, -1.0, 1.0) * 32767.0).astype("<i2").tobytes())
+
+
+def padded_pcm(samples: npt.NDArray[np.float32], seed: int = 0) -> bytes:
+    """A whole utterance as ``finish`` decodes it: silence each side, then the noise floor."""
+    pad = np.zeros(int(_PAD_SECONDS * _RATE), dtype=np.float32)
+    return noisy_pcm(np.concatenate([pad, samples, pad]), np.random.default_rng(seed))
+
+
 def dictionary_unknown(words: Sequence[str]) -> list[str]:
     """Words the pronouncing dictionary lacks: pocketsphinx cannot hear them."""
     known = _cmudict()
@@ -155,18 +171,17 @@ class PocketsphinxRecognizer:
         self._ps = _load()
         self._model_files: dict[str, str] = {}
         self._adaptation: mllr.MeanTransform | None = None
-        #: What the adaptation was loaded from: a model folder or the shipped transform.
-        self.adaptation_source: str | None = None
+        #: The MAP-adapted model folder in use; ``None`` with no adaptation or the MLLR one.
+        self.adapted_model_dir: Path | None = None
         if adaptation:
             bundled = Path(self._ps.get_model_path("en-us/en-us"))
             adapted = mllr.adapted_model(adaptation, bundled) if adapted_model else None
             if adapted is not None:
                 self._model_files = adapted
-                self.adaptation_source = str(Path(adapted["mean"]).parent)
+                self.adapted_model_dir = Path(adapted["mean"]).parent
             else:
                 self._adaptation = mllr.shipped(adaptation)
-                self.adaptation_source = f"ivr/asr/data/{mllr.ADAPTATIONS[adaptation]}"
-        #: The shipped adaptation in use, if any (for reports).
+        #: The speaker adaptation asked for, if any (for reports).
         self.adaptation = adaptation
         self._narrowband = narrowband
         self._reject_below = reject_below
@@ -302,8 +317,7 @@ class PocketsphinxRecognizer:
             self._live.process_raw(self._pcm(self._buffer[0]), False, False)
 
     def _pcm(self, samples: npt.NDArray[np.float32]) -> bytes:
-        noisy = samples + self._rng.normal(0.0, _NOISE, len(samples)).astype(np.float32)
-        return bytes((np.clip(noisy, -1.0, 1.0) * 32767.0).astype("<i2").tobytes())
+        return noisy_pcm(samples, self._rng)
 
     def feed(self, chunk: Audio) -> Partial | None:
         if self._decoder is None:
