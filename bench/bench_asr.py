@@ -69,8 +69,10 @@ def run(rec: Recognizer, timer: Timer, audio, grammar):  # type: ignore[no-untyp
     return result
 
 
-def bench_fsdd(rec: Recognizer, timer: Timer, quick: bool, plain: Recognizer | None) -> None:
-    """``plain``: the same engine without its narrowband model, for a before/after pair."""
+def bench_fsdd(
+    rec: Recognizer, timer: Timer, quick: bool, baselines: dict[str, Recognizer]
+) -> None:
+    """``baselines``: the same engine without some of its aids, for before/after pairs."""
     if not FSDD.is_dir():
         print(f"  FSDD: skipped ({FSDD} absent)")
         return
@@ -80,9 +82,9 @@ def bench_fsdd(rec: Recognizer, timer: Timer, quick: bool, plain: Recognizer | N
     for with_oh in (False, True):
         grammar = digits_grammar(allow_unknown=False, with_oh=with_oh)
         name = f"digits grammar {'with' if with_oh else 'without'} 'oh'"
-        if plain is not None:
-            print(f"  FSDD, {name}, plain 16 kHz model (no narrowband compensation):")
-            _fsdd_once(plain, Timer(), files, grammar)
+        for label, baseline in baselines.items():
+            print(f"  FSDD, {name}, {label}:")
+            _fsdd_once(baseline, Timer(), files, grammar)
         print(f"  FSDD, {name}:")
         _fsdd_once(rec, timer, files, grammar)
     reject = digits_grammar(allow_unknown=True, with_oh=False)
@@ -231,9 +233,19 @@ def main() -> int:
         else:
             print(f"  load + first grammar: {time.perf_counter() - start:.2f} s")
             timer = Timer()
-            bench_fsdd(
-                rec, timer, args.quick, PocketsphinxRecognizer(partials=False, narrowband=False)
-            )
+            if rec.digits_model_dir is None:
+                print("  (no TIDIGITS model: apt-get install pocketsphinx-testdata)")
+            baselines: dict[str, Recognizer] = {
+                "plain 16 kHz model (no narrowband compensation, no digits model)": (
+                    PocketsphinxRecognizer(
+                        partials=False, narrowband=False, second_digits_model=False
+                    )
+                ),
+                "narrowband compensation, no digits model": PocketsphinxRecognizer(
+                    partials=False, second_digits_model=False
+                ),
+            }
+            bench_fsdd(rec, timer, args.quick, baselines)
             recs: dict[str, Recognizer] = {"plain model": rec}
             with_mllr = PocketsphinxRecognizer(partials=False, adaptation="espeak-ng")
             if with_mllr.adapted_model_dir is not None:

@@ -13,6 +13,7 @@ APT_PACKAGES=(
   pulseaudio pulseaudio-utils libasound2-plugins  # virtual audio devices for live-call tests
   graphviz                         # ivr graph --format svg
   sphinxtrain sphinxbase-utils pocketsphinx  # build the espeak-ng-adapted model below
+  pocketsphinx-testdata            # its TIDIGITS model: second opinion on spoken digits
 )
 
 as_root() {
