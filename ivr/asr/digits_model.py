@@ -78,11 +78,12 @@ def vocabulary(root: Path) -> frozenset[str]:
     return frozenset(words)
 
 
-def applies(grammar: Grammar | None, vocabulary: frozenset[str]) -> bool:
-    """Only grammars of single words the digits model knows (a keypad by voice)."""
-    if grammar is None:
-        return False
-    return all(" " not in p and p in vocabulary for p in grammar.phrases)
+def applies(grammar: Grammar, vocabulary: frozenset[str]) -> bool:
+    """Only grammars of single words the digits model knows (a keypad by voice).
+
+    A phrase of several words is in no vocabulary of single words.
+    """
+    return all(p in vocabulary for p in grammar.phrases)
 
 
 def combine(opinions: Sequence[Mapping[str, float]]) -> str | None:

@@ -119,7 +119,7 @@ def _cmudict() -> dict[str, list[str]]:
 def noisy_pcm(
     samples: npt.NDArray[np.float32], rng: np.random.Generator, noise: float = _NOISE
 ) -> bytes:
-    """The decoder's input: 16-bit PCM under the ``_NOISE`` floor (see the module notes).
+    """The decoder's input: 16-bit PCM under a noise floor (``_NOISE``: see the module notes).
 
     Public so that model adaptation (``scripts/adapt_synthetic.py``) feeds
     sphinxtrain exactly what the decoder hears.
@@ -143,6 +143,16 @@ def dictionary_unknown(words: Sequence[str]) -> list[str]:
 def _jsgf(grammar: Grammar) -> str:
     phrases = " | ".join(f"( {p} )" for p in grammar.phrases)
     return f"#JSGF V1.0;\ngrammar ivr;\npublic <utt> = {phrases};\n"
+
+
+def _activate(decoder: Any, grammar: Grammar) -> Any:
+    """Give the decoder the grammar's JSGF as its only search."""
+    try:
+        decoder.add_jsgf_string("ivr", _jsgf(grammar))
+        decoder.activate_search("ivr")
+    except (RuntimeError, ValueError) as exc:
+        raise EngineError(f"pocketsphinx rejected the grammar: {exc}") from None
+    return decoder
 
 
 def _dictionary_text(grammar: Grammar) -> str:
@@ -303,22 +313,22 @@ class PocketsphinxRecognizer:
         decoder = self._new_decoder(
             topn=_TOPN, dict=dict_path, **channel, **self._search_options(grammar)
         )
-        try:
-            decoder.add_jsgf_string("ivr", _jsgf(grammar))
-            decoder.activate_search("ivr")
-        except (RuntimeError, ValueError) as exc:
-            raise EngineError(f"pocketsphinx rejected the grammar: {exc}") from None
-        return decoder
+        return _activate(decoder, grammar)
 
-    def _new_decoder(self, **kwargs: Any) -> Any:
+    def _new_decoder(
+        self,
+        model: dict[str, str] | None = None,
+        failure: tuple[str, str] = ("its model", "reinstall pocketsphinx"),
+        **kwargs: Any,
+    ) -> Any:
+        """``model``: the model files (default: the bundled or adapted model);
+        ``failure``: what failed to load and the hint, for the error."""
+        files = self._model_files if model is None else model
         try:
-            decoder = self._ps.Decoder(
-                loglevel="FATAL", samprate=_RATE, **self._model_files, **kwargs
-            )
+            decoder = self._ps.Decoder(loglevel="FATAL", samprate=_RATE, **files, **kwargs)
         except (RuntimeError, ValueError) as exc:
-            raise EngineError(
-                f"pocketsphinx failed to load its model: {exc}", "reinstall pocketsphinx"
-            ) from None
+            what, hint = failure
+            raise EngineError(f"pocketsphinx failed to load {what}: {exc}", hint) from None
         self._initial_cmn[id(decoder)] = decoder.get_cmn()
         return decoder
 
@@ -380,9 +390,8 @@ class PocketsphinxRecognizer:
         # Every utterance starts from the model's cepstral mean, so a result never
         # depends on what this decoder heard before (reproducible test calls).
         decoder.set_cmn(self._initial_cmn[id(decoder)])
-        pcm = self._pcm(samples)
         decoder.start_utt()
-        decoder.process_raw(pcm, False, True)
+        decoder.process_raw(self._pcm(samples), False, True)
         decoder.end_utt()
         self._buffer = []
         hyp = decoder.hyp()
@@ -391,8 +400,14 @@ class PocketsphinxRecognizer:
         words = self._words(decoder)
         text = self._clean(raw)
         self.last_digits_model = False
-        if text and digits_model.applies(self._grammar, self._digits_vocabulary):
-            text, words = self._second_opinion(decoder, samples, text, words)
+        grammar, root = self._grammar, self.digits_model_dir
+        if (
+            text
+            and grammar is not None
+            and root is not None
+            and digits_model.applies(grammar, self._digits_vocabulary)
+        ):
+            text, words = self._second_opinion(decoder, samples, grammar, root, text, words)
         if not text:
             return Result("", 0.0, ())
         if self._grammar is not None and text not in self._grammar.phrases:
@@ -432,40 +447,32 @@ class PocketsphinxRecognizer:
                 scores.setdefault(phrase, float(hyp.score))
         return scores
 
-    def _digits_decoder(self, grammar: Grammar) -> Any:
+    def _digits_decoder(self, grammar: Grammar, root: Path) -> Any:
         decoder = self._digits_decoders.get(grammar.key)
         if decoder is None:
-            root = self.digits_model_dir
-            if root is None:  # pragma: no cover - guarded by digits_model.applies
-                raise EngineError("no digits model")
-            try:
-                decoder = self._ps.Decoder(
-                    loglevel="FATAL",
-                    samprate=_RATE,
-                    hmm=str(digits_model.hmm_dir(root)),
-                    dict=str(digits_model.dictionary(root)),
-                )
-            except (RuntimeError, ValueError) as exc:
-                raise EngineError(
-                    f"pocketsphinx failed to load the digits model in {root}: {exc}",
-                    f"reinstall pocketsphinx-testdata or set {digits_model.ENV}=none",
-                ) from None
-            self._initial_cmn[id(decoder)] = decoder.get_cmn()
-            try:
-                decoder.add_jsgf_string("ivr", _jsgf(grammar))
-                decoder.activate_search("ivr")
-            except (RuntimeError, ValueError) as exc:
-                raise EngineError(f"pocketsphinx rejected the digits grammar: {exc}") from None
+            model = {
+                "hmm": str(digits_model.hmm_dir(root)),
+                "dict": str(digits_model.dictionary(root)),
+            }
+            failure = (
+                f"the digits model in {root}",
+                f"reinstall pocketsphinx-testdata or set {digits_model.ENV}=none",
+            )
+            decoder = _activate(self._new_decoder(model, failure), grammar)
             self._digits_decoders[grammar.key] = decoder
         return decoder
 
     def _second_opinion(
-        self, decoder: Any, samples: npt.NDArray[np.float32], text: str, words: list[Word]
+        self,
+        decoder: Any,
+        samples: npt.NDArray[np.float32],
+        grammar: Grammar,
+        root: Path,
+        text: str,
+        words: list[Word],
     ) -> tuple[str, list[Word]]:
         """Decode the same audio with the digits model and settle on the phrase both favour."""
-        if self._grammar is None:  # pragma: no cover - guarded by digits_model.applies
-            return text, words
-        other = self._digits_decoder(self._grammar)
+        other = self._digits_decoder(grammar, root)
         other.set_cmn(self._initial_cmn[id(other)])
         other.start_utt()
         rng = np.random.default_rng(self._seed)

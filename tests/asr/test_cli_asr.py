@@ -20,6 +20,17 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _spoken_wav(path: Path, text: str, voice: str, rate: int) -> Path:
+    """``text`` spoken by espeak-ng into ``path``; skips the test without the engines."""
+    pytest.importorskip("pocketsphinx")
+    from ivr.asr.espeak_corpus import espeak_available, speak
+
+    if not espeak_available():
+        pytest.skip("espeak-ng absent")
+    write_wav(path, speak(text, voice, rate))
+    return path
+
+
 def test_models_list_shows_every_known_model(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -40,13 +51,7 @@ def test_models_path_prints_the_folder(tmp_path: Path, capsys: pytest.CaptureFix
 def test_listen_json_one_line_per_file_and_exit_1_on_bad_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    pytest.importorskip("pocketsphinx")
-    from ivr.asr.espeak_corpus import espeak_available, speak
-
-    if not espeak_available():
-        pytest.skip("espeak-ng absent")
-    wav = tmp_path / "operator.wav"
-    write_wav(wav, speak("operator", "en-us", 160))
+    wav = _spoken_wav(tmp_path / "operator.wav", "operator", "en-us", 160)
     silent = tmp_path / "silent.wav"
     write_wav(silent, Audio(np.zeros(8000, np.float32), 16000))
     args = _parser().parse_args(
@@ -108,13 +113,7 @@ def test_listen_adapt_espeak_ng_recognises_with_the_adapted_model(
     from ivr.asr.pocketsphinx_engine import PocketsphinxRecognizer
     from ivr.cli.main import main
 
-    pytest.importorskip("pocketsphinx")
-    from ivr.asr.espeak_corpus import espeak_available, speak
-
-    if not espeak_available():
-        pytest.skip("espeak-ng absent")
-    wav = tmp_path / "doctor.wav"
-    write_wav(wav, speak("doctor", "en+f3", 200))
+    wav = _spoken_wav(tmp_path / "doctor.wav", "doctor", "en+f3", 200)
     built: list[str | None] = []
     original = PocketsphinxRecognizer.__init__
 

@@ -52,12 +52,9 @@ def test_exact_ties_do_not_depend_on_order() -> None:
         (Grammar(["one", "two", "three"]), True),
         (Grammar(["one", "fire"]), False),
         (Grammar(["one two"]), False),
-        (None, False),
     ],
 )
-def test_only_single_digit_grammars_ask_the_digits_model(
-    grammar: Grammar | None, expected: bool
-) -> None:
+def test_only_single_digit_grammars_ask_the_digits_model(grammar: Grammar, expected: bool) -> None:
     assert digits_model.applies(grammar, VOCABULARY) is expected
 
 
