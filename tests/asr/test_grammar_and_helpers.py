@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import urllib.error
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -53,7 +54,7 @@ class FakeRecognizer:
     def finish(self) -> Result:
         return Result("one", 0.9, ())
 
-    def unknown_words(self, words: list[str]) -> list[str]:
+    def unknown_words(self, words: Sequence[str]) -> list[str]:
         return []
 
 
