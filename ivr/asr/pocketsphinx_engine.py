@@ -228,7 +228,6 @@ class PocketsphinxRecognizer:
         self._seed = seed
         self._decoders: OrderedDict[tuple[str, bool], Any] = OrderedDict()
         self._live_decoders: dict[str, Any] = {}
-        self._initial_cmn: dict[int, str] = {}
         self._live: Any = None
         self._decoder: Any = None
         self._grammar: Grammar | None = None
@@ -329,7 +328,6 @@ class PocketsphinxRecognizer:
         except (RuntimeError, ValueError) as exc:
             what, hint = failure
             raise EngineError(f"pocketsphinx failed to load {what}: {exc}", hint) from None
-        self._initial_cmn[id(decoder)] = decoder.get_cmn()
         return decoder
 
     def start(self, grammar: Grammar | None) -> None:
@@ -387,9 +385,11 @@ class PocketsphinxRecognizer:
         if self.last_narrowband:
             decoder = self._make_decoder(self._grammar, narrowband=True)
         self._rng = np.random.default_rng(self._seed)
-        # Every utterance starts from the model's cepstral mean, so a result never
-        # depends on what this decoder heard before (reproducible test calls).
-        decoder.set_cmn(self._initial_cmn[id(decoder)])
+        # Every utterance starts from a fresh front end (the model's cepstral mean
+        # and empty feature buffers), so a result never depends on what this
+        # decoder heard before (reproducible test calls). Restoring the mean alone
+        # (set_cmn) was not enough: the same clip scored differently after another.
+        decoder.reinit_feat()
         decoder.start_utt()
         decoder.process_raw(self._pcm(samples), False, True)
         decoder.end_utt()
@@ -473,7 +473,7 @@ class PocketsphinxRecognizer:
     ) -> tuple[str, list[Word]]:
         """Decode the same audio with the digits model and settle on the phrase both favour."""
         other = self._digits_decoder(grammar, root)
-        other.set_cmn(self._initial_cmn[id(other)])
+        other.reinit_feat()
         other.start_utt()
         rng = np.random.default_rng(self._seed)
         other.process_raw(noisy_pcm(samples, rng, _DIGITS_NOISE), False, True)

@@ -124,3 +124,14 @@ def test_8khz_digits_use_the_narrowband_model_and_gain_accuracy(fsdd: Path) -> N
 def test_wideband_speech_keeps_the_plain_model(sphinx) -> None:  # type: ignore[no-untyped-def]
     assert recognize(sphinx, speak("police", "en-us", 160), Grammar(IVR_PHRASES)).text == "police"
     assert sphinx.last_narrowband is False
+
+
+@needs_espeak
+def test_a_clip_scores_the_same_whatever_was_heard_before(sphinx) -> None:  # type: ignore[no-untyped-def]
+    grammar = digits_grammar()
+    clip, other = speak("seven", "en-us", 160), speak("three", "en+f3", 200)
+    recognize(sphinx, clip, grammar)
+    first = sphinx.last_score
+    recognize(sphinx, other, grammar)
+    recognize(sphinx, clip, grammar)
+    assert sphinx.last_score == first
