@@ -28,6 +28,7 @@ DEFAULT_DIR = Path("/usr/share/pocketsphinx/test/data/tidigits")
 #: Set to a folder laid out like ``DEFAULT_DIR``, or to ``none`` to do without.
 ENV = "IVR_DIGITS_MODEL"
 _HMM_FILES = ("feat.params", "mdef", "means", "sendump", "transition_matrices", "variances")
+_HMM = Path("hmm")
 _DICT = Path("lm") / "tidigits.dic"
 
 
@@ -49,7 +50,7 @@ def find(root: Path | None = None) -> Path | None:
             f"{ENV}={root}: no such folder",
             f"point it at a TIDIGITS model folder, or set {ENV}=none",
         )
-    for name in (*(Path("hmm") / f for f in _HMM_FILES), _DICT):
+    for name in (*(_HMM / f for f in _HMM_FILES), _DICT):
         path = root / name
         if not path.is_file() or path.stat().st_size == 0:
             raise EngineError(
@@ -60,7 +61,7 @@ def find(root: Path | None = None) -> Path | None:
 
 
 def hmm_dir(root: Path) -> Path:
-    return root / "hmm"
+    return root / _HMM
 
 
 def dictionary(root: Path) -> Path:
