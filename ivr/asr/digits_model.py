@@ -1,12 +1,12 @@
 """A second acoustic model for spoken digits, and how its opinion is combined.
 
 Why: pocketsphinx's general US-English model hears real telephone digits
-(FSDD, 8 kHz, four accented speakers) right 86.5% of the time, and its errors
+(FSDD, 8 kHz, four accented speakers) right 86.2% of the time, and its errors
 are systematic: a fricative that the 8 kHz line removed ("zero" -> "two",
 "six" -> "seven"). Debian's ``pocketsphinx-testdata`` ships a small model
 trained on TIDIGITS with a filterbank that stops at 4 kHz: the telephone band
 by construction. Alone it does no better (85%), but it errs on other clips,
-so asking both and keeping the digit they agree on best gets 91.5%.
+so asking both and keeping the digit they agree on best gets 90.2%.
 
 The combination has no parameter fitted to FSDD: each model's N-best list is
 a set of candidate phrases with path scores (natural-log likelihoods of the

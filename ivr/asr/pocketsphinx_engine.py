@@ -19,9 +19,9 @@ Measured on FSDD (real human digits, 8 kHz) — see bench/bench_asr.py:
   ones 0.33-0.64, FSDD digits 0.68-0.90; ``reject_below`` defaults to 0.6.
 - 8 kHz (telephone) audio is decoded with the model's means mapped to a
   band-limited channel (``ivr.asr.narrowband``: an analytic MLLR transform,
-  fitted to no recording): 82.2% -> 86.5%. Which decoder runs is decided per
+  fitted to no recording): 80.5% -> 86.2%. Which decoder runs is decided per
   utterance from the audio itself (no energy above 4.5 kHz = narrowband), so
-  wideband speech keeps the untouched model (86.5%; three loud FSDD clips
+  wideband speech keeps the untouched model (86.2%; three loud FSDD clips
   leak above 4.5 kHz and stay on the plain model). Adapting the model with
   sphinxtrain (bw + mllr_solve) on three FSDD speakers and testing on the
   fourth did not help (80.8% vs 81.8% averaged over the four folds).
@@ -41,7 +41,7 @@ Measured on FSDD (real human digits, 8 kHz) — see bench/bench_asr.py:
   were model errors (the wrong phrase scored better even in a two-phrase
   grammar), not search errors.
 - Grammars of single digits also get a second opinion from the TIDIGITS model
-  (``ivr.asr.digits_model``), band-limited to 4 kHz by design: 86.5% -> 89.2%.
+  (``ivr.asr.digits_model``), band-limited to 4 kHz by design: 86.2% -> 90.2%.
 - Streaming (``process_raw`` chunk by chunk) uses live CMN and lost 6 points on
   FSDD, so ``feed`` decodes incrementally only for partial results and
   ``finish`` decodes the buffered utterance again as a whole (batch CMN).

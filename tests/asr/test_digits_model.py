@@ -115,7 +115,7 @@ def test_the_digits_model_wins_real_digits_from_accented_speakers(pair, fsdd: Pa
         expected = DIGITS[int(path.name[0])]
         right["with"] += recognize(with_it, audio, grammar).text == expected
         right["without"] += recognize(without, audio, grammar).text == expected
-    # Measured with three noise seeds: 166/162/164 with it, 154/156/149 without.
+    # Measured with three noise seeds: 167/164/167 with it, 155/151/155 without.
     assert right["with"] >= right["without"] + 4, right
 
 
