@@ -212,13 +212,40 @@ def bench_korean(rec: Recognizer, timer: Timer) -> None:
     print(f"  Korean digits by espeak-ng 'ko' voice: {ok}/{n} = {ok / n:.1%}")
 
 
+def bench_moonshine(quick: bool) -> None:
+    from ivr.asr.moonshine_engine import MoonshineRecognizer
+
+    print("moonshine (base English, from the moonshine-cpp wheel, via onnxruntime)")
+    before = rss_mb()
+    start = time.perf_counter()
+    try:
+        rec = MoonshineRecognizer()
+        recognize(rec, read_wav(next(FSDD.glob("*.wav"))), digits_grammar())
+    except (IvrError, StopIteration) as exc:
+        print(f"  unavailable: {exc}")
+        return
+    print(f"  load + first utterance: {time.perf_counter() - start:.2f} s")
+    timer = Timer()
+    bench_fsdd(rec, timer, quick, {})
+    recs: dict[str, Recognizer] = {"moonshine": rec}
+    bench_menu_phrases(recs, timer, quick)
+    bench_phrases(recs, timer, quick)
+    print(f"  RTF: {timer.decode / max(timer.audio, 1e-9):.3f} (incl. resampling)")
+    print(f"  peak RSS: {rss_mb():.0f} MB (was {before:.0f} MB before loading)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a subset, for a fast look")
     parser.add_argument(
-        "--engine", choices=["pocketsphinx", "vosk-ko", "all"], default="all", help="engine"
+        "--engine",
+        choices=["pocketsphinx", "moonshine", "vosk-ko", "all"],
+        default="all",
+        help="engine",
     )
     args = parser.parse_args()
+    if args.engine in ("moonshine", "all"):
+        bench_moonshine(args.quick)
     if args.engine in ("pocketsphinx", "all"):
         from ivr.asr.pocketsphinx_engine import PocketsphinxRecognizer
 
@@ -235,14 +262,22 @@ def main() -> int:
             timer = Timer()
             if rec.digits_model_dir is None:
                 print("  (no TIDIGITS model: apt-get install pocketsphinx-testdata)")
+            if not rec.last_neural:
+                print("  (no Moonshine for digits: pip install 'ivr[neural]')")
             baselines: dict[str, Recognizer] = {
                 "plain 16 kHz model (no narrowband compensation, no digits model)": (
                     PocketsphinxRecognizer(
-                        partials=False, narrowband=False, second_digits_model=False
+                        partials=False,
+                        narrowband=False,
+                        second_digits_model=False,
+                        neural_digits=False,
                     )
                 ),
                 "narrowband compensation, no digits model": PocketsphinxRecognizer(
-                    partials=False, second_digits_model=False
+                    partials=False, second_digits_model=False, neural_digits=False
+                ),
+                "narrowband compensation and TIDIGITS model, no Moonshine": (
+                    PocketsphinxRecognizer(partials=False, neural_digits=False)
                 ),
             }
             bench_fsdd(rec, timer, args.quick, baselines)

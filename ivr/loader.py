@@ -59,7 +59,7 @@ LIMITS_KEYS = ("max_call_seconds", "max_caller_events")
 MESSAGE_KEYS = tuple(DEFAULT_MESSAGES)
 BRANCH_ACTIONS = (ActionKind.GOTO, ActionKind.ROUTE, ActionKind.HANGUP)
 DO_ACTIONS = ("back", "main_menu", "repeat", "help", "hangup", "operator")
-ENGINES = ("auto", "vosk", "pocketsphinx")
+ENGINES = ("auto", "vosk", "pocketsphinx", "moonshine")
 KEYS = "0123456789*#"
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 

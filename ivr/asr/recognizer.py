@@ -22,7 +22,7 @@ from ivr.errors import IvrError
 
 log = logging.getLogger(__name__)
 
-ENGINES = ("auto", "vosk", "pocketsphinx")
+ENGINES = ("auto", "vosk", "pocketsphinx", "moonshine")
 
 _WORD = re.compile(r"^[^\W\d_](?:[^\W_]|['-])*$")
 
@@ -216,9 +216,15 @@ def open_recognizer(
         return VoskRecognizer(Path(model_dir))
     if language != "en":
         raise EngineError(
-            f"pocketsphinx here only has an English model, not {language!r}",
+            f"{engine} here only has an English model, not {language!r}",
             "install a vosk model for that language",
         )
+    if engine == "moonshine":
+        from ivr.asr.moonshine_engine import MoonshineRecognizer
+
+        if adaptation is not None:
+            log.info("adaptation %r is for pocketsphinx; moonshine listens unadapted", adaptation)
+        return MoonshineRecognizer(Path(model_dir) if model_dir is not None else None)
     from ivr.asr.pocketsphinx_engine import PocketsphinxRecognizer
 
     return PocketsphinxRecognizer(partials=partials, adaptation=adaptation)
@@ -236,6 +242,8 @@ def unknown_words(engine: str | Recognizer, phrases: Iterable[str]) -> list[str]
             from ivr.asr.pocketsphinx_engine import dictionary_unknown
 
             return dictionary_unknown(words)
+        if engine == "moonshine":
+            return []  # subword vocabulary: it can write any word
         return open_recognizer(engine).unknown_words(words)
     return engine.unknown_words(words)
 

@@ -72,7 +72,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument(
         "--engine",
         default="auto",
-        choices=["auto", "vosk", "pocketsphinx"],
+        choices=["auto", "vosk", "pocketsphinx", "moonshine"],
         help="speech recogniser (default: auto)",
     )
     parser.add_argument(
