@@ -354,9 +354,9 @@ def test_other_grammars_and_synthetic_callers_are_left_to_pocketsphinx() -> None
 
 @pytest.mark.engine
 @needs_espeak
-def test_listen_with_the_moonshine_engine(
+def test_listen_with_the_moonshine_engine(  # type: ignore[no-untyped-def]
     moonshine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from ivr.cli.main import main
 
     wav = tmp_path / "seven.wav"
