@@ -44,8 +44,8 @@ Measured on FSDD (real human digits, 8 kHz) — see bench/bench_asr.py:
   (``ivr.asr.digits_model``), band-limited to 4 kHz by design: 86.2% -> 90.2%.
 - When Moonshine is installed (``ivr[neural]``), digit grammars are settled by
   its phrase probabilities (``ivr.asr.moonshine_engine``: 97.25% alone), with
-  pocketsphinx's answer worth ``_AGREEMENT`` nats more: 98.0%. Any bonus from
-  0.5 to 2 nats gives the same 392/400; 0 gives 389, 3 gives 390. The two err
+  pocketsphinx's answer worth ``_AGREEMENT`` nats more: 97.75% (391/400). Offline,
+  any bonus from 0.5 to 2 nats gave 392/400; 0 gave 389, 3 gave 390. The two err
   on different clips: Moonshine on accented "four"/"six", pocketsphinx on
   "zero"/"three" that lost their fricative.
 - Streaming (``process_raw`` chunk by chunk) uses live CMN and lost 6 points on

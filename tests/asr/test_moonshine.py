@@ -20,6 +20,7 @@ from ivr.asr.recognizer import (
     recognize,
     unknown_words,
 )
+from ivr.asr.resample import fast_resample
 from ivr.audio.pcm import Audio, read_wav, write_wav
 
 DIGITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
@@ -293,6 +294,37 @@ def test_silence_and_too_short_audio_do_not_crash_and_are_rejected(moonshine) ->
     grammar = Grammar(["fire", "police"], allow_unknown=True)
     for samples in (np.zeros(0, np.float32), np.zeros(800, np.float32)):
         assert recognize(moonshine, Audio(samples, 16000), grammar).rejected
+
+
+def test_what_is_left_of_the_tree_is_one_row_per_longest_continuation() -> None:
+    from ivr.asr.moonshine_engine import _tails
+
+    sequences = {(5, 7, 2), (5, 7, 9), (5, 2), (6, 2), (8, 1, 1, 2)}
+    live = [((5,), -0.1), ((6,), -0.2)]  # 8 was pruned
+    assert _tails(live, sequences) == [(0, (5, 7)), (1, (6,))]
+
+
+@pytest.mark.engine
+@needs_espeak
+@pytest.mark.parametrize("grammar", [digits_grammar(with_oh=True), Grammar(IVR_PHRASES)])
+def test_scoring_the_rest_in_one_call_gives_the_level_by_level_scores(  # type: ignore[no-untyped-def]
+    moonshine, grammar: Grammar, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ivr.asr.moonshine_engine as engine
+
+    audio = speak("mental health", "en-us", 160)
+    samples = fast_resample(audio, 16000).samples
+    one_call = moonshine.phrase_log_probs(samples, grammar.phrases)
+    monkeypatch.setattr(engine, "_EXACT_POSITIONS", 0)
+    by_level = moonshine.phrase_log_probs(samples, grammar.phrases)
+    assert set(one_call) >= set(by_level)
+    assert max(abs(one_call[p] - by_level[p]) for p in by_level) < 1e-3
+
+
+@needs_model
+def test_a_phrase_counts_bare_or_followed_by_its_full_stop(moonshine) -> None:  # type: ignore[no-untyped-def]
+    forms = moonshine._token_forms("police")
+    assert forms == [(18923, mm.EOS), (18923, 29889)]  # "Police", "Police."
 
 
 def test_audio_at_the_wrong_rate_is_refused_before_decoding() -> None:
