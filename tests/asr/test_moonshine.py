@@ -300,7 +300,7 @@ def test_what_is_left_of_the_tree_is_one_row_per_longest_continuation() -> None:
     from ivr.asr.moonshine_engine import _tails
 
     sequences = {(5, 7, 2), (5, 7, 9), (5, 2), (6, 2), (8, 1, 1, 2)}
-    live = [((5,), -0.1), ((6,), -0.2)]  # 8 was pruned
+    live: list[tuple[tuple[int, ...], float]] = [((5,), -0.1), ((6,), -0.2)]  # 8 was pruned
     assert _tails(live, sequences) == [(0, (5, 7)), (1, (6,))]
 
 
