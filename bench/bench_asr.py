@@ -60,6 +60,14 @@ class Timer:
         self.decode = 0.0
         self.audio = 0.0
 
+    @property
+    def rtf(self) -> float:
+        return self.decode / max(self.audio, 1e-9)
+
+    def add(self, other: Timer) -> None:
+        self.decode += other.decode
+        self.audio += other.audio
+
 
 def run(rec: Recognizer, timer: Timer, audio, grammar):  # type: ignore[no-untyped-def]
     start = time.perf_counter()
@@ -95,9 +103,10 @@ def bench_fsdd(
 def _fsdd_once(rec: Recognizer, timer: Timer, files: list[Path], grammar: Grammar) -> None:
     per: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     confusions: dict[str, int] = defaultdict(int)
+    own = Timer()
     for path in files:
         digit, speaker, _ = path.stem.split("_")
-        result = run(rec, timer, read_wav(path), grammar)
+        result = run(rec, own, read_wav(path), grammar)
         said = result.text.replace("oh", "zero")
         per[speaker][1] += 1
         if said == DIGITS[int(digit)]:
@@ -106,7 +115,8 @@ def _fsdd_once(rec: Recognizer, timer: Timer, files: list[Path], grammar: Gramma
             confusions[f"{DIGITS[int(digit)]}->{said or '(none)'}"] += 1
     right = sum(v[0] for v in per.values())
     total = sum(v[1] for v in per.values())
-    print(f"    all speakers: {right}/{total} = {right / total:.1%}")
+    timer.add(own)
+    print(f"    all speakers: {right}/{total} = {right / total:.1%}, RTF {own.rtf:.3f}")
     for speaker, (ok, n) in sorted(per.items()):
         print(f"    {speaker:8} {ok}/{n} = {ok / n:.1%}")
     top = sorted(confusions.items(), key=lambda kv: -kv[1])[:8]
@@ -161,10 +171,11 @@ def bench_menu_phrases(recs: dict[str, Recognizer], timer: Timer, quick: bool) -
         exact = routed = n = 0
         per_voice: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         misses: list[str] = []
+        own = Timer()
         for voice in voices:
             for rate in rates:
                 for node, options, phrase, grammar in items:
-                    got = run(rec, timer, audio[(phrase, voice, rate)], grammar).text
+                    got = run(rec, own, audio[(phrase, voice, rate)], grammar).text
                     n += 1
                     exact += got == phrase
                     ok = got == phrase or bool(options & owners.get(got, set()))
@@ -173,8 +184,9 @@ def bench_menu_phrases(recs: dict[str, Recognizer], timer: Timer, quick: bool) -
                     per_voice[voice][1] += 1
                     if not ok:
                         misses.append(f"{node}:{phrase}->{got or '(none)'}@{voice}/{rate}")
+        timer.add(own)
         print(f"    {label}: the caller's option understood {routed}/{n} = {routed / n:.1%}"
-              f" (exact phrase {exact / n:.1%})")  # fmt: skip
+              f" (exact phrase {exact / n:.1%}), RTF {own.rtf:.3f}")  # fmt: skip
         print("      per voice: " + ", ".join(
             f"{v} {ok / total:.1%}" for v, (ok, total) in per_voice.items()))  # fmt: skip
         print("      e.g. misheard: " + ", ".join(misses[:8]))
