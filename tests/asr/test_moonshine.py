@@ -398,3 +398,27 @@ def test_listen_with_the_moonshine_engine(  # type: ignore[no-untyped-def]
     row = json.loads(capsys.readouterr().out)
     assert row["text"] == "seven"
     assert 0.5 < row["confidence"] <= 1.0
+
+
+# -- ivr models ----------------------------------------------------------------------
+
+
+def test_models_list_shows_moonshine_where_the_wheel_put_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from ivr.asr import models
+
+    monkeypatch.delenv(mm.ENV, raising=False)
+    (entry,) = [s for s in models.status() if s.info.name == "moonshine-base-en"]
+    assert entry.info.engine == "moonshine"
+    assert entry.path == mm.find()
+
+
+def test_moonshine_is_not_downloaded_but_installed_with_the_extra(tmp_path: Path) -> None:
+    from ivr.asr import models
+
+    with pytest.raises(EngineError) as info:
+        models.download("moonshine-base-en", tmp_path)
+    assert info.value.message == "moonshine-base-en is not downloaded by ivr"
+    assert "ivr[neural]" in (info.value.hint or "")
+    assert list(tmp_path.iterdir()) == []
