@@ -39,6 +39,22 @@ def test_no_proposals_give_no_phrase() -> None:
     assert digits_model.combine([{}, {}]) is None
 
 
+@pytest.mark.parametrize(
+    ("opinions", "expected"),
+    [
+        ([{"six": -1.0}, {"six": -2.0}], "six"),
+        ([{"six": -1.0}, {"six": -2.0, "seven": -3.0}], None),  # a rival path survived
+        ([{"six": -1.0}, {"seven": -2.0}], None),  # the models disagree
+        ([{"six": -1.0}, {}], None),  # one model heard nothing
+        ([], None),
+    ],
+)
+def test_unanimous_only_when_every_list_names_the_same_phrase_alone(
+    opinions: list[dict[str, float]], expected: str | None
+) -> None:
+    assert digits_model.unanimous(opinions) == expected
+
+
 def test_exact_ties_do_not_depend_on_order() -> None:
     a = digits_model.combine([{"one": -1.0}, {"two": -1.0}])
     b = digits_model.combine([{"two": -1.0}, {"one": -1.0}])
