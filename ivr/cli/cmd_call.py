@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Sequence
 from typing import Any
 
-from ivr.calls import Step, call_result, run_step
+from ivr.calls import Hearing, Step, call_result, run_step
 from ivr.cli.common import add_menu_argument, open_menu, parse_time, print_json
 from ivr.errors import IvrError
 from ivr.session import Session
@@ -84,12 +84,14 @@ def run(args: argparse.Namespace) -> int:
     at = parse_time(args.at) if args.at else None
     session = Session(menu, lang=args.lang, start_time=at)
     session.start()
-    hearing = None
+    hearing: Hearing | None = None
+    heard: list[dict[str, Any]] = []
     if args.audio:
         from ivr.scripted.audio import make_audio_hearing
 
-        hearing = make_audio_hearing(
-            menu, session.grammar, lang=session.lang, noise_db=args.noise_db
+        hearing = _recording(
+            make_audio_hearing(menu, session.grammar, lang=session.lang, noise_db=args.noise_db),
+            heard,
         )
     elif args.noise_db is not None:
         raise IvrError("--noise-db needs --audio", "add --audio")
@@ -98,12 +100,17 @@ def run(args: argparse.Namespace) -> int:
             break
         run_step(session, step, hearing)
     result = call_result(session)
+    if args.audio:
+        result["heard"] = heard
     if args.json:
         print_json(result)
         return 0
     for line in result["transcript"]:
         who = "IVR   " if line["who"] == "ivr" else "CALLER"
         print(f"{who}  {line['text']}")
+    for row in heard:
+        shown = repr(row["heard"]) if row["heard"] else "nothing"
+        print(f"(audio) said {row['said']!r}, heard {shown}, confidence {row['confidence']:.2f}")
     if result["outcome"] == "route":
         print(f"=> routed to {result['route']} ({result['service']})")
     elif result["outcome"] == "hangup":
@@ -111,3 +118,15 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(f"=> waiting at node {session.state.node}")
     return 0
+
+
+def _recording(hearing: Hearing, heard: list[dict[str, Any]]) -> Hearing:
+    """``hearing``, noting what was said and what the recogniser made of it: with audio
+    the heard text drives the call, and a user needs to see where the two part."""
+
+    def hear(said: str) -> tuple[str, float]:
+        text, confidence = hearing(said)
+        heard.append({"said": said, "heard": text, "confidence": round(confidence, 3)})
+        return text, confidence
+
+    return hear

@@ -134,3 +134,73 @@ def test_listen_rejects_an_unknown_adaptation(capsys: pytest.CaptureFixture[str]
         _parser().parse_args(["listen", "x.wav", "--adapt", "robot"])
     assert info.value.code == 2
     assert "invalid choice: 'robot' (choose from 'espeak-ng')" in capsys.readouterr().err
+
+
+NORWAY = Path(__file__).resolve().parents[2] / "menus" / "norway.yaml"
+
+
+def _audio_call(capsys: pytest.CaptureFixture[str], menu: Path, *says: str) -> dict[str, object]:
+    """``ivr call MENU --say ... --audio --json``; skips without espeak-ng."""
+    from ivr.asr.espeak_corpus import espeak_available
+    from ivr.cli.main import main
+
+    if not espeak_available():
+        pytest.skip("espeak-ng absent")
+    steps = [arg for said in says for arg in ("--say", said)]
+    assert main(["call", str(menu), *steps, "--audio", "--json"]) == 0
+    result: dict[str, object] = json.loads(capsys.readouterr().out)
+    return result
+
+
+@pytest.mark.engine
+def test_call_audio_routes_on_what_the_recogniser_heard(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    pytest.importorskip("pocketsphinx")
+    result = _audio_call(capsys, NORWAY, "ambulance")
+    assert (result["outcome"], result["route"]) == ("route", "113")
+    assert result["heard"] == [
+        {"said": "ambulance", "heard": "ambulance", "confidence": pytest.approx(0.6, abs=0.4)}
+    ]
+    # Typed, a described emergency goes to the fire service; spoken, the recogniser
+    # only knows menu phrases, and what it made of the sentence drives the call:
+    # a reprompt, never a route it did not hear.
+    result = _audio_call(capsys, NORWAY, "I smell gas")
+    heard = result["heard"]
+    assert isinstance(heard, list) and heard[0]["said"] == "I smell gas"
+    assert heard[0]["heard"] != "I smell gas"
+    assert result["route"] is None and result["outcome"] == "waiting"
+
+
+@pytest.mark.engine
+def test_call_audio_listens_with_the_engine_the_menu_names(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("onnxruntime")
+    from ivr.asr import moonshine_model
+
+    if moonshine_model.find() is None:
+        pytest.skip("moonshine-cpp not installed")
+    menu = tmp_path / "norway.yaml"
+    text = NORWAY.read_text(encoding="utf-8")
+    assert "\nengine: auto\n" in text
+    menu.write_text(text.replace("\nengine: auto\n", "\nengine: moonshine\n"), encoding="utf-8")
+    result = _audio_call(capsys, menu, "ambulance")
+    assert (result["outcome"], result["route"]) == ("route", "113")
+    heard = result["heard"]
+    assert isinstance(heard, list) and heard[0]["heard"] == "ambulance"
+
+
+def test_call_audio_text_output_shows_said_and_heard(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ivr.cli.main import main
+    from ivr.scripted import audio
+
+    def fake_hearing(*args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        return lambda said: ("police", 0.42)
+
+    monkeypatch.setattr(audio, "make_audio_hearing", fake_hearing)
+    assert main(["call", str(NORWAY), "--say", "please", "--audio"]) == 0
+    out = capsys.readouterr().out
+    assert "(audio) said 'please', heard 'police', confidence 0.42\n" in out
