@@ -3,7 +3,7 @@
 Why: pocketsphinx's models top out at 90% on real telephone digits (FSDD);
 the errors are accented speakers whose fricatives the 8 kHz line removed.
 Moonshine (an encoder-decoder transformer trained on far more, and more
-varied, speech) hears 96.8% of them when its decoder is only asked how likely
+varied, speech) hears 97.2% of them when its decoder is only asked how likely
 each grammar phrase is (``ivr.asr.moonshine_engine``). No English vosk or
 whisper model is reachable from our machines, but Moonshine AI's
 ``moonshine-cpp`` wheel (MIT, linux x86_64) carries the base English model.
