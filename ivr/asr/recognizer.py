@@ -281,4 +281,7 @@ def usable_grammar(
     if unknown:
         log.debug("words the %s model does not know: %s", recognizer.name, sorted(unknown))
         usable = [p for p in usable if not unknown & set(p.lower().split())]
-    return Grammar(usable, allow_unknown=allow_unknown) if usable else None
+    # A garbage word (vosk's [unk]) competes with the phrases in the search itself,
+    # with no threshold to tune, so grammars that have one always include it.
+    open_ = allow_unknown or bool(getattr(recognizer, "garbage_word", False))
+    return Grammar(usable, allow_unknown=open_) if usable else None

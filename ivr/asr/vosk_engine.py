@@ -31,6 +31,10 @@ log = logging.getLogger(__name__)
 
 _RATE = 16000
 _UNK = "[unk]"
+#: A model without ``[unk]`` must put every sound on a grammar phrase, and a lone
+#: phrase then scores 1.0. Its confidence says nothing, so it is capped below the
+#: menus' default ``confirm_below`` (0.6): the caller is asked "Did you say ...?".
+_FORCED_CONFIDENCE = 0.5
 _lock = threading.Lock()
 
 
@@ -121,6 +125,13 @@ class VoskRecognizer:
     def model_dir(self) -> Path:
         return self._path
 
+    @property
+    def garbage_word(self) -> bool:
+        """Whether the model has ``[unk]``, which stands for any speech off the grammar:
+        then menu grammars include it (``usable_grammar``), and off-menu speech is
+        heard as nothing rather than forced onto a phrase."""
+        return self.knows(_UNK)
+
     def knows(self, word: str) -> bool:
         if self._vocab is None:
             self._vocab = vocabulary(self._path)
@@ -192,5 +203,13 @@ class VoskRecognizer:
         text = " ".join(w.word for w in words)
         if not text:
             return Result("", 0.0, ())
+        grammar = self._grammar
+        if grammar is not None and text not in grammar.phrases:
+            # The grammar is a loop over its phrases: "police police" is no phrase.
+            log.debug("rejected %r: not one phrase of the grammar", text)
+            return Result("", 0.0, ())
         confidence = min(w.confidence for w in words)
+        if grammar is not None and not self.garbage_word:
+            confidence = min(confidence, _FORCED_CONFIDENCE)
+            words = [Word(w.word, min(w.confidence, confidence), w.start, w.end) for w in words]
         return Result(text, confidence, tuple(words))

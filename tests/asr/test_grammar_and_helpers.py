@@ -21,6 +21,7 @@ from ivr.asr.recognizer import (
     digits_grammar,
     open_recognizer,
     recognize,
+    usable_grammar,
 )
 from ivr.asr.resample import fast_resample
 from ivr.asr.vosk_engine import check_model_dir, grammar_json
@@ -62,6 +63,20 @@ def test_grammar_normalises_case_spaces_and_duplicates() -> None:
     g = Grammar(["Fire", " smell   gas ", "fire"])
     assert g.phrases == ("fire", "smell gas")
     assert g.words == ("fire", "gas", "smell")
+
+
+class FakeGarbageRecognizer(FakeRecognizer):
+    """Like vosk with a model that has [unk]."""
+
+    garbage_word = True
+
+
+def test_menu_grammars_are_closed_unless_the_engine_has_a_garbage_word() -> None:
+    closed = usable_grammar(["fire", "police"], FakeRecognizer())
+    with_garbage = usable_grammar(["fire", "police"], FakeGarbageRecognizer())
+    assert closed is not None and closed.allow_unknown is False
+    assert with_garbage is not None and with_garbage.allow_unknown is True
+    assert with_garbage.phrases == closed.phrases
 
 
 @pytest.mark.parametrize("bad", [[], [""], ["   "], ["call 911"], ['{"x"'], ["a_b"]])
