@@ -49,9 +49,8 @@ if [ ! -d "$ADAPTED" ]; then
   .venv/bin/python scripts/adapt_synthetic.py --map-model "$ADAPTED"
 fi
 if .venv/bin/python -c "from ivr.asr import moonshine_model as m; raise SystemExit(m.find() is None)"; then
-  # Moonshine's weights arrive int8 and are widened on every call; a copy made
-  # once, weights precomputed and the encoder on int8 kernels (about 5 s, 190 MB
-  # in models/), decodes 3-4x faster.
+  # Moonshine's weights arrive int8 and are widened on every call; a float copy
+  # made once (about 10 s, 250 MB in models/) decodes 3x faster.
   echo "setup: preparing models/moonshine-base-en (Moonshine's model as plain ONNX)"
   .venv/bin/python -c "from ivr.asr import moonshine_model as m; m.prepared(m.find())"
 fi

@@ -13,9 +13,8 @@ illegal instruction here, so only its model files are used, through
 onnxruntime. They are in ORT format with int8 weights that the graph turns
 back into floats on *every* call (Cast, Mul, Add on initialisers: 80% of the
 decoder's time). ``prepared`` therefore converts them once into plain ONNX
-with those weights precomputed (same arithmetic, 3x faster), and the encoder's
-MatMuls then as onnxruntime's int8 kernel (``_quantize``: a further 15% on
-FSDD), in a folder of ``models/``, written atomically.
+with those weights precomputed (same arithmetic, 3x faster), in a folder of
+``models/``, written atomically.
 """
 
 from __future__ import annotations
@@ -89,12 +88,12 @@ def _stamp(source: Path) -> dict[str, Any]:
     return {
         "source": str(source.resolve()),
         "files": {n: (source / n).stat().st_size for n in FILES},
-        "version": 2,  # 2: the encoder's MatMuls int8
+        "version": 1,
     }
 
 
 def prepared(source: Path, cache_root: Path | None = None) -> Path:
-    """The folder with the fast ONNX copy of ``source`` (built on first use, ~5 s)."""
+    """The folder with the fast ONNX copy of ``source`` (built on first use, ~10 s)."""
     folder = (cache_root or models_dir()) / PREPARED
     wanted = _stamp(source)
     stamp = folder / _STAMP
@@ -109,7 +108,7 @@ def prepared(source: Path, cache_root: Path | None = None) -> Path:
     work = Path(tempfile.mkdtemp(prefix=f".{PREPARED}-", dir=folder.parent))
     try:
         for part in (ENCODER, DECODER):
-            _convert(source / f"{part}.ort", work / f"{part}.onnx", work, part == ENCODER)
+            _convert(source / f"{part}.ort", work / f"{part}.onnx", work)
         shutil.copyfile(source / TOKENIZER, work / TOKENIZER)
         (work / _STAMP).write_text(json.dumps(wanted), encoding="utf-8")
         work.chmod(0o755)  # mkdtemp makes it private; models/ is shared
@@ -125,8 +124,8 @@ def prepared(source: Path, cache_root: Path | None = None) -> Path:
     return folder
 
 
-def _convert(ort_file: Path, onnx_file: Path, scratch: Path, quantize: bool = False) -> None:
-    """ORT format -> ONNX with constant weights computed once (``quantize``: and int8 MatMuls)."""
+def _convert(ort_file: Path, onnx_file: Path, scratch: Path) -> None:
+    """ORT format -> ONNX with constant weights computed once."""
     try:
         import onnx
         import onnxruntime as ort
@@ -147,50 +146,8 @@ def _convert(ort_file: Path, onnx_file: Path, scratch: Path, quantize: bool = Fa
         ) from None
     _fold_constants(model.graph, numpy_helper)
     _name_subgraphs(model.graph, "main")
-    if not quantize:
-        onnx.save(model, str(onnx_file))
-        plain.unlink()
-        return
-    widened = scratch / f"{ort_file.stem}.float.onnx"
-    onnx.save(model, str(widened))
+    onnx.save(model, str(onnx_file))
     plain.unlink()
-    _quantize(widened, onnx_file)
-    widened.unlink()
-
-
-def _quantize(float_file: Path, onnx_file: Path) -> None:
-    """Every MatMul as onnxruntime's int8 kernel: weights stored int8, activations
-    quantized per call with the call's own range.
-
-    Only the encoder: it sees one utterance per call, so its result depends on
-    that utterance alone. In the decoder, a batch row's scores would depend on
-    the other rows (the grammar's other phrases, the padding): measured up to
-    0.2 nats apart, for little speed (FSDD RTF 0.093 vs 0.097; the encoder
-    alone gives 0.083).
-    """
-    try:
-        from onnxruntime.quantization import QuantType, quantize_dynamic
-    except ImportError:
-        raise EngineError("onnxruntime's quantization tools are missing", _INSTALL_HINT) from None
-    # The quantizer advises through the root logger (logging.warning), which would
-    # also install a stderr handler for good when the root has none.
-    root = logging.getLogger()
-    guard, level = logging.NullHandler(), root.level
-    root.addHandler(guard)
-    root.setLevel(logging.ERROR)
-    try:
-        quantize_dynamic(
-            str(float_file),
-            str(onnx_file),
-            weight_type=QuantType.QInt8,
-            op_types_to_quantize=["MatMul"],
-            extra_options={"EnableSubgraph": True},
-        )
-    except Exception as exc:  # onnx and onnxruntime raise their own exception types
-        raise EngineError(f"cannot quantize the Moonshine model {float_file.name}: {exc}") from None
-    finally:
-        root.removeHandler(guard)
-        root.setLevel(level)
 
 
 _FOLDABLE = {"Cast", "Mul", "Add", "Sub"}

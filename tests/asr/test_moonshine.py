@@ -173,8 +173,8 @@ def _fake_source(folder: Path) -> Path:
 
 
 def _fake_convert(calls: list[str]):  # type: ignore[no-untyped-def]
-    def convert(ort_file: Path, onnx_file: Path, scratch: Path, quantize: bool = False) -> None:
-        calls.append(ort_file.name + (" int8" if quantize else ""))
+    def convert(ort_file: Path, onnx_file: Path, scratch: Path) -> None:
+        calls.append(ort_file.name)
         onnx_file.write_bytes(b"converted " + ort_file.read_bytes())
 
     return convert
@@ -190,9 +190,7 @@ def test_the_copy_is_made_once_and_remade_when_the_model_changes(
     assert folder == tmp_path / "models" / mm.PREPARED
     assert (folder / "decoder_model_merged.onnx").read_bytes() == b"converted model bytes"
     assert mm.prepared(source, tmp_path / "models") == folder
-    # Only the encoder gets int8 kernels: decoder rows share a batch, and dynamic
-    # quantization would let one row's scores depend on the others.
-    assert calls == ["encoder_model.ort int8", "decoder_model_merged.ort"]
+    assert calls == ["encoder_model.ort", "decoder_model_merged.ort"]
     (source / "encoder_model.ort").write_bytes(b"a newer model")
     mm.prepared(source, tmp_path / "models")
     assert len(calls) == 4
@@ -208,7 +206,7 @@ def test_a_failed_preparation_leaves_the_last_good_copy_and_no_debris(
     folder = mm.prepared(source, tmp_path / "models")
     before = {p.name: p.read_bytes() for p in folder.iterdir()}
 
-    def broken(ort_file: Path, onnx_file: Path, scratch: Path, quantize: bool = False) -> None:
+    def broken(ort_file: Path, onnx_file: Path, scratch: Path) -> None:
         onnx_file.write_bytes(b"half")
         raise EngineError(f"cannot read the Moonshine model {ort_file}: bad")
 
@@ -490,34 +488,3 @@ def test_off_menu_sentences_are_not_trusted_in_a_closed_grammar(moonshine) -> No
     trusted_right = sum(r.confidence >= 0.6 and r.text == u.text for r, u in pairs)
     assert trusted_off <= 2, trusted_off
     assert trusted_right >= 60, trusted_right
-
-
-def test_quantizing_leaves_the_root_logger_as_it_was(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import logging
-
-    onnx = pytest.importorskip("onnx")
-    pytest.importorskip("onnxruntime")
-    from onnx import TensorProto, helper, numpy_helper
-
-    weight = numpy_helper.from_array(np.ones((4, 4), np.float32), "w")
-    graph = helper.make_graph(
-        [helper.make_node("MatMul", ["x", "w"], ["y"])],
-        "tiny",
-        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4])],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 4])],
-        [weight],
-    )
-    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]),
-              str(tmp_path / "float.onnx"))  # fmt: skip
-    root = logging.getLogger()
-    # As in a program that never set logging up: a bare logging.warning() would
-    # give the root a stderr handler for good.
-    monkeypatch.setattr(root, "handlers", [])
-    level = root.level
-    mm._quantize(tmp_path / "float.onnx", tmp_path / "int8.onnx")
-    assert (root.handlers, root.level) == ([], level)
-    assert capsys.readouterr().err == ""
-    ops = {node.op_type for node in onnx.load(str(tmp_path / "int8.onnx")).graph.node}
-    assert "MatMul" not in ops and ops & {"MatMulInteger", "DynamicQuantizeMatMul"}
