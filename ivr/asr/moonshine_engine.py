@@ -35,7 +35,7 @@ from __future__ import annotations
 import logging
 import math
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -176,8 +176,7 @@ class MoonshineRecognizer:
                 self._reject_below,
             )
             return Result("", 0.0, ())
-        share = self.last_scores[best] / sum(self.last_scores.values())
-        confidence = share * evidence(self.last_scores[best])
+        confidence = phrase_confidence(scores, best)
         end = max(0.0, len(samples) / _RATE)
         words = tuple(Word(w, confidence, 0.0, end) for w in best.split())
         return Result(best, confidence, words)
@@ -372,6 +371,13 @@ def _tails(
         longest = [t for t in tails if not any(len(o) > len(t) and o[: len(t)] == t for o in tails)]
         rows.extend((i, t) for t in sorted(longest))
     return rows
+
+
+def phrase_confidence(log_probs: Mapping[str, float], best: str) -> float:
+    """What a menu should make of ``best``: its share among the grammar's phrases
+    (``log_probs``, natural logs), scaled by its own ``evidence``."""
+    share = math.exp(log_probs[best] - float(np.logaddexp.reduce(list(log_probs.values()))))
+    return share * evidence(math.exp(log_probs[best]))
 
 
 def evidence(probability: float) -> float:

@@ -559,12 +559,10 @@ class PocketsphinxRecognizer:
             return text, words
         log.debug("moonshine: %r rather than %r", chosen, text)
         if not text:  # pocketsphinx heard nothing: Moonshine's confidence, as it would give it
-            from ivr.asr.moonshine_engine import evidence
+            from ivr.asr.moonshine_engine import phrase_confidence
 
-            share = float(np.exp(scores[chosen] - np.logaddexp.reduce(list(scores.values()))))
-            share *= evidence(float(np.exp(scores[chosen])))
             end = max(0.0, len(samples) / _RATE - 2 * _PAD_SECONDS)
-            return chosen, [Word(chosen, share, 0.0, end)]
+            return chosen, [Word(chosen, phrase_confidence(scores, chosen), 0.0, end)]
         return chosen, [Word(chosen, w.confidence, w.start, w.end) for w in words[:1]]
 
     def _confidence(self, posterior: float) -> float:
