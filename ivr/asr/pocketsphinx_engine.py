@@ -228,9 +228,6 @@ class PocketsphinxRecognizer:
         self._digits_decoders: dict[str, Any] = {}
         #: Whether the last finished utterance was settled with the digits model's opinion.
         self.last_digits_model = False
-        #: Whether both models' N-best lists named the last utterance's phrase alone
-        #: (then Moonshine is not asked).
-        self._unanimous = False
         #: Utterances Moonshine was asked about since this recogniser was made.
         self.neural_utterances = 0
         self._model_files: dict[str, str] = {}
@@ -425,7 +422,8 @@ class PocketsphinxRecognizer:
         words = self._words(decoder)
         text = self._clean(raw)
         self.last_digits_model = False
-        self._unanimous = False
+        # Both models' N-best lists named the phrase alone: Moonshine is not asked.
+        unanimous = False
         grammar, root = self._grammar, self.digits_model_dir
         if (
             text
@@ -433,12 +431,14 @@ class PocketsphinxRecognizer:
             and root is not None
             and digits_model.applies(grammar, self._digits_vocabulary)
         ):
-            text, words = self._second_opinion(decoder, samples, grammar, root, text, words)
+            text, words, unanimous = self._second_opinion(
+                decoder, samples, grammar, root, text, words
+            )
         self.last_neural = False
         if (
             grammar is not None
             and all(p in DIGIT_WORDS for p in grammar.phrases)
-            and not self._unanimous
+            and not unanimous
             # Nothing heard in a closed grammar: Moonshine may still hear the digit.
             and (text or not grammar.allow_unknown)
         ):
@@ -508,8 +508,9 @@ class PocketsphinxRecognizer:
         root: Path,
         text: str,
         words: list[Word],
-    ) -> tuple[str, list[Word]]:
-        """Decode the same audio with the digits model and settle on the phrase both favour."""
+    ) -> tuple[str, list[Word], bool]:
+        """Decode the same audio with the digits model and settle on the phrase both favour;
+        also whether both N-best lists held that phrase and no other."""
         other = self._digits_decoder(grammar, root)
         other.reinit_feat()
         other.start_utt()
@@ -519,14 +520,14 @@ class PocketsphinxRecognizer:
         opinions = [self._nbest(decoder), self._nbest(other)]
         chosen = digits_model.combine(opinions) or text
         self.last_digits_model = True
-        self._unanimous = digits_model.unanimous(opinions) == chosen
+        unanimous = digits_model.unanimous(opinions) == chosen
         if chosen == text:
-            return text, words
+            return text, words, unanimous
         log.debug("digits model: %r rather than %r", chosen, text)
         other_hyp = other.hyp()
         if other_hyp is not None and self._clean(other_hyp.hypstr) == chosen:
-            return chosen, self._words(other)
-        return chosen, [Word(chosen, w.confidence, w.start, w.end) for w in words[:1]]
+            return chosen, self._words(other), unanimous
+        return chosen, [Word(chosen, w.confidence, w.start, w.end) for w in words[:1]], unanimous
 
     def _neural_model(self) -> Any:
         """The Moonshine recogniser, loaded on first use; ``None`` when not installed."""
