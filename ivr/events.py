@@ -70,6 +70,10 @@ class Listen:
     mode: str  # "menu", "digits", "confirm" or "choose"
     timeout: float
     phrases: tuple[str, ...] = ()
+    #: The caller may describe a need in their own words here (a node that searches the
+    #: whole menu): a front end that can transcribe free speech should, rather than force
+    #: a sentence onto the nearest phrase.
+    free: bool = False
 
 
 @dataclass(frozen=True)

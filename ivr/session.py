@@ -198,7 +198,20 @@ class Session:
         node = self.node
         mode = {"collect": "digits"}.get(self.state.mode, self.state.mode)
         self.state.input_deadline = self.elapsed + node.settings.no_input_timeout
-        self._out.append(Listen(node.id, mode, node.settings.no_input_timeout, self.grammar()))
+        self._out.append(
+            Listen(
+                node.id, mode, node.settings.no_input_timeout, self.grammar(), self.free_speech
+            )
+        )
+
+    @property
+    def free_speech(self) -> bool:
+        """True while the caller may describe a need in their own words (not just a phrase).
+
+        Only at nodes that search the whole menu, and not while a question or a
+        digit entry is pending: there the answers are a closed set.
+        """
+        return self.node.settings.search == "tree" and self.state.mode == "menu"
 
     def grammar(self) -> tuple[str, ...]:
         """What a recogniser should listen for right now, in the session's state.

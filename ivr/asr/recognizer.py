@@ -9,6 +9,7 @@ Audio arrives in chunks (a phone line streams), hence ``start``/``feed``/
 
 from __future__ import annotations
 
+import enum
 import logging
 import os
 import re
@@ -36,14 +37,20 @@ class Grammar:
     """The phrases a caller may say at one menu node.
 
     ``allow_unknown`` lets an engine answer "something else" (vosk's ``[unk]``)
-    instead of forcing off-menu speech onto the nearest phrase.
+    instead of forcing off-menu speech onto the nearest phrase. ``free`` says
+    the caller may also describe a need in their own words here: a recogniser
+    that can transcribe free speech may answer with what was said
+    (``Result.source`` is then ``TRANSCRIPT``) rather than with a phrase.
     """
 
     phrases: tuple[str, ...]
     allow_unknown: bool = True
+    free: bool = False
     _key: str = field(init=False, repr=False, compare=False)
 
-    def __init__(self, phrases: Iterable[str], allow_unknown: bool = True) -> None:
+    def __init__(
+        self, phrases: Iterable[str], allow_unknown: bool = True, free: bool = False
+    ) -> None:
         cleaned: list[str] = []
         for phrase in phrases:
             if not isinstance(phrase, str):
@@ -64,7 +71,10 @@ class Grammar:
             raise EngineError("grammar has no phrases", "give at least one phrase")
         object.__setattr__(self, "phrases", tuple(cleaned))
         object.__setattr__(self, "allow_unknown", allow_unknown)
-        object.__setattr__(self, "_key", "|".join(cleaned) + f"#{int(allow_unknown)}")
+        object.__setattr__(self, "free", free)
+        object.__setattr__(
+            self, "_key", "|".join(cleaned) + f"#{int(allow_unknown)}{int(free)}"
+        )
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -117,6 +127,13 @@ class Partial:
     text: str
 
 
+class Source(enum.Enum):
+    """Where a result's text comes from."""
+
+    GRAMMAR = "grammar"  # one phrase of the grammar
+    TRANSCRIPT = "transcript"  # free transcription of what was said
+
+
 @dataclass(frozen=True)
 class Result:
     """The final hypothesis; ``text == ""`` means nothing in the grammar was heard."""
@@ -124,6 +141,7 @@ class Result:
     text: str
     confidence: float
     words: tuple[Word, ...] = ()
+    source: Source = Source.GRAMMAR
 
     @property
     def rejected(self) -> bool:
@@ -147,6 +165,23 @@ class Recognizer(Protocol):
     def finish(self) -> Result: ...
 
     def unknown_words(self, words: Sequence[str]) -> list[str]: ...
+
+
+@runtime_checkable
+class Transcriber(Protocol):
+    """Free speech to text, no grammar: what a caller describing a need said.
+
+    ``transcribe`` returns ``Result(source=Source.TRANSCRIPT)`` whose confidence
+    comes from the model's own probabilities; ``text == ""`` when nothing was said.
+    """
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def sample_rate(self) -> int: ...
+
+    def transcribe(self, audio: Audio) -> Result: ...
 
 
 def recognize(
@@ -255,7 +290,10 @@ def _importable(module: str) -> bool:
 
 
 def usable_grammar(
-    phrases: Iterable[str], recognizer: Recognizer, allow_unknown: bool = False
+    phrases: Iterable[str],
+    recognizer: Recognizer,
+    allow_unknown: bool = False,
+    free: bool = False,
 ) -> Grammar | None:
     """A grammar of the phrases this recogniser can take: plain words it knows.
 
@@ -284,4 +322,4 @@ def usable_grammar(
     # A garbage word (vosk's [unk]) competes with the phrases in the search itself,
     # with no threshold to tune, so grammars that have one always include it.
     open_ = allow_unknown or bool(getattr(recognizer, "garbage_word", False))
-    return Grammar(usable, allow_unknown=open_) if usable else None
+    return Grammar(usable, allow_unknown=open_, free=free) if usable else None
