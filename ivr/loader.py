@@ -44,8 +44,8 @@ MENU_KEYS = (
 )  # fmt: skip
 NODE_KEYS = ("prompt", "short_prompt", "help", "settings", "options", "branch", "collect")
 ACTION_KEYS = ("goto", "route", "info", "do")
-OPTION_KEYS = ("key", "words", "label", "confirm", *ACTION_KEYS)
-SERVICE_KEYS = ("number", "name", "purpose", "announce")
+OPTION_KEYS = ("key", "words", "examples", "label", "confirm", *ACTION_KEYS)
+SERVICE_KEYS = ("number", "name", "purpose", "examples", "announce")
 SETTINGS_KEYS = (
     "no_input_timeout", "inter_digit_timeout", "max_no_input", "max_no_match",
     "on_max_failures", "confirm_below", "reject_below", "barge_in", "search",
@@ -358,6 +358,7 @@ class _MenuBuilder:
             number, display = self._number(sm, what)
             name = self.text(sm, "name", what)
             purpose = self.text(sm, "purpose", what)
+            examples = self.phrases(sm, "examples", what)
             announce = self.text(sm, "announce", what)
             if number and number in numbers:
                 self.add(
@@ -367,7 +368,9 @@ class _MenuBuilder:
                 )
             if number:
                 numbers[number] = sid
-            services[sid] = Service(sid, number, display, name, announce, purpose, swhere)
+            services[sid] = Service(
+                sid, number, display, name, announce, purpose, swhere, examples=examples
+            )
         return services
 
     def _number(self, m: YMap, what: str) -> tuple[str, str]:
@@ -729,7 +732,10 @@ class _MenuBuilder:
             if not label:
                 label = self._default_label(action, phrases, key)
             option_id = f"{node_id}.{key}" if key is not None else f"{node_id}.w{index + 1}"
-            options.append(Option(option_id, node_id, key, phrases, label, action, owhere))
+            examples = self.phrases(om, "examples", what)
+            options.append(
+                Option(option_id, node_id, key, phrases, label, action, owhere, examples=examples)
+            )
         return tuple(options)
 
     def _default_label(self, action: Action, phrases: Phrases, key: str | None) -> LangText:

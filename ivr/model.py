@@ -86,6 +86,8 @@ class Service:
     announce: LangText  # what the caller is told when routed
     purpose: LangText  # what it is for
     where: Location = NOWHERE
+    #: Needs in callers' own words that this service is for (the understanding's examples).
+    examples: Phrases = Phrases()
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,8 @@ class Option:
     label: LangText
     action: Action
     where: Location = NOWHERE
+    #: Needs in callers' own words that lead here (the understanding's examples).
+    examples: Phrases = Phrases()
 
 
 @dataclass(frozen=True)
