@@ -147,10 +147,11 @@ def test_prompt_key_mentions_and_unannounced_numbers(cli: Cli, menus: Path) -> N
 def test_budget_over_time_is_an_error_with_the_keys(cli: Cli, norway_path: Path) -> None:
     code, out, _ = cli("lint", str(norway_path), "--budget", "113<=5s")
     assert code == 1
-    service_line = norway_path.read_text(encoding="utf-8").splitlines().index("  ambulance:") + 2  # its number:
+    text = norway_path.read_text(encoding="utf-8").splitlines()
+    number_line = text.index("  ambulance:") + 2  # the service's number:
     assert lines(out) == [
-        f"{norway_path}:{service_line}:5: route 113 (the medical emergency line) takes 8.5 s by barge-in "
-        "keys (keys 113), over its budget of 5 s (shorten the prompts or the announcement on "
+        f"{norway_path}:{number_line}:5: route 113 (the medical emergency line) takes 8.5 s by "
+        "barge-in keys (keys 113), over its budget of 5 s (shorten the prompts or the announcement on "
         "the way, or add the number to shortcuts:)"
     ]
 
