@@ -151,8 +151,8 @@ def test_budget_over_time_is_an_error_with_the_keys(cli: Cli, norway_path: Path)
     number_line = text.index("  ambulance:") + 2  # the service's number:
     assert lines(out) == [
         f"{norway_path}:{number_line}:5: route 113 (the medical emergency line) takes 8.5 s by "
-        "barge-in keys (keys 113), over its budget of 5 s (shorten the prompts or the announcement on "
-        "the way, or add the number to shortcuts:)"
+        "barge-in keys (keys 113), over its budget of 5 s (shorten the prompts or the "
+        "announcement on the way, or add the number to shortcuts:)"
     ]
 
 
