@@ -14,8 +14,11 @@ limits imply, must never raise, and must respect the safety property:
     node searches the whole tree) spoken with its words in order; the digits
     of S's number keyed or spoken; a phrase of any option that routes to a
     shortcut (emergency) service, which is heard at every node just as its
-    number can be keyed anywhere; or S is the ``on_max_failures`` route of a
-    node the caller was at.
+    number can be keyed anywhere; at a node that searches the whole menu, a
+    description sharing a content word (``ivr.understand.lexicon.terms``) with
+    what the menu says an option leading to S is for (its phrases, examples,
+    the service's purpose); or S is the ``on_max_failures`` route of a node the
+    caller was at.
 
 The oracle reads the menu through ``ivr.analysis.flow``, not through the
 session, so a session bug cannot vouch for itself. It is deliberately more
@@ -59,6 +62,7 @@ from ivr.menuindex import MenuIndex
 from ivr.model import Menu
 from ivr.session import Session
 from ivr.textnorm import digit_runs, tokens
+from ivr.understand.lexicon import terms
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +123,7 @@ class SafetyOracle:
         # (node, lang) -> [(phrase words, node of the exit, action)]; shareable between calls
         self.tables = tables if tables is not None else {}
         self.window: list[tuple[Event, str]] = []
+        self._described = _DESCRIBED
         self.numbers = {s.number: sid for sid, s in menu.services.items()}
         self.shortcuts = {menu.services[s].number: s for s in menu.shortcuts}
 
@@ -231,7 +236,30 @@ class SafetyOracle:
                     found, more = self._follow(owner, action)
                     routes |= found
                     gotos |= more
+        if any(self.menu.nodes[n].settings.search == "tree" for n in nodes):
+            said = {t.removeprefix("not_") for t in terms(text, self.lang)}
+            for owner, action, described in self._descriptions():
+                if said & described:
+                    found, more = self._follow(owner, action)
+                    routes |= found
+                    gotos |= more
         return routes, gotos, spoken
+
+    def _descriptions(self) -> list[tuple[str, Any, frozenset[str]]]:
+        """Per option: the content words of everything the menu says it is for."""
+        key = (f"{id(self.menu)}", self.lang)
+        if key not in self._described:
+            rows = []
+            for node in self.menu.nodes.values():
+                for option in node.options:
+                    texts = [*option.phrases.get(self.lang), *option.examples.get(self.lang)]
+                    service = self.menu.services.get(option.action.target or "")
+                    if service is not None and option.action.kind.value == "route":
+                        texts += [service.purpose.get(self.lang), *service.examples.get(self.lang)]
+                    words = {t.removeprefix("not_") for x in texts for t in terms(x, self.lang)}
+                    rows.append((node.id, option.action, frozenset(words)))
+            self._described[key] = rows
+        return self._described[key]
 
     def _table(self, node_id: str) -> list[tuple[tuple[str, ...], str, Any]]:
         key = (node_id, self.lang)
@@ -251,6 +279,10 @@ class SafetyOracle:
                         rows.append((pwords, ex.node, ex.action))
             self.tables[key] = rows
         return self.tables[key]
+
+
+#: Option descriptions per (menu, language), shared by the oracles of a chaos run.
+_DESCRIBED: dict[tuple[str, str], list[tuple[str, Any, frozenset[str]]]] = {}
 
 
 def _routes_to(action: Any, services: set[str]) -> bool:

@@ -6,15 +6,25 @@ benchmark or a test runner making thousands of calls builds them once.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ivr.defaults import NO_WORDS, YES_WORDS
 from ivr.matcher import PhraseIndex
 from ivr.model import ActionKind, Menu, Option
 from ivr.textnorm import NUMBER_WORDS
+from ivr.understand.policy import Understanding
+from ivr.understand.ranker import LexicalRanker, Ranker
+from ivr.understand.targets import menu_targets
 
 
 class MenuIndex:
-    def __init__(self, menu: Menu) -> None:
+    """``rankers`` judge described needs before the built-in lexical ranker (which
+    covers every language): a front end passes an embedding ranker from ``ivr.nlu``."""
+
+    def __init__(self, menu: Menu, rankers: Sequence[Ranker] = ()) -> None:
         self.menu = menu
+        self._rankers = tuple(rankers)
+        self._understanding: Understanding | None = None
         self._local: dict[tuple[str, str], PhraseIndex] = {}
         self._tree: dict[str, PhraseIndex] = {}
         self._yes_no: dict[str, PhraseIndex] = {}
@@ -40,6 +50,15 @@ class MenuIndex:
             ]
             self._local[key] = PhraseIndex(entries, lang)
         return self._local[key]
+
+    @property
+    def understanding(self) -> Understanding:
+        """What judges a need described in the caller's own words (built on first use)."""
+        if self._understanding is None:
+            targets = menu_targets(self.menu)
+            lexical = LexicalRanker(targets, self.menu.languages)
+            self._understanding = Understanding(targets, [*self._rankers, lexical], lexical)
+        return self._understanding
 
     def tree(self, lang: str) -> PhraseIndex:
         """Every option of the menu, for a caller describing a need at the top."""

@@ -37,6 +37,7 @@ from ivr.matcher import Candidate, PhraseIndex, top_ties
 from ivr.menuindex import MenuIndex
 from ivr.model import Action, ActionKind, Menu, Node, Service
 from ivr.textnorm import NUMBER_WORDS, Token, digit_runs, only_digits, tokens
+from ivr.understand.policy import Verdict
 
 log = logging.getLogger(__name__)
 
@@ -199,9 +200,7 @@ class Session:
         mode = {"collect": "digits"}.get(self.state.mode, self.state.mode)
         self.state.input_deadline = self.elapsed + node.settings.no_input_timeout
         self._out.append(
-            Listen(
-                node.id, mode, node.settings.no_input_timeout, self.grammar(), self.free_speech
-            )
+            Listen(node.id, mode, node.settings.no_input_timeout, self.grammar(), self.free_speech)
         )
 
     @property
@@ -516,9 +515,9 @@ class Session:
             else:
                 self._no_match()
             return
-        self._match_phrases(toks, low)
+        self._match_phrases(text, toks, low)
 
-    def _match_phrases(self, toks: list[Token], low: bool) -> None:
+    def _match_phrases(self, text: str, toks: list[Token], low: bool) -> None:
         node = self.node
         found = self.index.local(node.id, self.lang).match(toks)
         if self.state.mode == "collect":
@@ -532,6 +531,9 @@ class Session:
         ]
         found.sort(key=lambda c: -c.score)
         best = top_ties(found)
+        if tree:
+            self._understand(text, best, low)
+            return
         choices: list[_Choice] = []
         outcomes: set[tuple[object, ...]] = set()
         for candidate in best:
@@ -546,6 +548,37 @@ class Session:
             self._offer(choices[0], low or choices[0].action.confirm)
         else:
             self.visits.append(("ambiguous", node.id))
+            self.state.mode = "choose"
+            self.state.choices = choices[:MAX_CHOICES]
+            self._ask_choices()
+
+    def _understand(self, text: str, phrases: list[Candidate], low: bool) -> None:
+        """A need described at a node that searches the whole menu: the policy decides
+        (``ivr.understand.policy``) whether to act, confirm, offer choices or reprompt."""
+        decision = self.index.understanding.decide(text, phrases, self.lang)
+        log.info(
+            "understood %r: %s %s (%s)",
+            text,
+            decision.verdict.value,
+            list(decision.refs),
+            decision.reason.name,
+        )
+        choices: list[_Choice] = []
+        outcomes: set[tuple[object, ...]] = set()
+        for ref in decision.refs:
+            choice = self._candidate_choice(Candidate(ref, 0.0, ""))
+            outcome = (choice.action.kind, choice.action.target, choice.action.message)
+            if outcome not in outcomes:
+                outcomes.add(outcome)
+                choices.append(choice)
+        if decision.verdict is Verdict.NONE or not choices:
+            self._no_match()
+        elif decision.verdict is Verdict.ACT and len(choices) == 1:
+            self._offer(choices[0], low or choices[0].action.confirm)
+        elif len(choices) == 1:
+            self._offer(choices[0], confirm=True)
+        else:
+            self.visits.append(("ambiguous", self.node.id))
             self.state.mode = "choose"
             self.state.choices = choices[:MAX_CHOICES]
             self._ask_choices()

@@ -190,11 +190,17 @@ def _digit_neighbour(words: list[str], i: int, lang: str) -> bool:
     return any(words[j] not in {"o", "oh"} for j in range(lo, hi + 1))
 
 
+def words_of(text: str, lang: str = "en") -> list[Token]:
+    """Normalise ``text`` into tokens with numbers as digit strings, words left whole
+    (for callers that stem words their own way, like ``ivr.understand``)."""
+    words = [w.replace("'", "") for w in _WORD.findall(_fold(text))]
+    return _number_words(words, lang)
+
+
 def tokens(text: str, lang: str = "en") -> list[Token]:
     """Normalise ``text`` into tokens: words stemmed, numbers as digit strings."""
-    words = [w.replace("'", "") for w in _WORD.findall(_fold(text))]
     result: list[Token] = []
-    for token in _number_words(words, lang):
+    for token in words_of(text, lang):
         if token.digits is not None:
             result.append(token)
         else:

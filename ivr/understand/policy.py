@@ -1,0 +1,201 @@
+"""When the menu may act on a described need, and when it must ask.
+
+The policy, in one paragraph (the README repeats it): the menu routes at once
+only when the meaning is clear and only one service fits: either the caller
+said a menu phrase and the rest of the sentence does not point elsewhere, or
+the description is close to one target and clearly closer than to any other.
+Otherwise it asks: "Is that right?" about the one target that is close but
+not clear, or "Did you mean A or B?" about the two closest. A single menu
+word never outweighs the sentence: when the word points one way and the
+sentence another, both are offered. Words the caller negated never count for
+a target ("there is no fire"), and a caller who says it can wait is never
+sent to an emergency line without being asked. An emergency that fits about
+as well as the best answer is always offered, first, rather than letting a
+non-emergency line win without asking; a clear emergency is routed at once,
+never kept behind a menu.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ivr.matcher import Candidate
+from ivr.understand.cues import not_urgent
+from ivr.understand.lexicon import terms
+from ivr.understand.ranker import LexicalRanker, Ranker, Scored, Thresholds
+from ivr.understand.targets import Target
+
+#: Words in an utterance beyond its menu phrase that still make it "just the phrase"
+#: ("police please", "the ambulance now").
+PHRASE_SLACK = 1
+MAX_OFFERED = 2
+
+
+class Verdict(enum.Enum):
+    ACT = "act"  # do it now
+    CONFIRM = "confirm"  # "It sounds like you need X. Is that right?"
+    CHOOSE = "choose"  # "Did you mean A or B?"
+    NONE = "none"  # nothing fits: the node's no-match handling
+
+
+class Reason(enum.Enum):
+    PHRASE = "a menu phrase, and the sentence around it agrees"
+    MEANING = "the description is close to one target and clearly closer than to any other"
+    UNSURE = "the description is close to one target, but not clearly"
+    TWO_CLOSE = "two different targets fit about as well"
+    WORD_VS_SENTENCE = "a menu word points one way and the sentence another"
+    EMERGENCY_TOO = "an emergency fits about as well: offered first, never skipped"
+    CAN_WAIT = "the caller says it can wait: no emergency line without asking"
+    NEGATED = "the caller negated what points to this target"
+    NOTHING = "nothing fits"
+
+
+@dataclass(frozen=True)
+class Decision:
+    verdict: Verdict
+    refs: tuple[str, ...]  # option ids (or cmd:NAME), in the order to offer them
+    reason: Reason
+    scores: tuple[Scored, ...] = ()  # the ranker's best few, for logs and the bench
+
+
+@dataclass(frozen=True)
+class _Fit:
+    ref: str
+    outcome: tuple[str, str]
+    score: float
+    emergency: bool
+    overlap: int
+
+
+class Understanding:
+    """Decides what to do with a described need, from the phrase match and the rankers.
+
+    ``rankers`` are tried in order; the first that covers the call's language
+    judges the sentence (an English embedding model first, the lexical ranker
+    for every language after it).
+    """
+
+    def __init__(
+        self, targets: Sequence[Target], rankers: Sequence[Ranker], lexical: LexicalRanker
+    ) -> None:
+        self.targets = {t.ref: t for t in targets}
+        self.rankers = tuple(rankers)
+        self.lexical = lexical  # also tells which targets the caller negated
+
+    def ranker_for(self, lang: str) -> Ranker | None:
+        return next((r for r in self.rankers if lang in r.languages()), None)
+
+    def decide(self, text: str, phrases: Sequence[Candidate], lang: str) -> Decision:
+        """``phrases``: the matcher's best candidates (equal scores), negation applied."""
+        ranker = self.ranker_for(lang)
+        scored = ranker.rank(text, lang) if ranker is not None else []
+        limits = ranker.thresholds if ranker is not None else None
+        negated = self.lexical.negated(text, lang)
+        scored = [s for s in scored if s.ref not in negated]
+        fits = self._fits(scored)
+        decision = self._first_opinion(text, phrases, fits, limits, lang)
+        decision = self._guards(decision, text, fits, limits, lang)
+        return Decision(decision.verdict, decision.refs, decision.reason, tuple(scored[:4]))
+
+    # -- the first opinion -----------------------------------------------------------
+    def _fits(self, scored: Sequence[Scored]) -> list[_Fit]:
+        """Best score per outcome, best first: two names for one service are one fit."""
+        seen: set[tuple[str, str]] = set()
+        fits: list[_Fit] = []
+        for s in scored:
+            target = self.targets.get(s.ref)
+            if target is None or target.outcome in seen:
+                continue
+            seen.add(target.outcome)
+            fits.append(_Fit(s.ref, target.outcome, s.score, target.emergency, s.overlap))
+        return fits
+
+    def _is_emergency(self, ref: str) -> bool:
+        target = self.targets.get(ref)
+        return target is not None and target.emergency
+
+    def _outcome(self, ref: str) -> tuple[str, str]:
+        target = self.targets.get(ref)
+        return target.outcome if target is not None else ("command", ref)
+
+    def _first_opinion(
+        self,
+        text: str,
+        phrases: Sequence[Candidate],
+        fits: list[_Fit],
+        limits: Thresholds | None,
+        lang: str,
+    ) -> Decision:
+        distinct: dict[tuple[str, str], str] = {}
+        for candidate in phrases:
+            distinct.setdefault(self._outcome(candidate.ref), candidate.ref)
+        if len(distinct) > 1:
+            return Decision(Verdict.CHOOSE, tuple(distinct.values()), Reason.TWO_CLOSE)
+        top = fits[0] if fits and limits and fits[0].score >= limits.floor else None
+        if distinct:
+            ref = next(iter(distinct.values()))
+            said = terms(text, lang)
+            phrase_terms = set(terms(phrases[0].phrase, lang))
+            extra = [t for t in said if t not in phrase_terms]
+            if len(extra) <= PHRASE_SLACK or top is None or limits is None:
+                return Decision(Verdict.ACT, (ref,), Reason.PHRASE)
+            outcome = self._outcome(ref)
+            own = next((f.score for f in fits if f.outcome == outcome), 0.0)
+            if top.outcome == outcome or own >= top.score - limits.margin:
+                return Decision(Verdict.ACT, (ref,), Reason.PHRASE)
+            if ref.startswith("cmd:"):
+                # "repeat" inside a description is not a request to repeat
+                return self._by_meaning(fits, limits)
+            return Decision(Verdict.CHOOSE, (ref, top.ref), Reason.WORD_VS_SENTENCE)
+        if top is None or limits is None:
+            return Decision(Verdict.NONE, (), Reason.NOTHING)
+        return self._by_meaning(fits, limits)
+
+    @staticmethod
+    def _by_meaning(fits: list[_Fit], limits: Thresholds) -> Decision:
+        top = fits[0] if fits else None
+        if top is None or top.score < limits.confirm:
+            return Decision(Verdict.NONE, (), Reason.NOTHING)
+        second = fits[1] if len(fits) > 1 else None
+        lead = top.score - (second.score if second else 0.0)
+        if top.score >= limits.act and lead >= limits.margin and top.overlap >= limits.min_overlap:
+            return Decision(Verdict.ACT, (top.ref,), Reason.MEANING)
+        if second is not None and second.score >= limits.confirm and lead < limits.margin:
+            return Decision(Verdict.CHOOSE, (top.ref, second.ref), Reason.TWO_CLOSE)
+        return Decision(Verdict.CONFIRM, (top.ref,), Reason.UNSURE)
+
+    # -- guards that override it -------------------------------------------------------
+    def _guards(
+        self, decision: Decision, text: str, fits: list[_Fit], limits: Thresholds | None, lang: str
+    ) -> Decision:
+        if decision.verdict is Verdict.NONE or limits is None:
+            return decision
+        chosen = decision.refs[0]
+        target = self.targets.get(chosen)
+        if target is None:
+            return decision  # a command ("repeat", "operator"): the menu's own rules apply
+        if target.emergency and decision.verdict is Verdict.ACT and not_urgent(text, lang):
+            calm = next((f for f in fits if not f.emergency and f.score >= limits.floor), None)
+            refs: tuple[str, ...] = (calm.ref, chosen) if calm is not None else (chosen,)
+            verdict = Verdict.CHOOSE if calm is not None else Verdict.CONFIRM
+            return Decision(verdict, refs, Reason.CAN_WAIT)
+        if not target.emergency:
+            best = fits[0].score if fits else 0.0
+            near = max(limits.confirm, best - limits.margin)
+            offered = {self._outcome(r) for r in decision.refs}
+            emergency = next(
+                (f for f in fits if f.emergency and f.score >= near and f.outcome not in offered),
+                None,
+            )
+            if emergency is not None and not not_urgent(text, lang):
+                refs = (emergency.ref, *decision.refs)[:MAX_OFFERED]
+                return Decision(Verdict.CHOOSE, refs, Reason.EMERGENCY_TOO)
+        if decision.verdict is Verdict.CHOOSE:
+            ordered = sorted(
+                decision.refs,
+                key=lambda r: not self.targets[r].emergency if r in self.targets else True,
+            )
+            return Decision(Verdict.CHOOSE, tuple(ordered), decision.reason)
+        return decision
