@@ -532,7 +532,7 @@ class Session:
         found.sort(key=lambda c: -c.score)
         best = top_ties(found)
         if tree:
-            self._understand(text, best, low)
+            self._understand(text, best, [c for c in found if c not in best], low)
             return
         choices: list[_Choice] = []
         outcomes: set[tuple[object, ...]] = set()
@@ -552,10 +552,12 @@ class Session:
             self.state.choices = choices[:MAX_CHOICES]
             self._ask_choices()
 
-    def _understand(self, text: str, phrases: list[Candidate], low: bool) -> None:
+    def _understand(
+        self, text: str, phrases: list[Candidate], also: list[Candidate], low: bool
+    ) -> None:
         """A need described at a node that searches the whole menu: the policy decides
         (``ivr.understand.policy``) whether to act, confirm, offer choices or reprompt."""
-        decision = self.index.understanding.decide(text, phrases, self.lang)
+        decision = self.index.understanding.decide(text, phrases, self.lang, also)
         log.info(
             "understood %r: %s %s (%s)",
             text,

@@ -190,6 +190,11 @@ def _digit_neighbour(words: list[str], i: int, lang: str) -> bool:
     return any(words[j] not in {"o", "oh"} for j in range(lo, hi + 1))
 
 
+def plain_words(text: str) -> list[str]:
+    """Lower-case words of ``text``, apostrophes dropped, numbers left as written."""
+    return [w.replace("'", "") for w in _WORD.findall(_fold(text))]
+
+
 def words_of(text: str, lang: str = "en") -> list[Token]:
     """Normalise ``text`` into tokens with numbers as digit strings, words left whole
     (for callers that stem words their own way, like ``ivr.understand``)."""

@@ -20,12 +20,14 @@ NOT_URGENT: dict[str, tuple[str, ...]] = {
         "not really an emergency", "no emergency", "isn't an emergency",
         "it can wait", "can wait", "could wait", "no rush", "no hurry", "in no hurry",
         "not in a hurry", "tomorrow", "next week", "next month", "non emergency",
-        "non urgent", "not life threatening",
+        "non urgent", "not life threatening", "nobody is in danger", "nobodys in danger",
+        "no one is in danger", "nobody is hurt", "nobodys hurt", "no one is hurt",
+        "nobody was hurt", "no one was hurt",
     ),
     "nb": (
         "haster ikke", "ikke akutt", "ikke en nødsituasjon", "ingen nødsituasjon",
         "kan vente", "ingen hast", "i morgen", "neste uke", "neste måned", "ikke livstruende",
-        "ikke farlig",
+        "ikke farlig", "ingen er i fare", "ingen er skadet", "ingen ble skadet",
     ),
 }  # fmt: skip
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import snowballstemmer
 
-from ivr.textnorm import NEGATIONS, words_of
+from ivr.textnorm import NEGATIONS, plain_words
 
 NEGATION_REACH = 3  # words after a negation that it reaches
 
@@ -59,12 +59,12 @@ def _stemmer(name: str) -> Any:
 def terms(text: str, lang: str) -> tuple[str, ...]:
     """The content stems of ``text`` in order, negated ones as ``not_<stem>``.
 
-    Digits stay as written ("113"); stop words are dropped after negation has
+    Numbers stay as written ("113", "one"); stop words are dropped after negation has
     been worked out, so "is not a fire" still negates "fire". In bokmål the
     negation follows the verb ("han puster ikke"), so there it also reaches
     back to the content word before it.
     """
-    words = [t.digits or t.text for t in words_of(text, lang)]
+    words = plain_words(text)
     negations = NEGATIONS.get(lang, set())
     stops = STOP_WORDS.get(lang, frozenset())
     out: list[str] = []
@@ -78,7 +78,7 @@ def terms(text: str, lang: str) -> tuple[str, ...]:
             continue
         negated = reach > 0
         reach = max(0, reach - 1)
-        if word in stops or not word:
+        if not word or word in stops:
             continue
         term = word if word.isdigit() else stem(word, lang)
         out.append(f"not_{term}" if negated else term)

@@ -28,9 +28,10 @@ from ivr.understand.ranker import LexicalRanker, Ranker, Scored, Thresholds
 from ivr.understand.targets import Target
 
 #: Words in an utterance beyond its menu phrase that still make it "just the phrase"
-#: ("police please", "the ambulance now").
+#: ("ambulance quickly"), provided no other target's texts hold them.
 PHRASE_SLACK = 1
 MAX_OFFERED = 2
+LONG = 3  # words beyond the phrase that make an utterance a sentence of its own
 
 
 class Verdict(enum.Enum):
@@ -87,8 +88,15 @@ class Understanding:
     def ranker_for(self, lang: str) -> Ranker | None:
         return next((r for r in self.rankers if lang in r.languages()), None)
 
-    def decide(self, text: str, phrases: Sequence[Candidate], lang: str) -> Decision:
-        """``phrases``: the matcher's best candidates (equal scores), negation applied."""
+    def decide(
+        self,
+        text: str,
+        phrases: Sequence[Candidate],
+        lang: str,
+        also: Sequence[Candidate] = (),
+    ) -> Decision:
+        """``phrases``: the matcher's best candidates (equal scores), negation applied;
+        ``also``: every other phrase it found (an emergency among them is never ignored)."""
         ranker = self.ranker_for(lang)
         scored = ranker.rank(text, lang) if ranker is not None else []
         limits = ranker.thresholds if ranker is not None else None
@@ -96,7 +104,7 @@ class Understanding:
         scored = [s for s in scored if s.ref not in negated]
         fits = self._fits(scored)
         decision = self._first_opinion(text, phrases, fits, limits, lang)
-        decision = self._guards(decision, text, fits, limits, lang)
+        decision = self._guards(decision, text, fits, limits, lang, [*phrases, *also])
         return Decision(decision.verdict, decision.refs, decision.reason, tuple(scored[:4]))
 
     # -- the first opinion -----------------------------------------------------------
@@ -139,15 +147,30 @@ class Understanding:
             said = terms(text, lang)
             phrase_terms = set(terms(phrases[0].phrase, lang))
             extra = [t for t in said if t not in phrase_terms]
-            if len(extra) <= PHRASE_SLACK or top is None or limits is None:
-                return Decision(Verdict.ACT, (ref,), Reason.PHRASE)
             outcome = self._outcome(ref)
-            own = next((f.score for f in fits if f.outcome == outcome), 0.0)
-            if top.outcome == outcome or own >= top.score - limits.margin:
+            elsewhere = {self._outcome(r) for t in extra for r in self.lexical.holders(t, lang)} - {
+                outcome
+            }
+            short = len(extra) <= PHRASE_SLACK and not elsewhere
+            if short or top is None or limits is None:
                 return Decision(Verdict.ACT, (ref,), Reason.PHRASE)
+            rival = next((f for f in fits if f.outcome != outcome), None)
+            if top.outcome == outcome:
+                # the sentence agrees with the phrase; but in a long sentence, one
+                # shared word is not the sentence agreeing
+                clear = rival is None or top.score - rival.score >= limits.margin
+                sentence = len(extra) < LONG or top.overlap >= limits.min_overlap
+                # an emergency the sentence agrees with is never held up by a question
+                if sentence and (clear or self._is_emergency(ref)):
+                    return Decision(Verdict.ACT, (ref,), Reason.PHRASE)
+                if rival is None or rival.score < limits.confirm:
+                    return Decision(Verdict.CONFIRM, (ref,), Reason.UNSURE)
+                return Decision(Verdict.CHOOSE, (ref, rival.ref), Reason.TWO_CLOSE)
             if ref.startswith("cmd:"):
                 # "repeat" inside a description is not a request to repeat
                 return self._by_meaning(fits, limits)
+            if top.score < limits.confirm:
+                return Decision(Verdict.CONFIRM, (ref,), Reason.WORD_VS_SENTENCE)
             return Decision(Verdict.CHOOSE, (ref, top.ref), Reason.WORD_VS_SENTENCE)
         if top is None or limits is None:
             return Decision(Verdict.NONE, (), Reason.NOTHING)
@@ -168,7 +191,13 @@ class Understanding:
 
     # -- guards that override it -------------------------------------------------------
     def _guards(
-        self, decision: Decision, text: str, fits: list[_Fit], limits: Thresholds | None, lang: str
+        self,
+        decision: Decision,
+        text: str,
+        fits: list[_Fit],
+        limits: Thresholds | None,
+        lang: str,
+        phrases: Sequence[Candidate],
     ) -> Decision:
         if decision.verdict is Verdict.NONE or limits is None:
             return decision
@@ -185,12 +214,17 @@ class Understanding:
             best = fits[0].score if fits else 0.0
             near = max(limits.confirm, best - limits.margin)
             offered = {self._outcome(r) for r in decision.refs}
-            emergency = next(
-                (f for f in fits if f.emergency and f.score >= near and f.outcome not in offered),
-                None,
-            )
-            if emergency is not None and not not_urgent(text, lang):
-                refs = (emergency.ref, *decision.refs)[:MAX_OFFERED]
+            said = [
+                c.ref
+                for c in phrases
+                if self._is_emergency(c.ref) and self._outcome(c.ref) not in offered
+            ]
+            close = [
+                f.ref for f in fits if f.emergency and f.score >= near and f.outcome not in offered
+            ]
+            emergency = (said + close)[:1]
+            if emergency and not not_urgent(text, lang):
+                refs = (emergency[0], *decision.refs)[:MAX_OFFERED]
                 return Decision(Verdict.CHOOSE, refs, Reason.EMERGENCY_TOO)
         if decision.verdict is Verdict.CHOOSE:
             ordered = sorted(

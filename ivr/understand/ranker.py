@@ -88,6 +88,21 @@ class LexicalRanker:
                 docs.append((ref, text, weights, norm))
             self._docs[lang] = docs
         self._unseen = {lang: max(idf.values(), default=1.0) for lang, idf in self._idf.items()}
+        self._words: dict[str, dict[str, frozenset[str]]] = {}
+        for lang, docs in self._docs.items():
+            union: dict[str, set[str]] = {}
+            for ref, _, weights, _ in docs:
+                union.setdefault(ref, set()).update(weights)
+            self._words[lang] = {ref: frozenset(w) for ref, w in union.items()}
+        holders: dict[str, dict[str, set[str]]] = {}
+        for lang, docs in self._docs.items():
+            for ref, _, weights, _ in docs:
+                for term in weights:
+                    holders.setdefault(lang, {}).setdefault(term, set()).add(ref)
+        self._holders = {
+            lang: {term: frozenset(refs) for term, refs in by.items()}
+            for lang, by in holders.items()
+        }
         # the words that name each target (label and phrases), for telling what the
         # caller negated
         self._names: dict[str, dict[str, set[str]]] = {
@@ -121,17 +136,28 @@ class LexicalRanker:
         unseen = self._unseen[lang]
         qweights = {term: idf.get(term, unseen) for term in query}
         qnorm = math.sqrt(sum(w * w for w in qweights.values()))
+        total = sum(qweights.values())
+        coverage = {
+            ref: sum(qweights[t] for t in query if t in words) / total
+            for ref, words in self._words[lang].items()
+        }
         best: dict[str, Scored] = {}
         for ref, doc_text, weights, norm in docs:
             shared = query.intersection(weights)
             if not shared:
                 continue
             dot = sum(qweights[t] * weights[t] for t in shared)
-            score = dot / (qnorm * norm)
+            # the best single text, and how much of what was said the target's texts
+            # hold between them ("a hiker" in one example, "missing" in another)
+            score = (dot / (qnorm * norm) + coverage[ref]) / 2
             current = best.get(ref)
             if current is None or score > current.score:
                 best[ref] = Scored(ref, score, doc_text, len(shared))
         return sorted(best.values(), key=lambda s: -s.score)
+
+    def holders(self, term: str, lang: str) -> frozenset[str]:
+        """Targets whose texts hold ``term``."""
+        return self._holders.get(lang, {}).get(term, frozenset())
 
     def negated(self, text: str, lang: str) -> set[str]:
         """Targets the caller spoke of only to negate: a word of their label or phrases
