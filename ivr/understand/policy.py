@@ -174,7 +174,11 @@ class Understanding:
             return Decision(Verdict.CHOOSE, (ref, top.ref), Reason.WORD_VS_SENTENCE)
         if top is None or limits is None:
             return Decision(Verdict.NONE, (), Reason.NOTHING)
-        return self._by_meaning(fits, limits)
+        decision = self._by_meaning(fits, limits)
+        if decision.verdict is Verdict.ACT and len(set(terms(text, lang))) < 2:
+            # one content word ("I want to report something") is too thin to act on
+            return Decision(Verdict.CONFIRM, decision.refs, Reason.UNSURE)
+        return decision
 
     @staticmethod
     def _by_meaning(fits: list[_Fit], limits: Thresholds) -> Decision:

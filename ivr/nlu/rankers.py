@@ -1,0 +1,40 @@
+"""The rankers a front end hands to ``MenuIndex``: embeddings blended with stems.
+
+Composes the embedding engine (``ivr.nlu.embedding``) with the core's lexical
+ranker; without the ``nlu`` extra it returns none and the core's lexical
+ranker judges alone (logged once).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from ivr.model import Menu
+from ivr.understand.ranker import BlendRanker, LexicalRanker, Ranker, Thresholds
+from ivr.understand.targets import menu_targets
+
+log = logging.getLogger(__name__)
+
+#: Share of the embedding score in the blend, and the blend's thresholds; tuned on the
+#: en-dev and nb-dev text sets only (bench/bench_understanding.py).
+WEIGHT = 0.5
+BLEND_THRESHOLDS = Thresholds(floor=0.2, confirm=0.3, act=0.55, margin=0.12, min_overlap=1)
+
+
+def open_rankers(menu: Menu) -> list[Ranker]:
+    """Rankers for described needs in ``menu``; [] when no embedding model is installed
+    (or ``IVR_EMBEDDINGS=none``)."""
+    if os.environ.get("IVR_EMBEDDINGS", "").strip().lower() == "none":
+        return []
+    from ivr.nlu import embedding
+
+    if not embedding.available():
+        log.info("no sentence-embedding model installed: described needs judged by stems")
+        return []
+    from ivr.nlu.semantic import EmbeddingRanker
+
+    targets = menu_targets(menu)
+    semantic = EmbeddingRanker(targets, embedding.open_embedder(), menu.languages)
+    lexical = LexicalRanker(targets, menu.languages)
+    return [BlendRanker(semantic, lexical, WEIGHT, BLEND_THRESHOLDS)]
