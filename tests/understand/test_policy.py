@@ -1,0 +1,175 @@
+"""The safety policy of described needs, rule by rule (README: "Understanding").
+
+A small menu with a lexical ranker only, so every verdict here follows from
+the menu's own words and examples: each test fails if its rule is removed.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from ivr.events import Route, Speech
+from ivr.loader import load_menu_text
+from ivr.matcher import top_ties
+from ivr.menuindex import MenuIndex
+from ivr.model import Menu
+from ivr.session import Session
+from ivr.textnorm import tokens
+from ivr.understand.cues import not_urgent
+from ivr.understand.lexicon import terms
+from ivr.understand.policy import Reason, Verdict
+
+MENU = """\
+menu: helpline
+start: main
+services:
+  fire:
+    number: "110"
+    name: the fire service
+    purpose: Fire, smoke, gas leaks and hazardous chemical spills.
+    examples: ["the kitchen is full of smoke", "a lorry is leaking fuel on the road"]
+  ambulance:
+    number: "113"
+    name: an ambulance
+    purpose: Life-threatening illness such as chest pain or unconsciousness.
+    examples: ["my father has crushing chest pain", "my husband collapsed and is not responding"]
+  police_info:
+    number: "02800"
+    name: the police information line
+    purpose: Minor incidents after the fact and questions for the police.
+    examples: ["my bike was stolen last week", "I have a question for the police"]
+  gp_register:
+    number: "81059500"
+    name: GP registration
+    purpose: Registering with or changing your doctor.
+    examples: ["I want to switch to a different doctor", "my doctor retired and I need a new one"]
+  doctor:
+    number: "116117"
+    name: the out-of-hours doctor
+    purpose: Urgent illness that cannot wait until tomorrow.
+    examples: ["my son has a high fever tonight", "I cut my hand and it needs stitches"]
+shortcuts: [fire, ambulance]
+nodes:
+  main:
+    settings: {search: tree}
+    prompt: Tell me what happened.
+    options:
+      - {key: 1, label: the fire service, words: [fire, smoke], route: fire}
+      - {key: 2, label: an ambulance, words: [ambulance, chest pain], route: ambulance}
+      - {key: 3, label: police information, words: [police information], route: police_info}
+      - {key: 4, label: GP registration, words: [register], route: gp_register}
+      - {key: 5, label: a doctor, words: [doctor, fever], route: doctor}
+"""
+
+
+@pytest.fixture(scope="module")
+def menu() -> Menu:
+    return load_menu_text(MENU, "helpline.yaml")
+
+
+@pytest.fixture(scope="module")
+def index(menu: Menu) -> MenuIndex:
+    return MenuIndex(menu)
+
+
+def decide(index: MenuIndex, text: str) -> tuple[Verdict, list[str], Reason]:
+    toks = tokens(text, "en")
+    found = index.local("main", "en").match(toks) + index.tree("en").match(toks)
+    found.sort(key=lambda c: -c.score)
+    best = top_ties(found)
+    d = index.understanding.decide(text, best, "en", [c for c in found if c not in best])
+    return d.verdict, list(d.refs), d.reason
+
+
+def routed(menu: Menu, index: MenuIndex, text: str) -> str | None:
+    session = Session(menu, index=index)
+    session.start()
+    out = session.send(Speech(text))
+    routes = [o for o in out if isinstance(o, Route)]
+    return routes[0].display if routes else None
+
+
+def test_a_menu_phrase_said_alone_acts_at_once(index: MenuIndex) -> None:
+    assert decide(index, "ambulance") == (Verdict.ACT, ["main.2"], Reason.PHRASE)
+
+
+def test_a_clear_description_of_one_service_acts_at_once(menu: Menu, index: MenuIndex) -> None:
+    verdict, refs, reason = decide(index, "my husband collapsed and he is not responding at all")
+    assert (verdict, refs, reason) == (Verdict.ACT, ["main.2"], Reason.MEANING)
+    assert routed(menu, index, "my husband collapsed and he is not responding at all") == "113"
+
+
+def test_a_single_word_never_outweighs_the_sentence(menu: Menu, index: MenuIndex) -> None:
+    # "doctor" is a phrase of the out-of-hours doctor; the sentence is about registration
+    text = "I would like to switch to a different doctor"
+    verdict, refs, _reason = decide(index, text)
+    assert verdict is not Verdict.ACT or refs == ["main.4"]
+    assert routed(menu, index, text) != "116117"
+
+
+def test_one_content_word_that_is_no_menu_phrase_is_only_asked_about(index: MenuIndex) -> None:
+    verdict, _, _ = decide(index, "I want to report something stolen")
+    assert verdict is not Verdict.NONE
+    verdict, refs, reason = decide(index, "stitches")
+    assert verdict is Verdict.CONFIRM and refs == ["main.5"] and reason is Reason.UNSURE
+
+
+def test_a_negated_service_is_never_chosen(menu: Menu, index: MenuIndex) -> None:
+    text = "there is no fire, I only have a question for the police"
+    _verdict, refs, _ = decide(index, text)
+    assert "main.1" not in refs
+    assert routed(menu, index, text) != "110"
+    assert "not_fire" in terms(text, "en")
+
+
+def test_negation_in_a_symptom_still_counts_for_it() -> None:
+    # "not breathing" meets "can't breathe": the negated word is a term of its own
+    assert terms("he is not breathing", "en") == terms("she can't breathe", "en")
+
+
+def test_a_caller_who_says_it_can_wait_is_asked_before_an_emergency_line(
+    menu: Menu, index: MenuIndex
+) -> None:
+    text = "it is not urgent but my father had chest pain last week"
+    verdict, _refs, reason = decide(index, text)
+    assert verdict is not Verdict.ACT
+    assert reason is Reason.CAN_WAIT
+    assert routed(menu, index, text) is None
+    # without the cue, chest pain goes straight through
+    assert routed(menu, index, "my father has chest pain") == "113"
+
+
+def test_can_wait_cues_are_whole_phrases() -> None:
+    assert not_urgent("no rush, it can wait until tomorrow", "en")
+    assert not_urgent("det haster ikke", "nb")
+    assert not not_urgent("I waited an hour and he is still bleeding", "en")
+    assert not not_urgent("I can't wait", "en")
+
+
+def test_an_emergency_that_fits_too_is_offered_first(index: MenuIndex) -> None:
+    # a doctor word and a fire word in one sentence: both offered, the emergency first
+    verdict, refs, _reason = decide(index, "I have a fever and the kitchen is full of smoke")
+    assert verdict is Verdict.CHOOSE
+    assert refs[0] == "main.1"
+
+
+def test_two_menu_phrases_of_different_services_are_asked_about(index: MenuIndex) -> None:
+    # equally good phrases of two services ("smoke", "fever"): never a guess
+    verdict, refs, _ = decide(index, "smoke fever")
+    assert verdict is Verdict.CHOOSE and refs == ["main.1", "main.5"]
+
+
+def test_nothing_that_fits_is_a_no_match(index: MenuIndex) -> None:
+    assert decide(index, "the weather is lovely today") == (Verdict.NONE, [], Reason.NOTHING)
+
+
+def test_a_low_recogniser_confidence_turns_acting_into_asking(menu: Menu, index: MenuIndex) -> None:
+    session = Session(menu, index=index)
+    session.start()
+    out = session.send(Speech("my husband collapsed and he is not responding at all", 0.3))
+    assert not [o for o in out if isinstance(o, Route)]
+    assert session.state.mode == "confirm"
+
+
+def test_the_menu_examples_are_read_by_the_loader(menu: Menu) -> None:
+    assert menu.services["fire"].examples.get("en")[0] == "the kitchen is full of smoke"
