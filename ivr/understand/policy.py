@@ -172,6 +172,10 @@ class Understanding:
             if top.score < limits.confirm:
                 return Decision(Verdict.CONFIRM, (ref,), Reason.WORD_VS_SENTENCE)
             return Decision(Verdict.CHOOSE, (ref, top.ref), Reason.WORD_VS_SENTENCE)
+        said = terms(text, lang)
+        if said and all(t.startswith("not_") for t in said):
+            # only what it is not ("it's not a fire"): nothing to go on
+            return Decision(Verdict.NONE, (), Reason.NEGATED)
         if top is None or limits is None:
             return Decision(Verdict.NONE, (), Reason.NOTHING)
         decision = self._by_meaning(fits, limits)

@@ -173,3 +173,7 @@ def test_a_low_recogniser_confidence_turns_acting_into_asking(menu: Menu, index:
 
 def test_the_menu_examples_are_read_by_the_loader(menu: Menu) -> None:
     assert menu.services["fire"].examples.get("en")[0] == "the kitchen is full of smoke"
+
+
+def test_only_saying_what_it_is_not_is_not_understood(index: MenuIndex) -> None:
+    assert decide(index, "it's not a fire") == (Verdict.NONE, [], Reason.NEGATED)
