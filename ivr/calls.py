@@ -1,7 +1,7 @@
 """Running one scripted call: the steps a caller takes, in order, through a session.
 
 Shared by ``ivr call`` and the scripted test runner so both mean the same by
-"press", "say" and "silence".
+"press", "say", "play" and "silence".
 """
 
 from __future__ import annotations
@@ -14,14 +14,41 @@ from ivr.errors import IvrError
 from ivr.events import PHONE_KEYS, KeyPress, Output, Silence, Speech
 from ivr.session import Session
 
-#: Turns typed caller words into (heard text, confidence); the audio mode puts a
-#: synthesiser and a recogniser here.
-Hearing = Callable[[str], tuple[str, float]]
+GRAMMAR, TRANSCRIPT = "grammar", "transcript"
+
+
+@dataclass(frozen=True)
+class Recognised:
+    """What a recogniser made of one utterance.
+
+    ``source`` says where the text comes from: ``"grammar"`` (one phrase of the
+    node's grammar) or ``"transcript"`` (a free transcript of a described need).
+    """
+
+    text: str
+    confidence: float
+    source: str = GRAMMAR
+
+
+#: Turns typed caller words into what the menu hears: a ``Recognised``, or a
+#: (text, confidence) pair; the audio mode puts a synthesiser and a recogniser here.
+Hearing = Callable[[str], Recognised | tuple[str, float]]
+
+#: Turns a recording (its path, as given) into what the menu hears.
+Playing = Callable[[str], Recognised]
+
+
+def recognised(heard: Recognised | tuple[str, float]) -> Recognised:
+    """A hearing's answer as a ``Recognised`` (a bare pair came from a grammar)."""
+    if isinstance(heard, Recognised):
+        return heard
+    text, confidence = heard
+    return Recognised(text, float(confidence))
 
 
 @dataclass(frozen=True)
 class Step:
-    kind: str  # "press", "say" or "silence"
+    kind: str  # "press", "say", "play" or "silence"
     value: str
 
 
@@ -33,17 +60,31 @@ def check_keys(keys: str) -> str:
     return keys
 
 
-def run_step(session: Session, step: Step, hearing: Hearing | None = None) -> list[Output]:
+def run_step(
+    session: Session,
+    step: Step,
+    hearing: Hearing | None = None,
+    playing: Playing | None = None,
+) -> list[Output]:
     """Apply one step and return what the menu did. A press is followed by the caller's
-    pause (the inter-digit timeout)."""
+    pause (the inter-digit timeout); a play step recognises the recording at the node
+    the call is at and hands the session what was heard."""
     if step.kind == "press":
         outputs: list[Output] = []
         for key in check_keys(step.value):
             outputs += session.send(KeyPress(key))
         return outputs + session.settle()
     if step.kind == "say":
-        text, confidence = (step.value, 1.0) if hearing is None else hearing(step.value)
-        return session.send(Speech(text, confidence))
+        heard = Recognised(step.value, 1.0) if hearing is None else recognised(hearing(step.value))
+        return session.send(Speech(heard.text, heard.confidence))
+    if step.kind == "play":
+        if playing is None:
+            raise IvrError(
+                f"cannot play {step.value!r}: no recogniser was set up for recordings",
+                "this is a bug in the front end",
+            )
+        heard = playing(step.value)
+        return session.send(Speech(heard.text, heard.confidence))
     if step.kind == "silence":
         try:
             seconds = float(step.value)
@@ -54,7 +95,7 @@ def run_step(session: Session, step: Step, hearing: Hearing | None = None) -> li
         if not 0 <= seconds <= 3600:
             raise IvrError(f"--silence {seconds:g} is out of range", "give 0 to 3600 seconds")
         return session.send(Silence(seconds))
-    raise IvrError(f"unknown step {step.kind!r}", "use press, say or silence")
+    raise IvrError(f"unknown step {step.kind!r}", "use press, say, play or silence")
 
 
 def call_result(session: Session) -> dict[str, Any]:

@@ -4,15 +4,31 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ivr.asr.recognizer import Grammar, Recognizer, Result, recognize
-from ivr.audio.pcm import AudioError, read_wav
+from ivr.asr.recognizer import (
+    EngineError,
+    Grammar,
+    Recognizer,
+    Result,
+    Transcriber,
+    open_transcriber,
+    recognize,
+)
+from ivr.audio.files import read_audio
+from ivr.audio.pcm import Audio, AudioError
 from ivr.errors import IvrError
 
 log = logging.getLogger(__name__)
+
+#: What a caller is told once when a node takes a described need but nothing here
+#: can transcribe one.
+NO_FREE_SPEECH = (
+    "Spoken descriptions need a free-speech recogniser (pip install 'ivr[neural]'); "
+    "keys and the menu's own words still work."
+)
 
 
 @dataclass(frozen=True)
@@ -31,17 +47,72 @@ def listen_files(
     paths: Iterable[str | Path], recognizer: Recognizer, grammar: Grammar | None
 ) -> Iterator[ListenResult]:
     """Yield one result per file, in order; a bad file yields an error and the rest go on."""
+
+    def decode(audio: Audio) -> Result:
+        return recognize(recognizer, audio, grammar)
+
+    return _each(paths, decode)
+
+
+def transcribe_files(
+    paths: Iterable[str | Path], transcriber: Transcriber
+) -> Iterator[ListenResult]:
+    """Free transcripts of the files, in order; a bad file yields an error and the rest go on."""
+
+    def decode(audio: Audio) -> Result:
+        return transcribe(transcriber, audio)
+
+    return _each(paths, decode)
+
+
+def transcribe(transcriber: Transcriber, audio: Audio) -> Result:
+    """One clip's free transcript, at the rate the transcriber wants."""
+    from ivr.asr.resample import fast_resample
+
+    return transcriber.transcribe(fast_resample(audio, transcriber.sample_rate))
+
+
+def _each(paths: Iterable[str | Path], decode: Callable[[Audio], Result]) -> Iterator[ListenResult]:
     for path in paths:
         name = str(path)
         try:
-            audio = read_wav(path)
+            audio = read_audio(path)
         except AudioError as exc:
             yield ListenResult(name, None, 0.0, 0.0, error=str(exc))
             continue
         started = time.perf_counter()
         try:
-            result = recognize(recognizer, audio, grammar)
+            result = decode(audio)
         except IvrError as exc:
             yield ListenResult(name, None, audio.seconds, 0.0, error=f"{name}: {exc}")
             continue
         yield ListenResult(name, result, audio.seconds, time.perf_counter() - started)
+
+
+def open_free_transcriber(language: str = "en", engine: str = "auto") -> Transcriber:
+    """A free-speech transcriber from the engine registry; ``EngineError`` when none is
+    installed for ``language``. (One seam, so front ends and their tests share it.)"""
+    return open_transcriber(language=language, engine=engine)
+
+
+_AVAILABLE: dict[str, bool] = {}
+
+
+def free_speech_available(recognizer: Recognizer | None, language: str = "en") -> bool:
+    """Whether a node that takes a described need can hear one here.
+
+    A recogniser may say so itself (a ``transcribes`` attribute: it answers
+    free grammars with transcripts); otherwise the engine registry is asked
+    once per language for a transcriber (``EngineError``: none installed).
+    """
+    said = getattr(recognizer, "transcribes", None)
+    if isinstance(said, bool):
+        return said
+    if language not in _AVAILABLE:
+        try:
+            open_free_transcriber(language)
+            _AVAILABLE[language] = True
+        except (EngineError, ImportError) as exc:
+            log.info("no free-speech transcriber for %r: %s", language, exc)
+            _AVAILABLE[language] = False
+    return _AVAILABLE[language]

@@ -16,11 +16,23 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from ivr.errors import IvrError
+
 FloatArray = npt.NDArray[np.float32]
 
 
-class AudioError(Exception):
-    """A WAV file that cannot be read, or audio that cannot be converted."""
+class AudioError(IvrError):
+    """An audio file that cannot be read, or audio that cannot be converted.
+
+    For a file, ``file`` is its path as given and ``reason`` what is wrong with
+    it, so a caller that names the file its own way (a call file's line and
+    column) can reuse the reason; ``str()`` is ``FILE: REASON (HINT)``.
+    """
+
+    def __init__(self, message: str, hint: str | None = None, *, file: str | None = None) -> None:
+        self.file = file
+        self.reason = message
+        super().__init__(f"{file}: {message}" if file is not None else message, hint)
 
 
 @dataclass(frozen=True)
@@ -52,7 +64,13 @@ class Audio:
 
 
 def read_wav(path: str | Path) -> Audio:
-    """Read a PCM WAV file of any rate, width (8/16/24/32 bit) and channel count as mono."""
+    """Read a PCM WAV file of any rate, width (8/16/24/32 bit) and channel count as mono.
+
+    The standard library reads the WAVs this project writes itself; a WAV it
+    cannot take (float samples, WAVE_FORMAT_EXTENSIBLE) is handed to
+    ``ivr.audio.files.read_audio`` (libsndfile) when soundfile is installed.
+    Recordings from elsewhere should be read with ``read_audio``, which checks more.
+    """
     try:
         with wave.open(str(path), "rb") as wav:
             channels = wav.getnchannels()
@@ -64,6 +82,11 @@ def read_wav(path: str | Path) -> Audio:
     except IsADirectoryError:
         raise AudioError(f"{path}: is a directory, not a WAV file") from None
     except (wave.Error, EOFError) as exc:
+        if str(exc).startswith("unknown format"):
+            from ivr.audio.files import read_audio, soundfile_available
+
+            if soundfile_available():
+                return read_audio(path, max_seconds=None, min_seconds=None)
         raise AudioError(f"{path}: not a PCM WAV file ({exc})") from None
     if rate <= 0 or channels <= 0:
         raise AudioError(f"{path}: WAV header has rate {rate} and {channels} channels")

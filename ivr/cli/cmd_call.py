@@ -1,4 +1,12 @@
-"""``ivr call MENU --press/--say/--silence ...``: one scripted call, steps in the given order."""
+"""``ivr call MENU --press/--say/--play/--silence ...``: one scripted call, steps in the
+given order.
+
+``--play FILE`` is a recording of the caller's next utterance, heard by the
+menu's engine with the grammar of the node the call is at (and, where the node
+takes a described need, free speech); ``--say`` stays typed text unless
+``--audio`` speaks it. Every recording is read before the call starts, so a
+bad file is one ``Error:`` line and no half-made call.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +14,18 @@ import argparse
 from collections.abc import Sequence
 from typing import Any
 
-from ivr.calls import Hearing, Step, call_result, run_step
+from ivr.calls import Hearing, Playing, Recognised, Step, call_result, recognised, run_step
 from ivr.cli.common import add_menu_argument, open_menu, parse_time, print_json
 from ivr.errors import IvrError
+from ivr.nlu.rankers import menu_index
 from ivr.session import Session
+
+#: Marks the rows of recordings in ``heard``; the JSON shows the path as ``said``.
+_PLAYED = "_played"
 
 
 class _StepAction(argparse.Action):
-    """Keeps --press/--say/--silence in one list, in the order they were given."""
+    """Keeps --press/--say/--play/--silence in one list, in the order they were given."""
 
     def __call__(
         self,
@@ -51,6 +63,14 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="say something, e.g. --say 'my house is on fire'",
     )
     parser.add_argument(
+        "--play",
+        dest="play",
+        action=_StepAction,
+        metavar="FILE",
+        help="play a recording (WAV, FLAC or OGG; any rate) as the caller's next utterance; "
+        "the menu's recogniser hears it at the node the call is at",
+    )
+    parser.add_argument(
         "--silence",
         dest="silence",
         action=_StepAction,
@@ -82,35 +102,77 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 def run(args: argparse.Namespace) -> int:
     menu = open_menu(args.menu)
     at = parse_time(args.at) if args.at else None
-    session = Session(menu, lang=args.lang, start_time=at)
+    if args.noise_db is not None and not args.audio:
+        raise IvrError("--noise-db needs --audio", "add --audio")
+    recordings = [step.value for step in args.steps if step.kind == "play"]
+    if recordings:
+        from ivr.audio.files import read_audio
+
+        for path in recordings:  # every file checked before anything is loaded or said
+            read_audio(path)
+    session = Session(menu, lang=args.lang, start_time=at, index=menu_index(menu))
     session.start()
-    hearing: Hearing | None = None
     heard: list[dict[str, Any]] = []
+    notices: list[tuple[int, str]] = []  # (transcript position, text), each said once
+
+    def notice(text: str) -> None:
+        if all(text != said for _, said in notices):
+            notices.append((len(session.transcript), text))
+
+    hearing: Hearing | None = None
     if args.audio:
         from ivr.scripted.audio import make_audio_hearing
 
         hearing = _recording(
-            make_audio_hearing(menu, session.grammar, lang=session.lang, noise_db=args.noise_db),
+            make_audio_hearing(
+                menu,
+                session.grammar,
+                lang=session.lang,
+                noise_db=args.noise_db,
+                node_free=lambda: session.free_speech,
+                notice=notice,
+            ),
             heard,
         )
-    elif args.noise_db is not None:
-        raise IvrError("--noise-db needs --audio", "add --audio")
+    playing: Playing | None = None
+    if recordings:
+        from ivr.scripted.audio import make_recording_hearing
+
+        playing = _played(
+            make_recording_hearing(
+                menu,
+                session.grammar,
+                lang=session.lang,
+                node_free=lambda: session.free_speech,
+                notice=notice,
+            ),
+            heard,
+        )
     for step in args.steps:
         if session.ended:
             break
-        run_step(session, step, hearing)
+        run_step(session, step, hearing, playing)
     result = call_result(session)
-    if args.audio:
-        result["heard"] = heard
+    if args.audio or recordings:
+        result["heard"] = [{k: v for k, v in row.items() if k != _PLAYED} for row in heard]
+        result["notices"] = [text for _, text in notices]
     if args.json:
         print_json(result)
         return 0
-    for line in result["transcript"]:
+    for number, line in enumerate(result["transcript"]):
+        for at_line, text in notices:
+            if at_line == number:
+                print(f"SYSTEM  {text}")
         who = "IVR   " if line["who"] == "ivr" else "CALLER"
         print(f"{who}  {line['text']}")
+    for at_line, text in notices:
+        if at_line >= len(result["transcript"]):
+            print(f"SYSTEM  {text}")
     for row in heard:
         shown = repr(row["heard"]) if row["heard"] else "nothing"
-        print(f"(audio) said {row['said']!r}, heard {shown}, confidence {row['confidence']:.2f}")
+        did = f"played {row['said']}" if row[_PLAYED] else f"said {row['said']!r}"
+        free = " (free transcript)" if row["source"] == "transcript" else ""
+        print(f"(audio) {did}, heard {shown}, confidence {row['confidence']:.2f}{free}")
     if result["outcome"] == "route":
         print(f"=> routed to {result['route']} ({result['service']})")
     elif result["outcome"] == "hangup":
@@ -120,13 +182,34 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _row(said: str, got: Recognised, played: bool) -> dict[str, Any]:
+    return {
+        "said": said,
+        "heard": got.text,
+        "confidence": round(got.confidence, 3),
+        "source": got.source,
+        _PLAYED: played,
+    }
+
+
 def _recording(hearing: Hearing, heard: list[dict[str, Any]]) -> Hearing:
     """``hearing``, noting what was said and what the recogniser made of it: with audio
     the heard text drives the call, and a user needs to see where the two part."""
 
-    def hear(said: str) -> tuple[str, float]:
-        text, confidence = hearing(said)
-        heard.append({"said": said, "heard": text, "confidence": round(confidence, 3)})
-        return text, confidence
+    def hear(said: str) -> Recognised:
+        got = recognised(hearing(said))
+        heard.append(_row(said, got, played=False))
+        return got
 
     return hear
+
+
+def _played(playing: Playing, heard: list[dict[str, Any]]) -> Playing:
+    """``playing``, noting each recording (its path as given) and what was heard in it."""
+
+    def play(path: str) -> Recognised:
+        got = playing(path)
+        heard.append(_row(path, got, played=True))
+        return got
+
+    return play

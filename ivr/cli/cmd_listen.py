@@ -1,12 +1,18 @@
-"""``ivr listen``: recognise WAV files offline, the model loaded once for all of them."""
+"""``ivr listen``: recognise recordings offline, the model loaded once for all of them.
+
+With a grammar (``--menu``/``--grammar``/``--phrases``) each file is heard as one
+of its phrases; ``--free`` prints what was said, word for word, from a
+free-speech transcriber (``ivr[neural]``).
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from collections.abc import Iterable
 
-from ivr.asr.listen import listen_files
+from ivr.asr.listen import ListenResult, listen_files, open_free_transcriber, transcribe_files
 from ivr.asr.mllr import ADAPTATIONS
 from ivr.asr.recognizer import (
     ENGINES,
@@ -22,10 +28,13 @@ from ivr.errors import IvrError
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "listen",
-        help="recognise speech in WAV files with an offline engine",
-        description="Recognise speech in WAV files (any rate, mono or stereo) offline.",
+        help="recognise speech in recordings with an offline engine",
+        description="Recognise speech in recordings (WAV, FLAC or OGG; any rate and channel "
+        "count) offline.",
     )
-    parser.add_argument("wavs", nargs="+", metavar="WAV", help="WAV files to recognise")
+    parser.add_argument(
+        "wavs", nargs="+", metavar="WAV", help="recordings to recognise (WAV, FLAC, OGG)"
+    )
     group = parser.add_mutually_exclusive_group()
     group.add_argument(
         "--grammar",
@@ -59,6 +68,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         default=None,
         help="the recordings are synthetic speech: listen with that voice adaptation "
         "(pocketsphinx)",
+    )
+    parser.add_argument(
+        "--free",
+        action="store_true",
+        help="print the free transcript of each file (what was said, no grammar) and its "
+        "confidence; needs ivr[neural]",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object per file")
     parser.set_defaults(handler=run)
@@ -114,7 +129,40 @@ class _NodeListener:
         return best.pop() if len(best) == 1 else None
 
 
+def _transcribe(args: argparse.Namespace) -> int:
+    """``--free``: each file's free transcript, from a transcriber loaded once."""
+    given = [
+        flag
+        for flag, value in (
+            ("--menu", args.menu),
+            ("--node", args.node),
+            ("--grammar", args.grammar),
+            ("--phrases", args.phrases),
+            ("--adapt", args.adapt),
+            ("--model", args.model),
+            ("--closed", args.closed or None),
+        )
+        if value is not None
+    ]
+    if given:
+        raise IvrError(
+            f"--free transcribes without a grammar; {', '.join(given)} cannot go with it",
+            f"drop {' and '.join(given)}, or drop --free to hear the files as menu phrases",
+        )
+    language = args.lang or "en"
+    try:
+        transcriber = open_free_transcriber(language=language, engine=args.engine)
+    except EngineError as exc:
+        raise IvrError(
+            f"--free needs a free-speech transcriber for {language!r}: {exc.message}",
+            exc.hint or "pip install 'ivr[neural]'",
+        ) from None
+    return _report(transcribe_files(args.wavs, transcriber), args, None)
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.free:
+        return _transcribe(args)
     node: _NodeListener | None = None
     if args.menu is not None:
         if args.grammar or args.phrases:
@@ -128,14 +176,20 @@ def run(args: argparse.Namespace) -> int:
         grammar = usable_grammar(node.phrases(), recognizer, allow_unknown=not args.closed)
     else:
         grammar = _grammar(args)
+    return _report(listen_files(args.wavs, recognizer, grammar), args, node)
+
+
+def _report(
+    items: Iterable[ListenResult], args: argparse.Namespace, node: _NodeListener | None
+) -> int:
     failed = False
-    for item in listen_files(args.wavs, recognizer, grammar):
+    for item in items:
         if item.error is not None or item.result is None:
             failed = True
             print(f"Error: {item.error}", file=sys.stderr)
             continue
         if args.json:
-            record = {
+            record: dict[str, object] = {
                 "file": item.file,
                 "text": item.result.text,
                 "option": node.option(item.result.text) if node else item.option,
@@ -143,6 +197,9 @@ def run(args: argparse.Namespace) -> int:
                 "seconds": round(item.seconds, 3),
                 "elapsed": round(item.elapsed, 3),
             }
+            if args.free:
+                del record["option"]
+                record["source"] = item.result.source.value
             print(json.dumps(record, ensure_ascii=False), flush=True)
         else:
             shown = item.result.text or "(nothing recognised)"

@@ -24,6 +24,7 @@ from ivr.cli.common import add_menu_argument, open_menu, parse_time
 from ivr.errors import IvrError
 from ivr.events import PHONE_KEYS, KeyPress, Output, Route, Say, Silence, Speech
 from ivr.live.inputs import EndOfInput, Key, LiveInput, Typed
+from ivr.nlu.rankers import menu_index
 from ivr.session import Session
 
 
@@ -106,7 +107,12 @@ def show(outputs: list[Output], out: TextIO) -> None:
 
 def run(args: argparse.Namespace) -> int:
     menu = open_menu(args.menu)
-    session = Session(menu, lang=args.lang, start_time=parse_time(args.at) if args.at else None)
+    session = Session(
+        menu,
+        lang=args.lang,
+        start_time=parse_time(args.at) if args.at else None,
+        index=menu_index(menu),
+    )
     if not args.text and _run_live(session, args):
         return 0
     if sys.stdin.isatty():

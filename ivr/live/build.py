@@ -11,6 +11,7 @@ import logging
 import queue
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ivr.audio.capture import Capture
 from ivr.audio.devices import AudioDeviceError, SoundDeviceInput, SoundDeviceOutput
@@ -23,6 +24,9 @@ from ivr.live.listener import SpeechListener
 from ivr.live.record import CallRecorder
 from ivr.live.voice import PromptVoice, menu_voices
 from ivr.session import Session
+
+if TYPE_CHECKING:
+    from ivr.asr.recognizer import Recognizer
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +55,16 @@ class LiveParts:
 
 def _device(spec: str | None) -> str | int | None:
     return int(spec) if spec is not None and spec.isdigit() else spec
+
+
+def _free_speech(session: Session, recognizer: Recognizer) -> bool | None:
+    """Whether described needs can be transcribed, found out before the call starts (it
+    may load a model) when the menu has a node that takes them; else never asked."""
+    if not any(node.settings.search == "tree" for node in session.menu.nodes.values()):
+        return None
+    from ivr.asr.listen import free_speech_available
+
+    return free_speech_available(recognizer, session.lang)
 
 
 def build_live_call(session: Session, display: Display, options: LiveOptions) -> LiveParts:
@@ -85,7 +99,13 @@ def build_live_call(session: Session, display: Display, options: LiveOptions) ->
             )
             recognizer = open_recognizer(options.engine)
             capture = Capture(source, VadConfig(trailing_silence=options.trailing_silence))
-            listener = SpeechListener(capture, recognizer, inbox)
+            listener = SpeechListener(
+                capture,
+                recognizer,
+                inbox,
+                free_speech=_free_speech(session, recognizer),
+                language=session.lang,
+            )
         except (IvrError, AudioDeviceError) as exc:
             notes.append(f"no microphone input ({exc.message}): keys and typed words only")
     recorder = CallRecorder(options.record) if options.record is not None else None

@@ -27,6 +27,7 @@ from ivr.live.inputs import (
     Key,
     LevelReading,
     LiveInput,
+    Notice,
     PartialText,
     SpeechBegan,
     Typed,
@@ -126,6 +127,10 @@ class LiveCall:
             self.display.level(item.dbfs)
         elif isinstance(item, InputLost):
             self.display.notice(f"{item.source}: {item.message}")
+        elif isinstance(item, Notice):
+            self.display.notice(item.text)
+            if self.recorder is not None:
+                self.recorder.line("system", item.text, "notice", now)
         elif isinstance(item, EndOfInput):
             self.input_ended = True
         self._tick(now)

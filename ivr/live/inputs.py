@@ -28,12 +28,14 @@ class SpeechBegan:
 
 @dataclass(frozen=True)
 class Heard:
-    """A recognised utterance."""
+    """A recognised utterance; ``source`` is "grammar" (a phrase of the node's grammar) or
+    "transcript" (a free transcript of a described need)."""
 
     text: str
     confidence: float
     audio: Audio | None = None
     decode_seconds: float = 0.0
+    source: str = "grammar"
 
 
 @dataclass(frozen=True)
@@ -63,4 +65,13 @@ class EndOfInput:
     """The keyboard input ended (end of a pipe, Ctrl-D)."""
 
 
-LiveInput = Key | Typed | SpeechBegan | Heard | PartialText | LevelReading | InputLost | EndOfInput
+@dataclass(frozen=True)
+class Notice:
+    """Something the caller should know about the call itself, said once (a system line)."""
+
+    text: str
+
+
+LiveInput = (
+    Key | Typed | SpeechBegan | Heard | PartialText | LevelReading | InputLost | EndOfInput | Notice
+)

@@ -1,8 +1,11 @@
 """The microphone side of a live call: voice activity detection, then recognition.
 
 Runs on its own thread. The call tells it the grammar of the current node
-(from each ``Listen``); it reports the input level, the start of speech (for
-barge-in), partial results, and each recognised utterance.
+(from each ``Listen``), including whether the caller may describe a need in
+their own words there (``Listen.free``: the recogniser may answer with a
+transcript); it reports the input level, the start of speech (for barge-in),
+partial results, and each recognised utterance. At the first such node with
+nothing here that can transcribe, it says so once (a ``Notice``).
 """
 
 from __future__ import annotations
@@ -20,7 +23,15 @@ from ivr.audio.capture import Capture, Level, SpeechAudio, SpeechStarted, Uttera
 from ivr.audio.devices import AudioDeviceError
 from ivr.audio.pcm import Audio, FloatArray
 from ivr.events import Listen
-from ivr.live.inputs import Heard, InputLost, LevelReading, LiveInput, PartialText, SpeechBegan
+from ivr.live.inputs import (
+    Heard,
+    InputLost,
+    LevelReading,
+    LiveInput,
+    Notice,
+    PartialText,
+    SpeechBegan,
+)
 
 log = logging.getLogger(__name__)
 
@@ -30,11 +41,22 @@ PARTIAL_SECONDS = 0.3
 
 class SpeechListener:
     def __init__(
-        self, capture: Capture, recognizer: Recognizer, inbox: queue.Queue[LiveInput]
+        self,
+        capture: Capture,
+        recognizer: Recognizer,
+        inbox: queue.Queue[LiveInput],
+        *,
+        free_speech: bool | None = None,
+        language: str = "en",
     ) -> None:
+        """``free_speech``: whether described needs can be transcribed here (``None``:
+        asked of the recogniser, else the engine registry, at the first node that takes one)."""
         self.capture = capture
         self.recognizer = recognizer
         self.inbox = inbox
+        self.free_speech = free_speech
+        self.language = language
+        self._free_noted = False
         self._grammar: Grammar | None = None
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._run, name="ivr-listener", daemon=True)
@@ -44,9 +66,22 @@ class SpeechListener:
 
     def listen(self, item: Listen) -> None:
         """Called by the live call on each ``Listen``: the grammar for what comes next."""
-        grammar = usable_grammar(item.phrases, self.recognizer)
+        grammar = usable_grammar(item.phrases, self.recognizer, free=item.free)
         with self._lock:
             self._grammar = grammar
+        if item.free and not self._free_noted:
+            self._free_noted = True
+            if not self._hears_free_speech():
+                from ivr.asr.listen import NO_FREE_SPEECH
+
+                self.inbox.put(Notice(NO_FREE_SPEECH))
+
+    def _hears_free_speech(self) -> bool:
+        if self.free_speech is None:
+            from ivr.asr.listen import free_speech_available
+
+            self.free_speech = free_speech_available(self.recognizer, self.language)
+        return self.free_speech
 
     def start(self) -> None:
         self._thread.start()
@@ -124,4 +159,5 @@ class SpeechListener:
             self.inbox.put(InputLost("recogniser", str(exc)))
             return
         elapsed = time.perf_counter() - began
-        self.inbox.put(Heard(result.text, result.confidence, audio, elapsed))
+        source = getattr(getattr(result, "source", None), "value", "grammar")
+        self.inbox.put(Heard(result.text, result.confidence, audio, elapsed, str(source)))

@@ -1,10 +1,16 @@
-"""Audio mode: the caller's words are spoken, maybe noised, and recognised.
+"""Audio mode: the caller's words are spoken, maybe noised, and recognised; and
+recordings played into a call.
 
 A text call tests the menu's logic; an audio call also tests whether the
 menu's phrases survive a synthetic voice, a noisy line and a real recogniser.
 The caller speaks with a voice distinct from the menu's (the same voice would
 flatter the recogniser), and the recogniser listens with the grammar of the
-node the call is at, as a deployed menu would.
+node the call is at, as a deployed menu would. At a node that takes a
+described need (``Session.free_speech``) the grammar says so (``free``), and a
+recogniser that can transcribe may answer with what was said.
+
+A recording (``--play``, a call file's ``play:``) is a human caller: it is
+heard by the menu's own engine without the espeak-ng adaptation.
 
 The speech packages are imported only when an audio call is made, so text
 calls never need numpy, espeak-ng or a recogniser.
@@ -14,10 +20,11 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from ivr.calls import Hearing
+from ivr.calls import GRAMMAR, Hearing, Playing, Recognised, recognised
 from ivr.errors import IvrError
 from ivr.model import Menu
 from ivr.scripted.audio_errors import AudioUnavailableError
@@ -34,11 +41,23 @@ PAD_SECONDS = 0.3  # silence around the utterance, as on a real line
 CALLER_RATE = 150  # words per minute: a little slower than the menu's voices
 
 
+#: Where a front end shows a line of its own (not the menu's, not the caller's).
+Notice = Callable[[str], None]
+
+
 @runtime_checkable
 class Recognizer(Protocol):
-    """Turns caller audio into (text, confidence), listening for ``phrases`` only."""
+    """Turns caller audio into what was heard, listening for ``phrases`` only.
 
-    def recognize(self, audio: Audio, phrases: Sequence[str], lang: str) -> tuple[str, float]: ...
+    At a node that takes a described need it is called with ``free=True`` (only
+    then, so a recogniser without the keyword still serves every other node).
+    A ``transcribes`` attribute, when present, says whether it can answer
+    such a node with a free transcript.
+    """
+
+    def recognize(
+        self, audio: Audio, phrases: Sequence[str], lang: str
+    ) -> Recognised | tuple[str, float]: ...
 
 
 def menu_voice(menu: Menu, lang: str) -> str:
@@ -59,6 +78,55 @@ def caller_voice_for(menu_voice_id: str, lang: str) -> str:
     return candidate
 
 
+class _Ear:
+    """Hears one utterance at the node a call is at, and says once per call when
+    a node takes a described need that nothing here can transcribe."""
+
+    def __init__(
+        self,
+        recognizer: Recognizer,
+        node_grammar: Callable[[], Sequence[str]],
+        node_free: Callable[[], bool] | None,
+        lang: str,
+        notice: Notice | None,
+    ) -> None:
+        self.recognizer = recognizer
+        self.node_grammar = node_grammar
+        self.node_free = node_free
+        self.lang = lang
+        self.notice = notice
+        self.noted = False
+
+    def __call__(self, audio: Audio) -> Recognised:
+        phrases = list(self.node_grammar())
+        free = self.node_free() if self.node_free is not None else False
+        if free:
+            self._check_free()
+            heard = self.recognizer.recognize(audio, phrases, self.lang, free=True)  # type: ignore[call-arg]
+        else:
+            heard = self.recognizer.recognize(audio, phrases, self.lang)
+        return recognised(heard)
+
+    def _check_free(self) -> None:
+        if self.noted or self.notice is None:
+            return
+        self.noted = True
+        if not hears_free_speech(self.recognizer, self.lang):
+            from ivr.asr.listen import NO_FREE_SPEECH
+
+            self.notice(NO_FREE_SPEECH)
+
+
+def hears_free_speech(recognizer: object, lang: str) -> bool:
+    """Whether ``recognizer`` can answer a described need with what was said."""
+    said = getattr(recognizer, "transcribes", None)
+    if isinstance(said, bool):
+        return said
+    from ivr.asr.listen import free_speech_available
+
+    return free_speech_available(None, lang)
+
+
 def make_audio_hearing(
     menu: Menu,
     node_grammar: Callable[[], Sequence[str]],
@@ -69,12 +137,16 @@ def make_audio_hearing(
     seed: int = 0,
     speaker: Speaker | None = None,
     recognizer: Recognizer | None = None,
+    node_free: Callable[[], bool] | None = None,
+    notice: Notice | None = None,
 ) -> Hearing:
     """A ``Hearing`` that speaks the caller's words and recognises them.
 
-    ``node_grammar`` is asked at each utterance, because the grammar changes as
-    the call moves through the menu. ``speaker`` and ``recognizer`` default to
-    the real engines (``ivr.tts``, ``ivr.asr``), loaded here and only here.
+    ``node_grammar`` (and ``node_free``, whether the node takes a described
+    need) is asked at each utterance, because the grammar changes as the call
+    moves through the menu. ``speaker`` and ``recognizer`` default to the real
+    engines (``ivr.tts``, ``ivr.asr``), loaded here and only here. ``notice``
+    is told once when a node takes a described need nobody here can transcribe.
     """
     from ivr.audio.pcm import concat, mix_noise, resample, silence
 
@@ -87,9 +159,10 @@ def make_audio_hearing(
 
     voice = caller_voice or caller_voice_for(menu_voice(menu, lang), lang)
     settings = VoiceSettings(voice=voice, rate=CALLER_RATE)
+    ear = _Ear(recognizer, node_grammar, node_free, lang, notice)
     turn = 0
 
-    def hearing(said: str) -> tuple[str, float]:
+    def hearing(said: str) -> Recognised:
         nonlocal turn
         turn += 1
         try:
@@ -103,12 +176,56 @@ def make_audio_hearing(
         line = concat([pad, spoken, pad])
         if noise_db is not None:
             line = mix_noise(line, noise_db, seed=seed + turn)
-        phrases = list(node_grammar())
-        text, confidence = recognizer.recognize(line, phrases, lang)
-        log.info("caller said %r, recogniser heard %r (%.2f)", said, text, confidence)
-        return text, confidence
+        heard = ear(line)
+        log.info(
+            "caller said %r, recogniser heard %r (%.2f, %s)",
+            said,
+            heard.text,
+            heard.confidence,
+            heard.source,
+        )
+        return heard
 
     return hearing
+
+
+def make_recording_hearing(
+    menu: Menu,
+    node_grammar: Callable[[], Sequence[str]],
+    *,
+    lang: str,
+    node_free: Callable[[], bool] | None = None,
+    recognizer: Recognizer | None = None,
+    notice: Notice | None = None,
+    folder: str | None = None,
+) -> Playing:
+    """A ``Playing``: a recording heard as the caller's next utterance.
+
+    The file is read (``ivr.audio.files.read_audio``: any WAV, FLAC, OGG; bad
+    files are one-line ``AudioError`` errors), padded with the silence a line has
+    around speech, resampled by the recogniser, and heard with the node's
+    grammar. ``recognizer`` defaults to the menu's engine for the call's
+    language, unadapted: recordings are people, not espeak-ng. A relative
+    path is taken from ``folder`` when given (a call file's folder).
+    """
+    from ivr.audio.files import read_audio
+    from ivr.audio.pcm import concat, silence
+
+    if recognizer is None:
+        recognizer = _default_recognizer(menu, lang, synthetic_caller=False)
+    ear = _Ear(recognizer, node_grammar, node_free, lang, notice)
+
+    def playing(path: str) -> Recognised:
+        full = os.path.join(folder, path) if folder is not None else path
+        audio = read_audio(full)
+        pad = silence(PAD_SECONDS, audio.rate)
+        heard = ear(concat([pad, audio, pad]))
+        log.info(
+            "recording %s heard as %r (%.2f, %s)", path, heard.text, heard.confidence, heard.source
+        )
+        return heard
+
+    return playing
 
 
 def _default_speaker() -> Speaker:
@@ -167,7 +284,7 @@ def _default_recognizer(menu: Menu, lang: str, synthetic_caller: bool = True) ->
             f"the speech engine {menu.engine!r} cannot be imported ({exc})",
             "install ivr[asr], or run the calls in text mode",
         ) from None
-    return _AsrRecognizer(engine)
+    return _AsrRecognizer(engine, lang)
 
 
 class _AsrRecognizer:
@@ -178,22 +295,32 @@ class _AsrRecognizer:
     since the caller can still be heard saying the others.
     """
 
-    def __init__(self, engine: Any) -> None:
+    def __init__(self, engine: Any, lang: str = "en") -> None:
         self.engine = engine
-        self._grammars: dict[tuple[str, ...], Any] = {}
+        self.lang = lang
+        self._grammars: dict[tuple[tuple[str, ...], bool], Any] = {}
 
-    def _grammar(self, phrases: Sequence[str]) -> Any:
-        key = tuple(phrases)
+    @property
+    def transcribes(self) -> bool:
+        from ivr.asr.listen import free_speech_available
+
+        return free_speech_available(self.engine, self.lang)
+
+    def _grammar(self, phrases: Sequence[str], free: bool) -> Any:
+        key = (tuple(phrases), free)
         if key in self._grammars:
             return self._grammars[key]
         from ivr.asr.recognizer import usable_grammar
 
-        grammar = usable_grammar(phrases, self.engine)
+        grammar = usable_grammar(phrases, self.engine, free=free)
         self._grammars[key] = grammar
         return grammar
 
-    def recognize(self, audio: Audio, phrases: Sequence[str], lang: str) -> tuple[str, float]:
+    def recognize(
+        self, audio: Audio, phrases: Sequence[str], lang: str, free: bool = False
+    ) -> Recognised:
         from ivr.asr import recognize
 
-        result = recognize(self.engine, audio, self._grammar(phrases))
-        return result.text, float(result.confidence)
+        result = recognize(self.engine, audio, self._grammar(phrases, free))
+        source = getattr(getattr(result, "source", None), "value", GRAMMAR)
+        return Recognised(result.text, float(result.confidence), str(source))

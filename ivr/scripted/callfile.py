@@ -51,7 +51,7 @@ def load_call_file(path: str | Path) -> LoadedFile:
     except MenuError as exc:
         raise MenuErrors([exc]) from None
     problems = Problems(name)
-    reader = _CallReader(name, text, problems)
+    reader = _CallReader(name, text, problems, Path(path).parent)
     top = Location(name, 1, 1)
     root = reader.read.mapping(data, top, "a call file")
     if root is None:
@@ -84,8 +84,9 @@ def _did_you_mean(word: str, choices: list[str]) -> str:
 
 
 class _CallReader:
-    def __init__(self, file: str, text: str, problems: Problems) -> None:
+    def __init__(self, file: str, text: str, problems: Problems, folder: Path) -> None:
         self.file = file
+        self.folder = folder
         self.lines = text.splitlines()
         self.problems = problems
         self.read = Reader(problems)
@@ -307,6 +308,34 @@ class _CallReader:
     def _say(self, value: Any, where: Location, what: str, menu: Menu | None) -> CallStep | None:
         text = self._text("say", value, where, what)
         return None if text is None else CallStep("say", text, where)
+
+    def _play(self, value: Any, where: Location, what: str, menu: Menu | None) -> CallStep | None:
+        """A recording, relative to the call file's folder: read now, so a missing or
+        broken file is reported with its line like every other mistake."""
+        text = self._text("play", value, where, what)
+        if text is None:
+            return None
+        resolved = os.path.normpath(self.folder / text)
+        if not os.path.lexists(resolved):
+            self.add(
+                where,
+                f"{what}: recording {text!r} not found (looked for {resolved})",
+                "a play path is relative to the call file's folder",
+            )
+            return None
+        try:
+            from ivr.audio.files import DecoderMissingError, read_audio
+        except ImportError:  # no numpy: the call is unavailable when run, not malformed
+            return CallStep("play", text, where, file=resolved)
+        try:
+            read_audio(resolved)
+        except DecoderMissingError:
+            pass  # the same: nothing here decodes it, which the run reports
+        except IvrError as exc:
+            reason = getattr(exc, "reason", exc.message)
+            self.add(where, f"{what}: play {text!r} {reason}", exc.hint)
+            return None
+        return CallStep("play", text, where, file=resolved)
 
     def _silence(
         self, value: Any, where: Location, what: str, menu: Menu | None

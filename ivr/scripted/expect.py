@@ -22,11 +22,14 @@ class Mismatch:
 
 @dataclass(frozen=True)
 class Heard:
-    """One ``say`` step: the words typed in the call file and what the menu was given."""
+    """One ``say`` or ``play`` step: the words typed in the call file (or the recording's
+    path as written) and what the menu was given."""
 
     said: str
     heard: str
     confidence: float
+    source: str = "grammar"  # or "transcript": a free transcript of a described need
+    played: bool = False  # a recording, not typed words
 
 
 @dataclass
@@ -133,9 +136,10 @@ def _heard(step: CallStep, view: CallView) -> Mismatch | None:
     last = view.heard[-1]
     if step.value.casefold() in last.heard.casefold():
         return None
+    what = f"the recording {last.said}" if last.played else f'"{last.said}"'
     return Mismatch(
         f'the menu to have heard "{step.value}"',
-        f'it heard "{last.heard}" (confidence {last.confidence:.2f}) for "{last.said}"',
+        f'it heard "{last.heard}" (confidence {last.confidence:.2f}) for {what}',
     )
 
 

@@ -12,7 +12,7 @@ from datetime import datetime
 from ivr.errors import Location
 
 #: Steps that act on the call (what a caller does), in the order of the issue.
-ACTION_STEPS = ("press", "say", "silence", "hangup")
+ACTION_STEPS = ("press", "say", "play", "silence", "hangup")
 
 #: Steps that check the call; they never change it.
 EXPECT_STEPS = (
@@ -32,12 +32,14 @@ STEP_KINDS = ACTION_STEPS + EXPECT_STEPS
 
 @dataclass(frozen=True)
 class CallStep:
-    """One step. ``value`` is normalised: keys as text, seconds as text, routes as digits."""
+    """One step. ``value`` is normalised: keys as text, seconds as text, routes as digits;
+    a recording (``play``) as written, with ``file`` its path from the call file's folder."""
 
     kind: str
     value: str
     where: Location
     flag: bool = True  # for expect_hangup: true/false
+    file: str | None = None  # for play: the recording, resolved
 
     @property
     def is_action(self) -> bool:

@@ -17,6 +17,7 @@ import pytest
 
 from ivr.errors import IvrError
 from ivr.menuindex import MenuIndex
+from ivr.nlu.rankers import menu_index
 from ivr.scripted.callfile import CALL_FILE_SUFFIX, LoadedFile, load_call_file
 from ivr.scripted.model import ScriptedCall
 from ivr.scripted.report import failure_text
@@ -60,7 +61,7 @@ class CallFileCollector(pytest.File):
             loaded = load_call_file(self.path)
         except IvrError as exc:
             raise CallFileError(str(exc)) from None
-        index = MenuIndex(loaded.menu)
+        index = menu_index(loaded.menu)
         for call in loaded.calls.calls:
             item: CallItem = CallItem.from_parent(
                 self, name=call.name, loaded=loaded, call=call, index=index
@@ -81,7 +82,7 @@ class CallItem(pytest.Item):
         self.loaded = loaded
         self.call = call
         self.index = index
-        if call.audio:
+        if call.audio or any(step.kind == "play" for step in call.steps):
             self.add_marker("engine")
 
     def runtest(self) -> None:

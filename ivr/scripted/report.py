@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ivr.scripted.expect import Heard
 from ivr.scripted.runner import ERROR, FAIL, CallOutcome, FileOutcome
 
 STATUS_WORD = {"pass": "PASS", "fail": "FAIL", "error": "ERROR"}
@@ -33,13 +34,28 @@ def transcript_text(call: CallOutcome, indent: str = "    ") -> str:
             lines.append(f"{indent}IVR     {line.text}")
             continue
         text = line.text
-        if line.kind == "say" and call.audio and say_number in said:
-            heard = said[say_number]
-            text = f'said "{heard.said}", heard "{heard.heard}" ({heard.confidence:.2f})'
+        heard = said.get(say_number) if line.kind == "say" else None
+        if heard is not None and heard.played:
+            text = (
+                f'played {heard.said}, heard "{heard.heard}" ({heard.confidence:.2f}{_from(heard)})'
+            )
+        elif heard is not None and call.audio:
+            text = (
+                f'said "{heard.said}", heard "{heard.heard}" ({heard.confidence:.2f}{_from(heard)})'
+            )
         if line.kind == "say":
             say_number += 1
         lines.append(f"{indent}CALLER  {text}")
     return "\n".join(lines)
+
+
+def repr_quoted(text: str) -> str:
+    return f'"{text}"'
+
+
+def _from(heard: Heard) -> str:
+    """ ", free transcript" for a transcript; nothing for a grammar phrase (the usual)."""
+    return ", free transcript" if heard.source == "transcript" else ""
 
 
 def failure_text(call: CallOutcome) -> str:
@@ -55,11 +71,17 @@ def failure_text(call: CallOutcome) -> str:
         ]
     if call.error is not None:
         parts.append(f"  error: {call.error}")
-    if call.audio and call.heard:
+    if call.heard and (call.audio or any(h.played for h in call.heard)):
         parts.append("  said vs heard:")
         parts += [
-            f'    said "{h.said}" -> heard "{h.heard}" ({h.confidence:.2f})' for h in call.heard
+            f"    {'played' if h.played else 'said'} "
+            f'{h.said if h.played else repr_quoted(h.said)} -> heard "{h.heard}" '
+            f"({h.confidence:.2f}{_from(h)})"
+            for h in call.heard
+            if call.audio or h.played
         ]
+    if call.notices:
+        parts += [f"  note: {text}" for text in call.notices]
     if call.transcript:
         parts.append("  transcript so far:")
         parts.append(transcript_text(call))

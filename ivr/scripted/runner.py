@@ -8,17 +8,19 @@ finished first: ``ivr test --jobs 4`` prints exactly what ``--jobs 1`` prints.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import time
 import zlib
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
-from ivr.calls import Hearing, Step, run_step
+from ivr.calls import Hearing, Playing, Recognised, Step, recognised, run_step
 from ivr.errors import IvrError
 from ivr.events import HangUp
 from ivr.menuindex import MenuIndex
 from ivr.model import Menu
+from ivr.nlu.rankers import menu_index
 from ivr.scripted.audio_errors import AudioUnavailableError
 from ivr.scripted.callfile import LoadedFile, load_call_file
 from ivr.scripted.expect import CallView, Heard, check, where_the_call_is
@@ -29,6 +31,9 @@ log = logging.getLogger(__name__)
 
 #: Builds the hearing of one audio call: (menu, session, call) -> Hearing.
 HearingFactory = Callable[[Menu, Session, ScriptedCall], Hearing]
+#: Builds what hears a call's recordings (``play:`` steps): (menu, session, call, notice)
+#: -> Playing; ``notice`` takes the lines the front end says once (``CallOutcome.notices``).
+PlayingFactory = Callable[[Menu, Session, ScriptedCall, Callable[[str], None]], Playing]
 
 PASS, FAIL, ERROR = "pass", "fail", "error"
 
@@ -66,6 +71,7 @@ class CallOutcome:
     call_seconds: float = 0.0  # virtual time the call lasted
     wall_seconds: float = 0.0
     unavailable: bool = False  # an audio call whose speech engines are not installed
+    notices: tuple[str, ...] = ()  # what the front end said once (e.g. no free speech here)
 
     @property
     def ok(self) -> bool:
@@ -87,8 +93,11 @@ class FileOutcome:
         return sum(1 for c in self.calls if c.status == ERROR)
 
 
-def default_hearing_factory(menu: Menu, session: Session, call: ScriptedCall) -> Hearing:
-    """Real speech: the call's words synthesised, maybe noised, and recognised."""
+def default_hearing_factory(
+    menu: Menu, session: Session, call: ScriptedCall, notice: Callable[[str], None] | None = None
+) -> Hearing:
+    """Real speech: the call's words synthesised, maybe noised, and recognised; ``notice``
+    is told once when a node takes a described need nothing here can transcribe."""
     from ivr.scripted.audio import make_audio_hearing
 
     return make_audio_hearing(
@@ -98,6 +107,23 @@ def default_hearing_factory(menu: Menu, session: Session, call: ScriptedCall) ->
         noise_db=call.noise_db,
         caller_voice=call.caller_voice,
         seed=zlib.crc32(call.name.encode("utf-8")),
+        node_free=lambda: session.free_speech,
+        notice=notice,
+    )
+
+
+def default_playing_factory(
+    menu: Menu, session: Session, call: ScriptedCall, notice: Callable[[str], None]
+) -> Playing:
+    """Recordings heard by the menu's own engine at the node the call is at."""
+    from ivr.scripted.audio import make_recording_hearing
+
+    return make_recording_hearing(
+        menu,
+        session.grammar,
+        lang=session.lang,
+        node_free=lambda: session.free_speech,
+        notice=notice,
     )
 
 
@@ -108,12 +134,19 @@ def run_call(
     audio: bool = False,
     hearing_factory: HearingFactory | None = None,
     index: MenuIndex | None = None,
+    playing_factory: PlayingFactory | None = None,
 ) -> CallOutcome:
-    """Run one call to its end or its first failed expectation."""
+    """Run one call to its end or its first failed expectation.
+
+    ``play`` steps are heard by a recogniser loaded at the call's first one
+    (``playing_factory``, default the menu's engine), whether or not the call is
+    an audio call: a recording is audio either way, and ``say`` stays text.
+    """
     started = time.perf_counter()
     use_audio = audio or call.audio
     session = Session(loaded.menu, lang=call.lang, start_time=call.at, index=index)
     heard: list[Heard] = []
+    notices: list[str] = []
     base = CallOutcome(
         loaded.calls.path, call.name, str(call.where), PASS, use_audio, len(call.steps)
     )
@@ -139,17 +172,41 @@ def run_call(
             session.elapsed,
             time.perf_counter() - started,
             unavailable,
+            tuple(notices),
         )
+
+    def notice(text: str) -> None:
+        if text not in notices:
+            notices.append(text)
+
+    play: Playing | None = None
+
+    def recording(written: str) -> Playing:
+        """Hears a recording (the recogniser loaded at the first), noting it as written."""
+
+        def playing(path: str) -> Recognised:
+            nonlocal play
+            if play is None:
+                factory = playing_factory or default_playing_factory
+                play = factory(loaded.menu, session, call, notice)
+            got = play(path)
+            heard.append(Heard(written, got.text, got.confidence, got.source, played=True))
+            return got
+
+        return playing
 
     hearing: Hearing | None = None
     try:
         if use_audio:
-            hear = (hearing_factory or default_hearing_factory)(loaded.menu, session, call)
+            if hearing_factory is not None:
+                hear = hearing_factory(loaded.menu, session, call)
+            else:
+                hear = default_hearing_factory(loaded.menu, session, call, notice)
 
-            def hearing(said: str) -> tuple[str, float]:
-                text, confidence = hear(said)
-                heard.append(Heard(said, text, confidence))
-                return text, confidence
+            def hearing(said: str) -> Recognised:
+                got = recognised(hear(said))
+                heard.append(Heard(said, got.text, got.confidence, got.source))
+                return got
 
         session.start()
     except AudioUnavailableError as exc:
@@ -174,6 +231,12 @@ def run_call(
             try:
                 if step.kind == "hangup":
                     session.send(HangUp())
+                elif step.kind == "play":
+                    run_step(
+                        session,
+                        Step("play", step.file or step.value),
+                        playing=recording(step.value),
+                    )
                 else:
                     run_step(session, Step(step.kind, step.value), hearing)
             except AudioUnavailableError as exc:
@@ -199,13 +262,21 @@ def run_loaded(
     audio: bool = False,
     hearing_factory: HearingFactory | None = None,
     only: Sequence[int] | None = None,
+    playing_factory: PlayingFactory | None = None,
 ) -> list[CallOutcome]:
     """Run the calls of one loaded file (all, or those at the ``only`` positions)."""
-    index = MenuIndex(loaded.menu)
+    index = menu_index(loaded.menu)
     calls = loaded.calls.calls
     picked = [calls[i] for i in only] if only is not None else list(calls)
     return [
-        run_call(loaded, call, audio=audio, hearing_factory=hearing_factory, index=index)
+        run_call(
+            loaded,
+            call,
+            audio=audio,
+            hearing_factory=hearing_factory,
+            index=index,
+            playing_factory=playing_factory,
+        )
         for call in picked
     ]
 
@@ -234,25 +305,37 @@ def run_files(
     jobs: int = 1,
     audio: bool = False,
     hearing_factory: HearingFactory | None = None,
+    playing_factory: PlayingFactory | None = None,
 ) -> list[FileOutcome]:
     """Run every call of every (already loaded and checked) file, in file and call order.
 
     With ``jobs`` > 1 chunks of calls go to worker processes; each worker loads
-    a file's menu once. A custom ``hearing_factory`` cannot cross processes, so
-    it forces ``jobs`` to 1.
+    a file's menu once. A custom ``hearing_factory`` or ``playing_factory``
+    cannot cross processes, so it forces ``jobs`` to 1.
     """
     if jobs < 1:
         raise IvrError(f"--jobs {jobs} must be 1 or more", "e.g. --jobs 4")
-    if jobs == 1 or hearing_factory is not None:
+    if jobs == 1 or hearing_factory is not None or playing_factory is not None:
         return [
             FileOutcome(
                 f.calls.path,
                 f.calls.menu_path,
-                tuple(run_loaded(f, audio=audio, hearing_factory=hearing_factory)),
+                tuple(
+                    run_loaded(
+                        f,
+                        audio=audio,
+                        hearing_factory=hearing_factory,
+                        playing_factory=playing_factory,
+                    )
+                ),
             )
             for f in files
         ]
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    # Workers start from a fresh interpreter (forkserver), not a fork of this one: a
+    # fork of a process whose OpenMP threads are running (the embedding model's)
+    # deadlocks in the child.
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
         futures = [
             [
                 pool.submit(_run_chunk, f.calls.path, chunk, audio)

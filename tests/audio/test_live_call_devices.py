@@ -3,13 +3,16 @@ speaker, the caller talks into a microphone, the real recogniser listens.
 
 Speech in (espeak-ng caller voice into ``callerline``, heard on ``callermic``),
 prompts out (the menu's pyttsx3 prompts into ``ivrspk``, recorded from ``ivrmon``),
-barge-in by speech and by key.
+barge-in by speech and by key; and a recorded plain-language need, heard as free
+speech at the Norway menu's first node.
 """
 
 from __future__ import annotations
 
 import json
 import queue
+import shutil
+import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -29,7 +32,7 @@ from ivr.live.inputs import Key, LiveInput
 from ivr.live.listener import SpeechListener
 from ivr.live.record import CallRecorder
 from ivr.live.voice import PromptVoice, menu_voices
-from ivr.loader import load_menu_text
+from ivr.loader import load_menu, load_menu_text
 from ivr.session import Session
 from tests.core.menus import TINY
 from tests.live.displays import ListDisplay
@@ -40,6 +43,7 @@ from .virtual_devices import VirtualAudio
 pytestmark = [pytest.mark.audio_device, pytest.mark.engine]
 
 RATE = 16000
+NORWAY = Path(__file__).resolve().parents[2] / "menus" / "norway.yaml"
 # The tiny menu, trusting the recogniser a little more: synthetic speech through a
 # small grammar scores modest confidences, and this test is about the audio path.
 MENU = TINY.replace(
@@ -147,3 +151,80 @@ def test_a_key_barges_in_on_the_real_speaker_and_the_call_is_recorded(
     ivr_track = read_wav(tmp_path / "rec" / "ivr.wav")
     assert 0.5 < ivr_track.seconds < 15  # the greeting, cut short, then the announcement
     assert ivr_track.rms_dbfs() > -50
+
+
+@pytest.fixture
+def norway_live(virtual_audio: VirtualAudio, tmp_path: Path) -> Iterator[Live]:
+    """The Norway menu, live, heard by the engine the menu names as a deployed call
+    would be: with ``auto``, the grammar engine composed with the free-speech
+    transcriber (Moonshine, ``ivr[neural]``)."""
+    pytest.importorskip("pyttsx3")
+    pytest.importorskip("pocketsphinx")
+    from ivr.asr import moonshine_model
+
+    if moonshine_model.find() is None:
+        pytest.skip("ivr[neural] (moonshine-cpp) is not installed")
+    from ivr.asr.recognizer import open_recognizer
+    from ivr.tts import make_speaker
+    from ivr.tts.cache import PromptCache
+
+    menu = load_menu(NORWAY)
+    output = SoundDeviceOutput("ivrspk", device_rate=RATE)
+    voice = PromptVoice(
+        PromptCache(make_speaker(), tmp_path / "cache"), menu_voices(menu), output.rate
+    )
+    capture = Capture(
+        SoundDeviceInput("callermic", rate=RATE, device_rate=RATE),
+        VadConfig(trailing_silence=0.8),
+    )
+    inbox: queue.Queue[LiveInput] = queue.Queue()
+    listener = SpeechListener(capture, open_recognizer(menu.engine), inbox, language="en")
+    call = LiveCall(
+        Session(menu),
+        ListDisplay(),
+        voice=voice,
+        player=PromptPlayer(output, barge_in_on_speech=True),
+        on_listen=listener.listen,
+    )
+    yield Live(call, inbox, listener)
+    listener.stop()
+
+
+def recorded(path: Path, text: str, voice: str = "en-us+m3") -> Audio:
+    """A caller's recording: espeak-ng into a file, read back as any recording is."""
+    from ivr.audio.files import read_audio
+
+    if shutil.which("espeak-ng") is None:
+        pytest.skip("espeak-ng is not installed (apt: espeak-ng)")
+    subprocess.run(
+        ["espeak-ng", "-v", voice, "-w", str(path), text], check=True, capture_output=True
+    )
+    return resample(read_audio(path), RATE)
+
+
+def test_a_recorded_plain_language_need_routes_a_live_call_to_the_ambulance(
+    norway_live: Live, tmp_path: Path
+) -> None:
+    need = recorded(tmp_path / "need.wav", "my father has chest pain")
+    yes = recorded(tmp_path / "yes.wav", "yes")
+    caller_line = SoundDeviceOutput("callerline", device_rate=RATE)
+    session = norway_live.call.session
+    thread = norway_live.start()
+    time.sleep(1.0)  # into the long welcome, then talk over it as callers do
+    caller_line.play(need).wait()
+    for _ in range(4):
+        wait_for(lambda: session.ended or session.state.mode == "confirm", 30)
+        if session.ended:
+            break
+        if session.state.mode == "confirm":  # "It sounds like ... Is that right?"
+            time.sleep(0.5)
+            caller_line.play(yes).wait()
+        else:  # not understood this time (the line's timing varies): say it again
+            caller_line.play(need).wait()
+    thread.join(timeout=60)
+    lines = norway_live.call.display.lines  # type: ignore[attr-defined]
+    shown = [line for line in lines if line.startswith(("IVR", "CALLER", "NOTICE"))]
+    assert not thread.is_alive(), "the call did not end"
+    assert session.route is not None and session.route.number == "113", shown
+    assert any(line.startswith("CALLER") and "chest pain" in line for line in shown), shown
+    assert not any("Spoken descriptions need" in line for line in shown)

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from ivr.audio.pcm import Audio
-from ivr.calls import Hearing
+from ivr.calls import Hearing, Recognised
 from ivr.loader import load_menu
 from ivr.model import Menu
 from ivr.scripted.audio import caller_voice_for, make_audio_hearing
@@ -116,7 +116,7 @@ def test_the_recogniser_gets_the_current_nodes_grammar_and_a_distinct_voice() ->
         noise_db=10,
         seed=3,
     )
-    assert hear("emergency") == ("emergency", 0.9)
+    assert hear("emergency") == Recognised("emergency", 0.9)
     audio, phrases, lang = recognizer.seen[0]
     assert lang == "en" and audio.rate == 16000
     assert "chest pain" in phrases  # main searches the whole tree
@@ -148,3 +148,87 @@ def test_caller_voice_differs_from_the_menu_voice() -> None:
     assert caller_voice_for("gmw/en", "en") == "gmw/en-us+f3"
     assert caller_voice_for("gmq/nb", "nb") == "gmq/nb+f3"
     assert caller_voice_for("gmq/nb+f3", "nb") == "gmq/nb+m3"
+
+
+NO_FREE = (
+    "Spoken descriptions need a free-speech recogniser (pip install 'ivr[neural]'); "
+    "keys and the menu's own words still work."
+)
+
+
+def test_a_description_node_is_heard_as_free_speech_and_a_missing_transcriber_noted_once() -> None:
+    from ivr.events import KeyPress
+
+    class Ear:
+        transcribes = False
+
+        def __init__(self) -> None:
+            self.free: list[bool] = []
+
+        def recognize(
+            self, audio: Audio, phrases: Sequence[str], lang: str, free: bool = False
+        ) -> Recognised:
+            self.free.append(free)
+            return Recognised("", 0.0)
+
+    menu = load_menu(NORWAY)
+    session = Session(menu)
+    session.start()
+    ear, notes = Ear(), list[str]()
+    hear = make_audio_hearing(
+        menu,
+        session.grammar,
+        lang="en",
+        speaker=FakeSpeaker(),
+        recognizer=ear,
+        node_free=lambda: session.free_speech,
+        notice=notes.append,
+    )
+    hear("my dad has chest pain")
+    hear("my dad has chest pain")
+    session.send(KeyPress("1"))
+    session.settle()
+    hear("police")
+    assert ear.free == [True, True, False]
+    assert notes == [NO_FREE]
+
+
+def test_the_asr_adapter_passes_free_and_reports_the_source() -> None:
+    from ivr.asr.recognizer import Grammar, Partial, Result, Source
+    from ivr.scripted.audio import _AsrRecognizer
+
+    class Engine:
+        name = "fake"
+        sample_rate = 16000
+        transcribes = True
+
+        def __init__(self) -> None:
+            self.grammars: list[Grammar | None] = []
+            self.rates: set[int] = set()
+
+        def start(self, grammar: Grammar | None) -> None:
+            self.grammars.append(grammar)
+
+        def feed(self, chunk: Audio) -> Partial | None:
+            self.rates.add(chunk.rate)
+            return None
+
+        def finish(self) -> Result:
+            grammar = self.grammars[-1]
+            if grammar is not None and grammar.free:
+                return Result("my dad has chest pain", 0.7, source=Source.TRANSCRIPT)
+            return Result("police", 0.9)
+
+        def unknown_words(self, words: Sequence[str]) -> list[str]:
+            return []
+
+    engine = Engine()
+    adapter = _AsrRecognizer(engine)
+    clip = Audio(np.zeros(8000, np.float32), 8000)
+    got = adapter.recognize(clip, ["police", "fire"], "en", free=True)
+    assert (got.text, got.confidence, got.source) == ("my dad has chest pain", 0.7, "transcript")
+    got = adapter.recognize(clip, ["police", "fire"], "en")
+    assert (got.text, got.source) == ("police", "grammar")
+    assert [g.free for g in engine.grammars if g is not None] == [True, False]
+    assert engine.rates == {16000}  # resampled to the engine's rate
+    assert adapter.transcribes is True  # the engine says so
