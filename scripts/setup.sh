@@ -14,6 +14,7 @@ APT_PACKAGES=(
   graphviz                         # ivr graph --format svg
   sphinxtrain sphinxbase-utils pocketsphinx  # build the espeak-ng-adapted model below
   pocketsphinx-testdata            # its TIDIGITS model: second opinion on spoken digits
+  flite festival festvox-kallpc16k festvox-kdlpc16k festvox-us-slt-hts  # other voices for bench/speak_needs.py (festival: the held-out synthesiser)
 )
 
 as_root() {
