@@ -20,10 +20,9 @@ NOT_URGENT: dict[str, tuple[str, ...]] = {
         "not really an emergency", "no emergency", "isn't an emergency",
         "it can wait", "can wait", "could wait", "no rush", "no hurry", "in no hurry",
         "not in a hurry", "tomorrow", "next week", "next month", "non emergency",
-        "non urgent", "not life threatening", "nobody is in danger", "nobodys in danger", "nobody in danger",
-        "no one in danger",
-        "no one is in danger", "nobody is hurt", "nobodys hurt", "no one is hurt",
-        "nobody was hurt", "no one was hurt",
+        "non urgent", "not life threatening", "nobody is in danger", "nobodys in danger",
+        "nobody in danger", "no one in danger", "no one is in danger", "nobody is hurt",
+        "nobodys hurt", "no one is hurt", "nobody was hurt", "no one was hurt",
     ),
     "nb": (
         "haster ikke", "ikke akutt", "ikke en nødsituasjon", "ingen nødsituasjon",

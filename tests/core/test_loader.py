@@ -65,8 +65,8 @@ def test_unknown_keys_are_rejected_by_name_with_the_allowed_keys(write_menu: Wri
     assert errors_of(path) == [
         "M:6:5: unknown key 'optoins' in node 'main' (allowed keys: prompt, short_prompt, help, "
         "settings, options, branch, collect)",
-        "M:10:9: unknown key 'colour' in node 'main' option 1 (allowed keys: key, words, examples, label, "
-        "confirm, goto, route, info, do)",
+        "M:10:9: unknown key 'colour' in node 'main' option 1 (allowed keys: key, words, "
+        "examples, label, confirm, goto, route, info, do)",
     ]
 
 
