@@ -1,7 +1,10 @@
 """Offline speech recognition behind one small streaming interface.
 
-The engines (pocketsphinx, vosk) are imported lazily by their adapter modules
-only, so ``import ivr.asr`` costs nothing and works without either installed.
+The engines (pocketsphinx, vosk, Moonshine) are imported lazily by their
+adapter modules only, so ``import ivr.asr`` costs nothing and works without
+any of them installed. ``open_recognizer`` composes them (``ivr.asr.registry``):
+digits heard by several models (``ivr.asr.digits_fusion``), and free speech
+at nodes that take a described need (``ivr.asr.free_speech``).
 """
 
 from ivr.asr.recognizer import (
@@ -10,9 +13,12 @@ from ivr.asr.recognizer import (
     Partial,
     Recognizer,
     Result,
+    Source,
+    Transcriber,
     Word,
     digits_grammar,
     open_recognizer,
+    open_transcriber,
     recognize,
     unknown_words,
 )
@@ -23,9 +29,12 @@ __all__ = [
     "Partial",
     "Recognizer",
     "Result",
+    "Source",
+    "Transcriber",
     "Word",
     "digits_grammar",
     "open_recognizer",
+    "open_transcriber",
     "recognize",
     "unknown_words",
 ]

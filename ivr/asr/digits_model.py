@@ -1,4 +1,4 @@
-"""A second acoustic model for spoken digits, and how its opinion is combined.
+"""A second acoustic model for spoken digits (TIDIGITS): where it is installed.
 
 Why: pocketsphinx's general US-English model hears real telephone digits
 (FSDD, 8 kHz, four accented speakers) right 86.2% of the time, and its errors
@@ -8,20 +8,17 @@ trained on TIDIGITS with a filterbank that stops at 4 kHz: the telephone band
 by construction. Alone it does no better (85%), but it errs on other clips,
 so asking both and keeping the digit they agree on best gets 90.2%.
 
-The combination has no parameter fitted to FSDD: each model's N-best list is
-a set of candidate phrases with path scores (natural-log likelihoods of the
-same audio); a phrase both models proposed beats one only one proposed, and
-among equals the summed score wins (the product of the two likelihoods). See
+This module finds the model; ``PocketsphinxRecognizer.digits`` decodes with it,
+and ``ivr.asr.digits_fusion`` combines its opinion with the others'. See
 ``bench/bench_asr.py`` for the figures with and without it.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from ivr.asr.recognizer import EngineError, Grammar
+from ivr.asr.base import EngineError
 
 #: Where Debian's pocketsphinx-testdata installs the TIDIGITS model.
 DEFAULT_DIR = Path("/usr/share/pocketsphinx/test/data/tidigits")
@@ -77,43 +74,3 @@ def vocabulary(root: Path) -> frozenset[str]:
             if parts:
                 words.add(parts[0].split("(", 1)[0].lower())
     return frozenset(words)
-
-
-def applies(grammar: Grammar, vocabulary: frozenset[str]) -> bool:
-    """Only grammars of single words the digits model knows (a keypad by voice).
-
-    A phrase of several words is in no vocabulary of single words.
-    """
-    return all(p in vocabulary for p in grammar.phrases)
-
-
-def combine(opinions: Sequence[Mapping[str, float]]) -> str | None:
-    """The phrase most models proposed; among those, the best summed score.
-
-    Each opinion maps a phrase to its path score in one model's N-best list.
-    A phrase missing from a list was pruned by that model, which is worse
-    evidence than any score it gave. ``None`` when no model proposed anything.
-    """
-    candidates = {phrase for opinion in opinions for phrase in opinion}
-    if not candidates:
-        return None
-
-    def rank(phrase: str) -> tuple[int, float, str]:
-        found = [o[phrase] for o in opinions if phrase in o]
-        # The phrase itself breaks exact ties, so the outcome never depends on set order.
-        return (len(found), sum(found), phrase)
-
-    return max(candidates, key=rank)
-
-
-def unanimous(opinions: Sequence[Mapping[str, float]]) -> str | None:
-    """The phrase when every model's N-best list holds it and no other phrase, else ``None``.
-
-    No model then kept any rival path alive: the evidence is as one-sided as
-    pocketsphinx can say, and a further opinion is not worth its cost (on FSDD
-    none of the 204 such clips was wrong).
-    """
-    if not opinions or any(len(o) != 1 for o in opinions):
-        return None
-    phrases = {phrase for opinion in opinions for phrase in opinion}
-    return phrases.pop() if len(phrases) == 1 else None

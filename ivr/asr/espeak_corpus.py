@@ -1,8 +1,11 @@
-"""Labelled test utterances spoken by espeak-ng, for accuracy checks without recordings.
+"""Labelled test utterances spoken by espeak-ng (and Debian's flite), for accuracy
+checks without recordings.
 
-Uses the ``espeak-ng`` command (not pyttsx3): one short-lived process per
-utterance is thread-safe and needs no audio device. Several voices and rates
-are used so a result is not tuned to one synthetic speaker.
+Uses the ``espeak-ng`` and ``flite`` commands (not pyttsx3): one short-lived
+process per utterance is thread-safe and needs no audio device. Several voices
+and rates are used so a result is not tuned to one synthetic speaker. (The
+project keeps festival and svox/pico voices out of all tuning: they are its
+held-out synthesisers.)
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ivr.asr.recognizer import EngineError
+from ivr.asr.base import EngineError
 from ivr.audio.pcm import Audio, read_wav
 
 log = logging.getLogger(__name__)
@@ -63,7 +66,54 @@ OFF_GRAMMAR: tuple[str, ...] = (
     "umbrella",
 )
 
+#: Plain-language needs a caller might say where a menu takes a description (written
+#: for tuning and testing the free-speech path, not taken from the menu's examples).
+NEEDS: tuple[str, ...] = (
+    "my dad has chest pain",
+    "someone broke into my car",
+    "my house is on fire",
+    "police please",
+    "my mother collapsed and is not breathing",
+    "there is smoke coming from the flat upstairs",
+    "a man is trying to break into my neighbour's house",
+    "my son has a very high fever",
+    "I think my arm is broken",
+    "I cut my hand badly and it will not stop bleeding",
+    "I feel very depressed and need someone to talk to",
+    "I want to report a stolen bicycle",
+    "I lost my wallet on the bus yesterday",
+    "I need to change my GP",
+    "how do I register with a family doctor",
+    "I am deaf and need to send a text message",
+    "my friend took too many pills",
+    "there was a car accident on the motorway",
+    "I can smell gas in the kitchen",
+    "my baby is having trouble breathing",
+    "someone stole my phone",
+    "my grandfather fell down the stairs",
+    "I have a terrible toothache",
+    "where can I get help for anxiety",
+    "a child is missing in the forest",
+    "the boat has not come back to the harbour",
+    "my wife is having a stroke",
+    "I was scammed on the internet",
+    "the neighbours are playing loud music",
+    "I need an ambulance right now",
+    "my husband is unconscious",
+    "I need a doctor tonight",
+    "there is a fight outside the bar",
+    "I think I broke my ankle playing football",
+    "I am having a panic attack",
+    "my daughter has a rash and a fever",
+    "a tree fell on the road",
+    "I need information about the health clinic",
+    "I need to talk to someone about my feelings",
+    "my car was vandalised last night",
+)
+
 VOICES: tuple[str, ...] = ("en-us", "en", "en+f3")
+#: flite's voices (Debian ``flite``): three statistical-parametric voices and a diphone one.
+FLITE_VOICES: tuple[str, ...] = ("slt", "kal16", "rms", "awb")
 RATES: tuple[int, ...] = (130, 160, 200)
 
 
@@ -96,6 +146,52 @@ def speak(text: str, voice: str = "en-us", rate: int = 160) -> Audio:
         if proc.returncode != 0 or not wav.exists():
             raise EngineError(f"espeak-ng failed for voice {voice!r}: {proc.stderr.strip()}")
         return read_wav(wav)
+
+
+def flite_available() -> bool:
+    return shutil.which("flite") is not None
+
+
+def speak_flite(text: str, voice: str = "slt") -> Audio:
+    """Synthesize ``text`` with Debian's flite (16 kHz mono; ``kal`` is 8 kHz)."""
+    exe = shutil.which("flite")
+    if exe is None:
+        raise EngineError("flite is not installed", "apt-get install flite")
+    with tempfile.TemporaryDirectory(prefix="ivr-flite-") as tmp:
+        wav = Path(tmp) / "say.wav"
+        proc = subprocess.run(
+            [exe, "-voice", voice, "-t", text, "-o", str(wav)],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+        if proc.returncode != 0 or not wav.exists():
+            raise EngineError(f"flite failed for voice {voice!r}: {proc.stderr.strip()}")
+        return read_wav(wav)
+
+
+def telephone(audio: Audio, snr_db: float | None = None, seed: int = 0) -> Audio:
+    """``audio`` as an 8 kHz line delivers it: resampled, peak at -3 dBFS, 0.25 s of
+    silence each side, and white noise ``snr_db`` below the speech's own power."""
+    import numpy as np
+
+    from ivr.asr.resample import fast_resample
+
+    samples = fast_resample(audio, 8000).samples.astype(np.float64)
+    peak = float(np.max(np.abs(samples))) if len(samples) else 0.0
+    if peak > 0:
+        samples *= 0.7 / peak
+    pad = np.zeros(2000)
+    line = np.concatenate([pad, samples, pad])
+    if snr_db is not None:
+        voiced = samples[np.abs(samples) > 1e-4]
+        power = float(np.mean(np.square(voiced))) if len(voiced) else 1e-12
+        noise = np.random.default_rng(seed).normal(
+            0.0, np.sqrt(power / 10 ** (snr_db / 10)), len(line)
+        )
+        line = line + noise
+    return Audio(np.clip(line, -1.0, 1.0).astype(np.float32), 8000)
 
 
 def corpus(

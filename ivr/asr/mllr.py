@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from ivr.asr.recognizer import EngineError, models_dir
+from ivr.asr.base import EngineError, models_dir
 
 #: Shipped adaptations, by name: what ``--adapt`` and ``adaptation=`` accept.
 ADAPTATIONS: dict[str, str] = {"espeak-ng": "espeak-ng.mllr"}

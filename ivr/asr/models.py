@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Protocol
 
-from ivr.asr.recognizer import EngineError, models_dir
+from ivr.asr.base import EngineError, models_dir
 
 log = logging.getLogger(__name__)
 

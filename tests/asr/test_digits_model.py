@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ivr.asr import digits_model
+from ivr.asr import digits_fusion, digits_model
 from ivr.asr.espeak_corpus import IVR_PHRASES, espeak_available, speak
 from ivr.asr.recognizer import EngineError, Grammar, digits_grammar, recognize
 from ivr.audio.pcm import read_wav
@@ -22,21 +22,21 @@ installed = pytest.mark.skipif(
 
 
 def test_a_phrase_both_models_proposed_beats_a_better_score_from_one() -> None:
-    chosen = digits_model.combine([{"two": -1.0, "zero": -1.2}, {"zero": -3.0, "three": -0.1}])
+    chosen = digits_fusion.combine([{"two": -1.0, "zero": -1.2}, {"zero": -3.0, "three": -0.1}])
     assert chosen == "zero"
 
 
 def test_among_phrases_both_proposed_the_summed_score_wins() -> None:
-    chosen = digits_model.combine([{"six": -1.0, "seven": -1.1}, {"six": -2.0, "seven": -1.5}])
+    chosen = digits_fusion.combine([{"six": -1.0, "seven": -1.1}, {"six": -2.0, "seven": -1.5}])
     assert chosen == "seven"
 
 
 def test_one_model_alone_decides_when_the_other_proposed_nothing() -> None:
-    assert digits_model.combine([{"four": -2.0, "five": -1.0}, {}]) == "five"
+    assert digits_fusion.combine([{"four": -2.0, "five": -1.0}, {}]) == "five"
 
 
 def test_no_proposals_give_no_phrase() -> None:
-    assert digits_model.combine([{}, {}]) is None
+    assert digits_fusion.combine([{}, {}]) is None
 
 
 @pytest.mark.parametrize(
@@ -52,12 +52,12 @@ def test_no_proposals_give_no_phrase() -> None:
 def test_unanimous_only_when_every_list_names_the_same_phrase_alone(
     opinions: list[dict[str, float]], expected: str | None
 ) -> None:
-    assert digits_model.unanimous(opinions) == expected
+    assert digits_fusion.unanimous(opinions) == expected
 
 
 def test_exact_ties_do_not_depend_on_order() -> None:
-    a = digits_model.combine([{"one": -1.0}, {"two": -1.0}])
-    b = digits_model.combine([{"two": -1.0}, {"one": -1.0}])
+    a = digits_fusion.combine([{"one": -1.0}, {"two": -1.0}])
+    b = digits_fusion.combine([{"two": -1.0}, {"one": -1.0}])
     assert a == b
 
 
@@ -71,7 +71,7 @@ def test_exact_ties_do_not_depend_on_order() -> None:
     ],
 )
 def test_only_single_digit_grammars_ask_the_digits_model(grammar: Grammar, expected: bool) -> None:
-    assert digits_model.applies(grammar, VOCABULARY) is expected
+    assert digits_fusion.single_digits(grammar) is expected
 
 
 def test_none_in_the_environment_turns_it_off(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -115,10 +115,11 @@ def pair():  # type: ignore[no-untyped-def]
 
     # Without Moonshine's say on both sides: this measures the TIDIGITS model alone.
     return (
-        PocketsphinxRecognizer(
-            partials=False, second_digits_model=digits_model.DEFAULT_DIR, neural_digits=False
+        digits_fusion.DigitsFusion(
+            PocketsphinxRecognizer(partials=False),
+            PocketsphinxRecognizer.digits(digits_model.DEFAULT_DIR),
         ),
-        PocketsphinxRecognizer(partials=False, second_digits_model=False, neural_digits=False),
+        PocketsphinxRecognizer(partials=False),
     )
 
 
@@ -156,6 +157,20 @@ def test_synthesized_digits_still_heard_and_other_grammars_left_alone(pair) -> N
 def test_a_synthetic_caller_never_gets_the_digits_model() -> None:
     pytest.importorskip("pocketsphinx")
     from ivr.asr.pocketsphinx_engine import PocketsphinxRecognizer
+    from ivr.asr.registry import open_recognizer
 
-    rec = PocketsphinxRecognizer(partials=False, adaptation="espeak-ng")
-    assert rec.digits_model_dir is None
+    rec = open_recognizer("pocketsphinx", adaptation="espeak-ng", free_speech=False)
+    assert isinstance(rec, PocketsphinxRecognizer)
+
+
+@installed
+@pytest.mark.engine
+def test_the_digits_model_knows_only_digits_and_needs_a_grammar() -> None:
+    pytest.importorskip("pocketsphinx")
+    from ivr.asr.pocketsphinx_engine import PocketsphinxRecognizer
+
+    rec = PocketsphinxRecognizer.digits(digits_model.DEFAULT_DIR)
+    assert rec.unknown_words(["four", "oh", "police"]) == ["police"]
+    with pytest.raises(EngineError) as info:
+        rec.start(None)
+    assert info.value.message == f"the digits model in {digits_model.DEFAULT_DIR} needs a grammar"

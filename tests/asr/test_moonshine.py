@@ -337,6 +337,22 @@ def test_audio_at_the_wrong_rate_is_refused_before_decoding() -> None:
     assert info.value.message == "moonshine wants 16000 Hz audio, got 8000 Hz"
 
 
+def _fused(neural: bool):  # type: ignore[no-untyped-def]
+    """pocketsphinx with the TIDIGITS model (when installed) and, if ``neural``, Moonshine."""
+    pytest.importorskip("pocketsphinx")
+    from ivr.asr import digits_model
+    from ivr.asr.digits_fusion import DigitsFusion
+    from ivr.asr.moonshine_engine import MoonshineRecognizer
+    from ivr.asr.pocketsphinx_engine import PocketsphinxRecognizer
+
+    root = digits_model.find()
+    return DigitsFusion(
+        PocketsphinxRecognizer(partials=False),
+        PocketsphinxRecognizer.digits(root) if root is not None else None,
+        MoonshineRecognizer() if neural else None,
+    )
+
+
 def _fsdd_right(rec, files: list[Path]) -> int:  # type: ignore[no-untyped-def]
     grammar = digits_grammar(allow_unknown=False, with_oh=False)
     return sum(
@@ -357,15 +373,28 @@ def test_pocketsphinx_digits_settled_by_moonshine_beat_pocketsphinx_alone(fsdd: 
     pytest.importorskip("pocketsphinx")
     if _installed() is None:
         pytest.skip("moonshine-cpp not installed")
-    from ivr.asr.pocketsphinx_engine import PocketsphinxRecognizer
-
-    with_it = PocketsphinxRecognizer(partials=False)
-    without = PocketsphinxRecognizer(partials=False, neural_digits=False)
+    with_it, without = _fused(neural=True), _fused(neural=False)
     files = sorted(fsdd.glob("*_nicolas_*.wav"))
     right_with, right_without = _fsdd_right(with_it, files), _fsdd_right(without, files)
     assert with_it.neural_utterances > 0 and without.neural_utterances == 0
     # Measured on nicolas: 92 with Moonshine's say, 75 without.
     assert right_with >= right_without + 10, (right_with, right_without)
+
+
+@pytest.mark.engine
+def test_nicolas_four_heard_as_oh_is_asked_about_not_taken(fsdd: Path) -> None:
+    pytest.importorskip("pocketsphinx")
+    if _installed() is None:
+        pytest.skip("moonshine-cpp not installed")
+    from ivr.asr.digits_fusion import OH_CONFIDENCE
+
+    assert OH_CONFIDENCE is not None
+    rec = _fused(neural=True)
+    grammar = digits_grammar(allow_unknown=False, with_oh=True)
+    heard = [recognize(rec, read_wav(p), grammar) for p in sorted(fsdd.glob("4_nicolas_*.wav"))]
+    # Measured: all 10 heard as "oh" by every model; none may be acted on unasked.
+    assert sum(r.text == "oh" for r in heard) >= 8
+    assert all(r.confidence <= OH_CONFIDENCE for r in heard if r.text == "oh")
 
 
 @pytest.mark.engine
@@ -375,10 +404,8 @@ def test_moonshine_is_not_asked_when_both_pocketsphinx_models_name_one_digit_alo
     pytest.importorskip("pocketsphinx")
     if _installed() is None:
         pytest.skip("moonshine-cpp not installed")
-    from ivr.asr.pocketsphinx_engine import PocketsphinxRecognizer
-
-    rec = PocketsphinxRecognizer(partials=False)
-    if rec.digits_model_dir is None:
+    rec = _fused(neural=True)
+    if rec.second is None:
         pytest.skip("pocketsphinx-testdata not installed")
     files = sorted(fsdd.glob("*_lucas_*.wav"))
     # Measured on lucas: 100/100 right, Moonshine asked about 18 of them.
@@ -393,13 +420,11 @@ def test_a_digit_pocketsphinx_missed_in_a_closed_grammar_is_left_to_moonshine(
     pytest.importorskip("pocketsphinx")
     if _installed() is None:
         pytest.skip("moonshine-cpp not installed")
-    from ivr.asr.pocketsphinx_engine import PocketsphinxRecognizer
-
     clip = read_wav(fsdd / "6_nicolas_7.wav")  # pocketsphinx finds no path for it
     closed = digits_grammar(allow_unknown=False, with_oh=False)
-    alone = PocketsphinxRecognizer(partials=False, neural_digits=False)
+    alone = _fused(neural=False)
     assert recognize(alone, clip, closed).text == ""
-    rec = PocketsphinxRecognizer(partials=False)
+    rec = _fused(neural=True)
     result = recognize(rec, clip, closed)
     assert (result.text, rec.last_neural) == ("six", True)
     assert 0.0 < result.confidence <= 1.0
@@ -414,14 +439,14 @@ def test_other_grammars_and_synthetic_callers_are_left_to_pocketsphinx() -> None
     pytest.importorskip("pocketsphinx")
     if _installed() is None:
         pytest.skip("moonshine-cpp not installed")
-    from ivr.asr.pocketsphinx_engine import PocketsphinxRecognizer
+    from ivr.asr.digits_fusion import DigitsFusion
 
-    rec = PocketsphinxRecognizer(partials=False)
+    rec = _fused(neural=True)
     assert recognize(rec, speak("police", "en-us", 160), Grammar(IVR_PHRASES)).text == "police"
-    assert not rec.last_neural
-    synthetic = PocketsphinxRecognizer(partials=False, adaptation="espeak-ng")
-    recognize(synthetic, speak("seven", "en-us", 160), digits_grammar())
-    assert not synthetic.last_neural
+    assert not rec.last_neural and rec.neural_utterances == 0
+    synthetic = open_recognizer("pocketsphinx", adaptation="espeak-ng", free_speech=False)
+    assert not isinstance(synthetic, DigitsFusion)
+    assert recognize(synthetic, speak("seven", "en-us", 160), digits_grammar()).text == "seven"
 
 
 @pytest.mark.engine

@@ -216,8 +216,8 @@ def test_a_recorded_plain_language_need_routes_a_live_call_to_the_ambulance(
         wait_for(lambda: session.ended or session.state.mode == "confirm", 30)
         if session.ended:
             break
-        if session.state.mode == "confirm":  # "It sounds like ... Is that right?"
-            time.sleep(0.5)
+        if session.state.mode == "confirm":  # "Did you say an ambulance? ..."
+            time.sleep(4.5)  # the question played out: a one-word answer heard whole
             caller_line.play(yes).wait()
         else:  # not understood this time (the line's timing varies): say it again
             caller_line.play(need).wait()
