@@ -390,11 +390,12 @@ def test_a_recorded_need_in_a_call_file_routes_to_113(
     if moonshine_model.find() is None:
         pytest.skip("ivr[neural] (moonshine-cpp) is not installed")
     espeak_to(tmp_path / "need.wav", "my father has chest pain")
-    # A clear emergency need is routed at once (no "yes" step: a step after the call
-    # has ended fails the call).
+    # Moonshine's transcript of this synthetic voice is right but not sure (about 0.3),
+    # so the menu asks before routing, as its safety policy says.
     path = write_calls(
         "calls:\n  - name: a recorded need\n    steps:\n      - play: need.wav\n"
-        "      - expect_heard: chest pain\n      - expect_route: '113'\n"
+        "      - expect_heard: chest pain\n      - expect_prompt: Did you say an ambulance\n"
+        "      - say: 'yes'\n      - expect_route: '113'\n"
     )
     (outcome,) = run_loaded(load_call_file(path))
     assert outcome.status == PASS, failure_text(outcome)
