@@ -456,7 +456,7 @@ def _bench_trim(rec: Recognizer, voices: list[tuple[str, str]]) -> None:
     from ivr.asr.espeak_corpus import NEEDS, speak_flite, telephone
     from ivr.asr.moonshine_engine import MoonshineTranscriber
 
-    trimmed, untrimmed = MoonshineTranscriber(), MoonshineTranscriber(trim=False)
+    trimmed, untrimmed = MoonshineTranscriber(trim=True), MoonshineTranscriber(trim=False)
     totals: dict[tuple[str, bool], list[float]] = defaultdict(lambda: [0.0, 0.0])
     seed = 5000
     for need in NEEDS:
