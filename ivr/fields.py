@@ -7,11 +7,41 @@ rather than the first one only.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import difflib
+import re
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
 from typing import Any
 
 from ivr.errors import Location, MenuError, MenuErrors
 from ivr.yamlsrc import YMap, YSeq
+
+#: How a call's time (``at:``) may be written.
+TIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
+
+
+def parse_time(text: str) -> datetime | None:
+    """``text`` in one of ``TIME_FORMATS``, else None (the caller says what went wrong)."""
+    for fmt in TIME_FORMATS:
+        try:
+            return datetime.strptime(text.strip(), fmt)
+        except ValueError:
+            continue
+    return None
+
+
+def did_you_mean(word: str, choices: Sequence[str]) -> str:
+    """``"did you mean 'x'? "`` for the closest choice, else ``""`` (a hint's prefix)."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"did you mean {close[0]!r}? " if close else ""
+
+
+def as_written(lines: Sequence[str], where: Location) -> str:
+    """The scalar at ``where`` as written in the file, to catch YAML reading ``010`` as 8."""
+    if not 1 <= where.line <= len(lines):
+        return ""
+    rest = lines[where.line - 1][where.col - 1 :]
+    return re.split(r"[\s,}\]#]", rest, maxsplit=1)[0]
 
 
 class Problems:
@@ -173,3 +203,20 @@ class Reader:
                     "remove the empty entry or quote it",
                 )
         return out
+
+    def time(self, m: YMap, what: str) -> datetime | None:
+        """The ``at:`` of ``m`` (a call's moment on the virtual clock), or None."""
+        if "at" not in m:
+            return None
+        value = m["at"]
+        if isinstance(value, datetime):
+            return value.replace(tzinfo=None)
+        if isinstance(value, str) and (parsed := parse_time(value)) is not None:
+            return parsed
+        shown = "a date without a time" if isinstance(value, date) else describe(value)
+        self.problems.add(
+            where_of(m, "at", m.where),
+            f"{what}: 'at' must be a date and time, not {shown}",
+            'write e.g. at: "2026-11-23 21:00" (a Monday at 9 pm)',
+        )
+        return None

@@ -9,10 +9,9 @@ from datetime import datetime
 from typing import Any
 
 from ivr.errors import IvrError
+from ivr.fields import parse_time as parse_moment
 from ivr.loader import load_menu
 from ivr.model import Menu
-
-TIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
 
 
 def add_menu_argument(parser: argparse.ArgumentParser) -> None:
@@ -24,11 +23,9 @@ def open_menu(path: str) -> Menu:
 
 
 def parse_time(text: str) -> datetime:
-    for fmt in TIME_FORMATS:
-        try:
-            return datetime.strptime(text.strip(), fmt)
-        except ValueError:
-            continue
+    parsed = parse_moment(text)
+    if parsed is not None:
+        return parsed
     raise IvrError(f"--at {text!r} is not a date and time", 'write e.g. --at "2026-11-23 21:00"')
 
 

@@ -7,17 +7,15 @@ as a confusing test failure, or worse, as a test that can never fail.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from ivr.errors import IvrError, Location, MenuError, MenuErrors
 from ivr.events import PHONE_KEYS
-from ivr.fields import Problems, Reader, describe, key_where, where_of
+from ivr.fields import Problems, Reader, as_written, describe, did_you_mean, key_where, where_of
 from ivr.loader import load_menu
 from ivr.model import Menu
 from ivr.scripted.model import STEP_KINDS, CallFile, CallStep, ScriptedCall
@@ -26,7 +24,6 @@ from ivr.yamlsrc import YMap, YSeq, load_yaml, read_text
 CALL_FILE_SUFFIX = ".calls.yaml"
 FILE_KEYS = ("menu", "calls")
 CALL_KEYS = ("name", "steps", "lang", "at", "audio", "noise_db", "caller_voice", "description")
-TIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
 MAX_SILENCE = 3600.0
 
 
@@ -78,11 +75,6 @@ def find_call_files(paths: list[str]) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def _did_you_mean(word: str, choices: list[str]) -> str:
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f"did you mean {close[0]!r}? " if close else ""
-
-
 class _CallReader:
     def __init__(self, file: str, text: str, problems: Problems, folder: Path) -> None:
         self.file = file
@@ -93,13 +85,6 @@ class _CallReader:
 
     def add(self, where: Location, message: str, hint: str | None = None) -> None:
         self.problems.add(where, message, hint)
-
-    def raw(self, where: Location) -> str:
-        """The scalar as written in the file, to catch YAML reading ``010`` as 8."""
-        if not 1 <= where.line <= len(self.lines):
-            return ""
-        rest = self.lines[where.line - 1][where.col - 1 :]
-        return re.split(r"[\s,}\]#]", rest, maxsplit=1)[0]
 
     # -- the menu -------------------------------------------------------------------
     def menu(self, root: YMap, folder: Path) -> tuple[str | None, Menu | None]:
@@ -183,7 +168,7 @@ class _CallReader:
                 f"{what}: language {lang!r} is not one of the menu's languages",
                 "use one of " + ", ".join(menu.languages),
             )
-        at = self.when(m, what)
+        at = self.read.time(m, what)
         audio = self.read.boolean(m, "audio", what)
         noise = self.read.number(m, "noise_db", what, -20, 100)
         voice = self.read.string(m, "caller_voice", what)
@@ -193,27 +178,6 @@ class _CallReader:
             return None
         name_where = where_of(m, "name", m.where)
         return ScriptedCall(name, tuple(steps), name_where, lang, at, bool(audio), noise, voice)
-
-    def when(self, m: YMap, what: str) -> datetime | None:
-        if "at" not in m:
-            return None
-        value = m["at"]
-        where = where_of(m, "at", m.where)
-        if isinstance(value, datetime):
-            return value.replace(tzinfo=None)
-        if isinstance(value, str):
-            for fmt in TIME_FORMATS:
-                try:
-                    return datetime.strptime(value.strip(), fmt)
-                except ValueError:
-                    continue
-        shown = "a date without a time" if isinstance(value, date) else describe(value)
-        self.add(
-            where,
-            f"{what}: 'at' must be a date and time, not {shown}",
-            'write e.g. at: "2026-11-23 21:00" (a Monday at 9 pm)',
-        )
-        return None
 
     # -- steps ----------------------------------------------------------------------
     def steps(self, m: YMap, what: str, menu: Menu | None) -> list[CallStep]:
@@ -255,7 +219,7 @@ class _CallReader:
             self.add(
                 kwhere,
                 f"unknown step {kind!r} in {what}",
-                _did_you_mean(str(kind), list(STEP_KINDS))
+                did_you_mean(str(kind), list(STEP_KINDS))
                 + "allowed steps: "
                 + ", ".join(STEP_KINDS),
             )
@@ -278,7 +242,7 @@ class _CallReader:
 
     def _press(self, value: Any, where: Location, what: str, menu: Menu | None) -> CallStep | None:
         if isinstance(value, int) and not isinstance(value, bool):
-            raw = self.raw(where)
+            raw = as_written(self.lines, where)
             if raw != str(value):
                 self.add(
                     where,
@@ -423,7 +387,7 @@ class _CallReader:
             self.add(
                 where,
                 f"{what}: the menu has no node {text!r}",
-                _did_you_mean(text, list(menu.nodes)) + "nodes: " + ", ".join(menu.nodes),
+                did_you_mean(text, list(menu.nodes)) + "nodes: " + ", ".join(menu.nodes),
             )
             return None
         return CallStep("expect_node", text, where)
@@ -438,7 +402,7 @@ class _CallReader:
             self.add(
                 where,
                 f"{what}: the menu has no service {text!r}",
-                _did_you_mean(text, list(menu.services)) + "services: " + ", ".join(menu.services),
+                did_you_mean(text, list(menu.services)) + "services: " + ", ".join(menu.services),
             )
             return None
         return CallStep("expect_service", text, where)

@@ -21,20 +21,18 @@ passes a clock in, or measures around ``NeedCall.hear`` itself.
 
 from __future__ import annotations
 
-import difflib
 import enum
-import re
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from ivr.defaults import NO_WORDS, YES_WORDS
 from ivr.errors import Location, MenuError, MenuErrors
 from ivr.events import KeyPress, Speech
-from ivr.fields import Problems, Reader, describe, where_of
+from ivr.fields import Problems, Reader, as_written, describe, did_you_mean, where_of
 from ivr.menuindex import MenuIndex
 from ivr.model import Action, ActionKind, Menu, Option
 from ivr.session import Session
@@ -45,7 +43,6 @@ NEED_KEYS = ("text", "expect", "trap", "at")
 ASK = "ask"
 NODE_PREFIX = "node:"
 HANGUP_OUTCOME = "hangup"
-TIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
 MAX_BRANCH_DEPTH = 16  # branch nodes leading to branch nodes; the loader forbids loops anyway
 
 
@@ -188,17 +185,12 @@ def load_needs(path: str | Path, menu: Menu) -> NeedSet:
     reader.read.check_keys(root, FILE_KEYS, "the needs file", required=FILE_KEYS)
     set_name = reader.set_name(root, Path(path))
     lang = reader.lang(root)
-    at = reader.when(root, "the needs file")
+    at = reader.read.time(root, "the needs file")
     needs = reader.needs(root, at)
     problems.raise_if_any()
     if set_name is None or lang is None or at is None:  # pragma: no cover - recorded above
         raise MenuErrors([MenuError(top, "not a needs file")])
     return NeedSet(set_name, lang, at, tuple(needs), name)
-
-
-def _did_you_mean(word: str, choices: Sequence[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"did you mean {close[0]!r}? " if close else ""
 
 
 class _NeedsReader:
@@ -212,13 +204,6 @@ class _NeedsReader:
 
     def add(self, where: Location, message: str, hint: str | None = None) -> None:
         self.problems.add(where, message, hint)
-
-    def raw(self, where: Location) -> str:
-        """The scalar as written in the file, to catch YAML reading ``0113`` as a number."""
-        if not 1 <= where.line <= len(self.lines):
-            return ""
-        rest = self.lines[where.line - 1][where.col - 1 :]
-        return re.split(r"[\s,}\]#]", rest, maxsplit=1)[0]
 
     # -- the file's own fields ---------------------------------------------------------
     def set_name(self, root: YMap, path: Path) -> str | None:
@@ -242,26 +227,6 @@ class _NeedsReader:
             )
             return None
         return lang
-
-    def when(self, m: YMap, what: str) -> datetime | None:
-        if "at" not in m:
-            return None
-        value = m["at"]
-        if isinstance(value, datetime):
-            return value.replace(tzinfo=None)
-        if isinstance(value, str):
-            for fmt in TIME_FORMATS:
-                try:
-                    return datetime.strptime(value.strip(), fmt)
-                except ValueError:
-                    continue
-        shown = "a date without a time" if isinstance(value, date) else describe(value)
-        self.add(
-            where_of(m, "at", m.where),
-            f"{what}: 'at' must be a date and time, not {shown}",
-            'write e.g. at: "2026-11-23 21:00" (a Monday at 9 pm)',
-        )
-        return None
 
     # -- the needs ---------------------------------------------------------------------
     def needs(self, root: YMap, at: datetime | None) -> list[Need]:
@@ -307,7 +272,7 @@ class _NeedsReader:
         self.read.check_keys(m, NEED_KEYS, what, required=("text", "expect"))
         text = self.read.string(m, "text", what)
         trap = self.read.string(m, "trap", what)
-        own_at = self.when(m, what)
+        own_at = self.read.time(m, what)
         when = own_at or at
         expect = self.expect(m, what, when) if "expect" in m else None
         if text is None or expect is None or when is None:
@@ -350,7 +315,7 @@ class _NeedsReader:
         self, value: Any, where: Location, what: str, at: datetime | None, alone: bool
     ) -> str | None:
         if isinstance(value, int) and not isinstance(value, bool):
-            raw = self.raw(where)
+            raw = as_written(self.lines, where)
             if raw != str(value):
                 self.add(
                     where,
@@ -417,7 +382,7 @@ class _NeedsReader:
             self.add(
                 where,
                 f"{what}: the menu has no node {node_id!r}",
-                _did_you_mean(node_id, list(self.menu.nodes))
+                did_you_mean(node_id, list(self.menu.nodes))
                 + "nodes: "
                 + ", ".join(self.menu.nodes),
             )
@@ -454,7 +419,7 @@ class _NeedsReader:
             self.add(
                 where,
                 f"{what}: the menu has no option {text!r}",
-                _did_you_mean(text, infos) + "information options: " + ", ".join(infos),
+                did_you_mean(text, infos) + "information options: " + ", ".join(infos),
             )
             return None
         if option.action.kind is ActionKind.INFO:
