@@ -116,6 +116,7 @@ class SafetyOracle:
     def __init__(
         self, menu: Menu, flow: Flow | None = None, lang: str | None = None,
         tables: dict[tuple[str, str], list[tuple[tuple[str, ...], str, Any]]] | None = None,
+        descriptions: dict[str, list[tuple[str, Any, frozenset[str]]]] | None = None,
     ) -> None:  # fmt: skip
         self.menu = menu
         self.flow = flow or Flow(menu)
@@ -123,7 +124,8 @@ class SafetyOracle:
         # (node, lang) -> [(phrase words, node of the exit, action)]; shareable between calls
         self.tables = tables if tables is not None else {}
         self.window: list[tuple[Event, str]] = []
-        self._described = _DESCRIBED
+        # lang -> [(node, action, content words of what the menu says the option is for)]
+        self._described = descriptions if descriptions is not None else {}
         self.numbers = {s.number: sid for sid, s in menu.services.items()}
         self.shortcuts = {menu.services[s].number: s for s in menu.shortcuts}
 
@@ -247,7 +249,7 @@ class SafetyOracle:
 
     def _descriptions(self) -> list[tuple[str, Any, frozenset[str]]]:
         """Per option: the content words of everything the menu says it is for."""
-        key = (f"{id(self.menu)}", self.lang)
+        key = self.lang
         if key not in self._described:
             rows = []
             for node in self.menu.nodes.values():
@@ -279,10 +281,6 @@ class SafetyOracle:
                         rows.append((pwords, ex.node, ex.action))
             self.tables[key] = rows
         return self.tables[key]
-
-
-#: Option descriptions per (menu, language), shared by the oracles of a chaos run.
-_DESCRIBED: dict[tuple[str, str], list[tuple[str, Any, frozenset[str]]]] = {}
 
 
 def _routes_to(action: Any, services: set[str]) -> bool:
@@ -491,7 +489,9 @@ def run_call(
     events: list[Event] = []
     session = Session(menu, lang=lang, start_time=start, index=index)
     shared = shared if shared is not None else {}
-    oracle = SafetyOracle(menu, flow, lang, shared.setdefault("tables", {}))
+    oracle = SafetyOracle(
+        menu, flow, lang, shared.setdefault("tables", {}), shared.setdefault("descriptions", {})
+    )
     caller = ChaosCaller(menu, rng, lang, shared.get("phrases"))
 
     def fail(kind: str, message: str) -> CallResult:
