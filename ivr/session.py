@@ -14,6 +14,7 @@ pressed ahead of a prompt are kept for the next node (type-ahead).
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -534,23 +535,13 @@ class Session:
         if tree:
             self._understand(text, best, [c for c in found if c not in best], low)
             return
-        choices: list[_Choice] = []
-        outcomes: set[tuple[object, ...]] = set()
-        for candidate in best:
-            choice = self._candidate_choice(candidate)
-            outcome = (choice.action.kind, choice.action.target, choice.action.message)
-            if outcome not in outcomes:
-                outcomes.add(outcome)
-                choices.append(choice)
+        choices = self._distinct_choices([c.ref for c in best])
         if not choices:
             self._no_match()
         elif len(choices) == 1:
             self._offer(choices[0], low or choices[0].action.confirm)
         else:
-            self.visits.append(("ambiguous", node.id))
-            self.state.mode = "choose"
-            self.state.choices = choices[:MAX_CHOICES]
-            self._ask_choices()
+            self._choose_among(choices)
 
     def _understand(
         self, text: str, phrases: list[Candidate], also: list[Candidate], low: bool
@@ -565,14 +556,7 @@ class Session:
             list(decision.refs),
             decision.reason.name,
         )
-        choices: list[_Choice] = []
-        outcomes: set[tuple[object, ...]] = set()
-        for ref in decision.refs:
-            choice = self._candidate_choice(Candidate(ref, 0.0, ""))
-            outcome = (choice.action.kind, choice.action.target, choice.action.message)
-            if outcome not in outcomes:
-                outcomes.add(outcome)
-                choices.append(choice)
+        choices = self._distinct_choices(decision.refs)
         if decision.verdict is Verdict.NONE or not choices:
             self._no_match()
         elif decision.verdict is Verdict.ACT and len(choices) == 1:
@@ -580,10 +564,26 @@ class Session:
         elif len(choices) == 1:
             self._offer(choices[0], confirm=True)
         else:
-            self.visits.append(("ambiguous", self.node.id))
-            self.state.mode = "choose"
-            self.state.choices = choices[:MAX_CHOICES]
-            self._ask_choices()
+            self._choose_among(choices)
+
+    def _distinct_choices(self, refs: Sequence[str]) -> list[_Choice]:
+        """The choices the refs name, in order, one per outcome: two names for one
+        service are never offered as two choices."""
+        choices: list[_Choice] = []
+        outcomes: set[tuple[object, ...]] = set()
+        for ref in refs:
+            choice = self._ref_choice(ref)
+            outcome = (choice.action.kind, choice.action.target, choice.action.message)
+            if outcome not in outcomes:
+                outcomes.add(outcome)
+                choices.append(choice)
+        return choices
+
+    def _choose_among(self, choices: list[_Choice]) -> None:
+        self.visits.append(("ambiguous", self.node.id))
+        self.state.mode = "choose"
+        self.state.choices = choices[:MAX_CHOICES]
+        self._ask_choices()
 
     def _confirm_speech(
         self, toks: list[Token], digits: str | None, text: str, confidence: float
@@ -640,10 +640,10 @@ class Session:
         label = f"{service.name.get(self.lang)}, {service.display}"
         return _Choice(label, Action(ActionKind.ROUTE, sid), ref)
 
-    def _candidate_choice(self, candidate: Candidate) -> _Choice:
-        if candidate.ref.startswith("cmd:"):
-            return self._command_choice(candidate.ref[4:])
-        return self._option_choice(candidate.ref)
+    def _ref_choice(self, ref: str) -> _Choice:
+        if ref.startswith("cmd:"):
+            return self._command_choice(ref[4:])
+        return self._option_choice(ref)
 
     def _offer(self, choice: _Choice, confirm: bool) -> None:
         """Act on a choice, or ask first when the caller may not have meant it."""

@@ -167,10 +167,7 @@ class LexicalRanker:
         if not denied:
             return set()
         out: set[str] = set()
-        supported: set[str] = set()
-        for ref, _, weights, _ in self._docs.get(lang, ()):
-            if said.intersection(weights):
-                supported.add(ref)
+        supported = {ref for ref, words in self._words.get(lang, {}).items() if said & words}
         for ref, names in self._names.get(lang, {}).items():
             if denied & names and ref not in supported:
                 out.add(ref)
