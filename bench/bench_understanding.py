@@ -12,10 +12,12 @@ decision.
   per synthesiser x clean/snr15, and the menu's own words (``en-words``, each
   said at its option's node; right = that option's outcome). The recogniser is
   ``open_recognizer(menu.engine, language="en")`` without espeak-ng
-  adaptation, since these voices stand for human callers; the time runs from
-  the end of the audio (the whole clip handed to the recogniser) to the
-  session's decision. A question's answer is given as text: this measures the
-  need, not the "yes".
+  adaptation, since these voices stand for human callers. The clip is fed in
+  100 ms chunks as a live line delivers it while the caller speaks (untimed,
+  since that happens during speech); the time runs from the last chunk (the
+  end of speech) to the session's decision: the recogniser's ``finish()``
+  (grammar result, free transcription, phrase scores) plus the understanding.
+  A question's answer is given as text: this measures the need, not the "yes".
 
 Rows marked "held out" are sets or a synthesiser nobody tunes on: read their
 figures, never their sentences (``--list`` refuses to print them).
@@ -203,7 +205,8 @@ def voice_rows(
     progress: Callable[[str], None],
 ) -> list[Row]:
     from ivr.asr.recognizer import Grammar, open_recognizer, recognize, usable_grammar
-    from ivr.audio.pcm import read_wav, silence
+    from ivr.asr.resample import fast_resample
+    from ivr.audio.pcm import Audio, read_wav, silence
 
     started = time.perf_counter()
     recognizer = open_recognizer(menu.engine, language="en")
@@ -245,11 +248,17 @@ def voice_rows(
                     if key not in grammars:  # built while the prompt plays, not after speech
                         grammars[key] = usable_grammar(key[0], recognizer, free=key[1])
                     grammar = grammars[key]
-                    end_of_speech = time.perf_counter()
                     if grammar is None:
+                        end_of_speech = time.perf_counter()
                         speech = Speech("", 0.0)
                     else:
-                        result = recognize(recognizer, audio, grammar)
+                        pcm = fast_resample(audio, recognizer.sample_rate)
+                        step = max(1, pcm.rate // 10)
+                        recognizer.start(grammar)
+                        for start in range(0, len(pcm.samples), step):
+                            recognizer.feed(Audio(pcm.samples[start : start + step], pcm.rate))
+                        end_of_speech = time.perf_counter()
+                        result = recognizer.finish()
                         speech = Speech(result.text, result.confidence)
                     call.hear(speech)
                     evaluations.append(call.finish(time.perf_counter() - end_of_speech))
@@ -372,8 +381,8 @@ def main(argv: list[str] | None = None) -> int:
         "\nright: an expected outcome, directly or after one question answered honestly "
         "(for 'ask' needs: a question first); asked: a question that did not get there; "
         "wrong w/o ask: an unexpected outcome acted on without asking (must be 0); "
-        "missed: not understood. Times: end of speech (voice: the whole clip handed to the "
-        "recogniser) to the menu's decision."
+        "missed: not understood. Times: end of speech (voice: the last 100 ms chunk fed to "
+        "the recogniser) to the menu's decision."
     )
     if args.list:
         print_misses(rows)

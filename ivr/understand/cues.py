@@ -1,10 +1,15 @@
-"""Words that change the answer whatever the need: "it's not urgent", "it can wait".
+"""Words that change the answer whatever the need: "it's not urgent", "it can wait",
+and a plea for help that does not say what happened.
 
 A caller who says the need can wait must not be sent to an emergency line
 without being asked, even when the rest of the sentence sounds like one
 ("not urgent, but my dad had chest pain last week"). Matched on stems, as
 whole phrases of plain words (not stems: "can wait" must not meet "waited"),
 in the caller's language.
+
+A plea ("I need help", "something has happened", "I don't know who to call")
+names no service, yet an emergency menu must not answer it with "Sorry, I did
+not understand": an operator would ask which emergency it is.
 """
 
 from __future__ import annotations
@@ -32,20 +37,47 @@ NOT_URGENT: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 
 
-@lru_cache(maxsize=8)
-def _patterns(lang: str) -> tuple[tuple[str, ...], ...]:
-    return tuple(_words(text, lang) for text in NOT_URGENT.get(lang, ()))
+#: Phrases asking for help without saying what happened.
+PLEA: dict[str, tuple[str, ...]] = {
+    "en": (
+        "help", "emergency", "something happened", "somethings happened",
+        "something has happened", "something bad", "something is wrong", "somethings wrong",
+        "something terrible", "who should i call", "who should i be calling", "who to call",
+        "who do i call", "who to ring", "who should i ring", "who do i ring",
+        "what number", "which number", "not sure who", "dont know who",
+    ),
+    "nb": (
+        "hjelp", "nødsituasjon", "nødstilfelle", "noe har skjedd", "noe er galt",
+        "noe forferdelig", "hvem skal jeg ringe", "hvem bør jeg ringe", "hvem ringer jeg",
+        "hvilket nummer", "vet ikke hvem",
+    ),
+}  # fmt: skip
+
+
+@lru_cache(maxsize=16)
+def _patterns(lang: str, table: str = "not_urgent") -> tuple[tuple[str, ...], ...]:
+    phrases = (PLEA if table == "plea" else NOT_URGENT).get(lang, ())
+    return tuple(_words(text, lang) for text in phrases)
 
 
 def _words(text: str, lang: str) -> tuple[str, ...]:
     return tuple(t.text for t in words_of(text, lang))
 
 
-def not_urgent(text: str, lang: str) -> bool:
-    """True when the caller says the need can wait."""
+def _says(text: str, lang: str, table: str) -> bool:
     said = _words(text, lang)
-    for pattern in _patterns(lang):
+    for pattern in _patterns(lang, table):
         n = len(pattern)
         if any(said[i : i + n] == pattern for i in range(len(said) - n + 1)):
             return True
     return False
+
+
+def not_urgent(text: str, lang: str) -> bool:
+    """True when the caller says the need can wait."""
+    return _says(text, lang, "not_urgent")
+
+
+def pleads(text: str, lang: str) -> bool:
+    """True when the caller asks for help or for the right number."""
+    return _says(text, lang, "plea")

@@ -11,6 +11,7 @@ can't breathe".
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from functools import lru_cache
 from typing import Any
 
@@ -83,3 +84,36 @@ def terms(text: str, lang: str) -> tuple[str, ...]:
         term = word if word.isdigit() else stem(word, lang)
         out.append(f"not_{term}" if negated else term)
     return tuple(out)
+
+
+#: Languages that write compounds as one word ("fjelltur", "brystsmerter").
+COMPOUNDING = frozenset({"nb"})
+MIN_PART = 3  # letters in each part of a compound
+LINKS = ("", "s", "e")  # the joints of Norwegian compounds: "sykehus|lege", "hjem|s|tur"
+
+
+def split_compound(term: str, known: Collection[str], lang: str) -> tuple[str, ...]:
+    """``term`` as two known stems when it is a compound of them, else ``(term,)``.
+
+    A caller's compound the menu never wrote ("fjelltur", "tommelfinger") is
+    otherwise a word no target holds. Both parts must be known: the head alone
+    would make "brødkniv" (a bread knife, in a kitchen accident) a "kniv" for
+    the police.
+    """
+    if lang not in COMPOUNDING or term in known or term.startswith("not_"):
+        return (term,)
+    for cut in range(len(term) - MIN_PART, MIN_PART - 1, -1):
+        left, right = term[:cut], term[cut:]
+        head = stem(right, lang)
+        if head not in known and right not in known:
+            continue
+        for link in LINKS:
+            if link and not left.endswith(link):
+                continue
+            modifier = left[: len(left) - len(link)] if link else left
+            if len(modifier) < MIN_PART:
+                continue
+            for part in (modifier, stem(modifier, lang)):
+                if part in known:
+                    return (part, head if head in known else right)
+    return (term,)

@@ -12,7 +12,9 @@ a target ("there is no fire"), and a caller who says it can wait is never
 sent to an emergency line without being asked. An emergency that fits about
 as well as the best answer is always offered, first, rather than letting a
 non-emergency line win without asking; a clear emergency is routed at once,
-never kept behind a menu.
+never kept behind a menu. A plea for help that says nothing of what happened
+("I need help", "who should I call?") is answered with the emergency lines to
+choose from, not with "Sorry, I did not understand".
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ivr.matcher import Candidate
-from ivr.understand.cues import not_urgent
+from ivr.textnorm import words_of
+from ivr.understand.cues import not_urgent, pleads
 from ivr.understand.lexicon import terms
 from ivr.understand.ranker import LexicalRanker, Ranker, Scored, Thresholds
 from ivr.understand.targets import Target
@@ -31,6 +34,7 @@ from ivr.understand.targets import Target
 #: ("ambulance quickly"), provided no other target's texts hold them.
 PHRASE_SLACK = 1
 MAX_OFFERED = 2
+MAX_EMERGENCIES = 3  # offered together to a caller who only asks for help
 LONG = 3  # words beyond the phrase that make an utterance a sentence of its own
 
 
@@ -50,6 +54,7 @@ class Reason(enum.Enum):
     EMERGENCY_TOO = "an emergency fits about as well: offered first, never skipped"
     CAN_WAIT = "the caller says it can wait: no emergency line without asking"
     NEGATED = "the caller negated what points to this target"
+    PLEA = "the caller asks for help without saying what happened: the emergencies offered"
     NOTHING = "nothing fits"
 
 
@@ -105,7 +110,34 @@ class Understanding:
         fits = self._fits(scored)
         decision = self._first_opinion(text, phrases, fits, limits, lang)
         decision = self._guards(decision, text, fits, limits, lang, [*phrases, *also])
+        if self._plea(decision, text, phrases, lang):
+            decision = self._emergencies() or decision
         return Decision(decision.verdict, decision.refs, decision.reason, tuple(scored[:4]))
+
+    @staticmethod
+    def _plea(decision: Decision, text: str, phrases: Sequence[Candidate], lang: str) -> bool:
+        """A plea for help that nothing else answers: "I need help" is a plea, though
+        "help" alone is the menu's own help command."""
+        if not pleads(text, lang) or not_urgent(text, lang):
+            return False
+        if decision.reason in (Reason.NOTHING, Reason.NEGATED):
+            return True
+        command = bool(decision.refs) and all(r.startswith("cmd:") for r in decision.refs)
+        return (
+            command
+            and bool(phrases)
+            and len(words_of(text, lang)) > len(words_of(phrases[0].phrase, lang))
+        )
+
+    def _emergencies(self) -> Decision | None:
+        """Every emergency line, one ref per outcome in menu order, to choose from."""
+        refs: dict[tuple[str, str], str] = {}
+        for target in self.targets.values():
+            if target.emergency:
+                refs.setdefault(target.outcome, target.ref)
+        if not refs:
+            return None
+        return Decision(Verdict.CHOOSE, tuple(refs.values())[:MAX_EMERGENCIES], Reason.PLEA)
 
     # -- the first opinion -----------------------------------------------------------
     def _fits(self, scored: Sequence[Scored]) -> list[_Fit]:

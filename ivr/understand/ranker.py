@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from ivr.understand.lexicon import terms
+from ivr.understand.lexicon import split_compound, terms
 from ivr.understand.targets import Target
 
 
@@ -128,7 +128,7 @@ class LexicalRanker:
         if not docs:
             return []
         idf = self._idf[lang]
-        query = set(terms(text, lang))
+        query = {part for term in terms(text, lang) for part in split_compound(term, idf, lang)}
         if not query:
             return []
         # A word no target text has still counts in the query's length: a long

@@ -49,6 +49,8 @@ services:
     purpose: Urgent illness that cannot wait until tomorrow.
     examples: ["my son has a high fever tonight", "I cut my hand and it needs stitches"]
 shortcuts: [fire, ambulance]
+commands:
+  help: {words: [help, what can i say]}
 nodes:
   main:
     settings: {search: tree}
@@ -177,3 +179,27 @@ def test_the_menu_examples_are_read_by_the_loader(menu: Menu) -> None:
 
 def test_only_saying_what_it_is_not_is_not_understood(index: MenuIndex) -> None:
     assert decide(index, "it's not a fire") == (Verdict.NONE, [], Reason.NEGATED)
+
+
+def test_a_plea_for_help_is_offered_the_emergency_lines(index: MenuIndex) -> None:
+    # nothing of what happened, yet never "Sorry, I did not understand"
+    assert decide(index, "please I need help") == (
+        Verdict.CHOOSE,
+        ["main.1", "main.2"],
+        Reason.PLEA,
+    )
+    assert decide(index, "I'm not sure who I should be calling")[2] is Reason.PLEA
+
+
+def test_help_alone_stays_the_menus_help_command(index: MenuIndex) -> None:
+    verdict, refs, _reason = decide(index, "help")
+    assert (verdict, refs) == (Verdict.ACT, ["cmd:help"])
+
+
+def test_a_plea_that_can_wait_is_not_offered_the_emergency_lines(index: MenuIndex) -> None:
+    assert decide(index, "I need some help, it is not urgent")[2] is not Reason.PLEA
+
+
+def test_a_plea_with_a_need_in_it_follows_the_need(index: MenuIndex) -> None:
+    _verdict, refs, reason = decide(index, "help, my father has crushing chest pain")
+    assert reason is not Reason.PLEA and refs[0] == "main.2"
