@@ -33,7 +33,7 @@ import json
 import statistics
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -203,6 +203,7 @@ def voice_rows(
     synths: list[str],
     limit: int | None,
     progress: Callable[[str], None],
+    only: Sequence[str] = VOICE_SETS,
 ) -> list[Row]:
     from ivr.asr.recognizer import Grammar, open_recognizer, recognize, usable_grammar
     from ivr.asr.resample import fast_resample
@@ -227,7 +228,7 @@ def voice_rows(
     rows: list[Row] = []
     for synth in synths:
         for condition in CONDITIONS:
-            for set_name in VOICE_SETS:
+            for set_name in only:
                 folder = AUDIO / synth / set_name / condition
                 entries = read_index(folder)
                 if entries is None:
@@ -353,6 +354,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sets", choices=("text", "voice", "all"), default="all")
     parser.add_argument("--limit", type=int, default=None, help="first N needs of each set")
     parser.add_argument("--synth", choices=SYNTHS, action="append", help="voice: only these")
+    parser.add_argument(
+        "--voice-set", choices=VOICE_SETS, action="append", help="voice: only these sets"
+    )
     parser.add_argument("--list", action="store_true", help="list dev needs not right")
     parser.add_argument("--json", type=Path, help="also write the rows as JSON")
     parser.add_argument(
@@ -374,7 +378,9 @@ def main(argv: list[str] | None = None) -> int:
         rows += text_rows(menu, index, sets, args.limit)
     if args.sets in ("voice", "all"):
         synths = args.synth or list(SYNTHS)
-        rows += voice_rows(menu, index, sets, synths, args.limit, print)
+        rows += voice_rows(
+            menu, index, sets, synths, args.limit, print, args.voice_set or VOICE_SETS
+        )
     print()
     print_table(rows)
     print(

@@ -27,6 +27,7 @@ from ivr.asr.free_speech import (
     GAP_SCALE,
     ONE_MODEL,
     SURE,
+    UNCONFIRMED,
     FreeSpeech,
     candidates,
     choose,
@@ -225,14 +226,55 @@ def test_without_a_scorer_the_words_decide(
 # -- FreeSpeech ------------------------------------------------------------------------
 
 
-def test_a_grammar_that_is_not_free_never_wakes_the_transcriber() -> None:
-    inner = FakeRecognizer(_phrase("fire", 0.8))
+def test_a_closed_grammar_that_is_sure_never_wakes_the_transcriber() -> None:
+    inner = FakeRecognizer(_phrase("fire", SURE))
     transcriber = FakeScorer(_transcript("my house is on fire", 0.9), {"fire": -8.0})
     rec = FreeSpeech(inner, transcriber)
     result = recognize(rec, _audio(), CLOSED)
-    assert result.text == "fire"
+    assert (result.text, result.confidence) == ("fire", SURE)
     assert transcriber.heard == [] and transcriber.asked == []
     assert rec.last_choice is None
+
+
+def test_a_closed_grammar_unsure_of_a_phrase_the_transcriber_agrees_with_is_trusted() -> None:
+    # "maternity care" heard right at 0.05 in noise: the second model makes it sure
+    inner = FakeRecognizer(_phrase("mental health", 0.05))
+    transcriber = FakeScorer(_transcript("mental health", 0.9, -0.4), {"mental health": -0.4})
+    rec = FreeSpeech(inner, transcriber)
+    result = recognize(rec, _audio(), CLOSED)
+    assert (result.text, result.source, result.confidence) == (
+        "mental health",
+        Source.GRAMMAR,
+        0.9,
+    )
+
+
+def test_a_closed_grammar_never_answers_with_a_transcript() -> None:
+    # a sentence at a node that takes menu words only: the forced phrase is asked about
+    inner = FakeRecognizer(_phrase("fire", 0.55))
+    transcriber = FakeScorer(_transcript("my house is on fire now", 0.9, -0.3), {"fire": -18.0})
+    rec = FreeSpeech(inner, transcriber)
+    result = recognize(rec, _audio(), CLOSED)
+    assert (result.text, result.source) == ("fire", Source.GRAMMAR)
+    assert result.confidence == UNCONFIRMED
+    assert rec.last_choice is not None and rec.last_choice.reason == "off the closed grammar"
+
+
+def test_spoken_digits_are_left_to_their_own_recogniser() -> None:
+    inner = FakeRecognizer(_phrase("four", 0.3))
+    transcriber = FakeScorer(_transcript("for", 0.9, -0.3), {"four": -9.0})
+    rec = FreeSpeech(inner, transcriber)
+    result = recognize(rec, _audio(), Grammar(["four", "five", "help"], allow_unknown=False))
+    assert (result.text, result.confidence) == ("four", 0.3)
+    assert transcriber.heard == []
+
+
+def test_the_closed_grammar_second_opinion_can_be_turned_off() -> None:
+    inner = FakeRecognizer(_phrase("fire", 0.3))
+    transcriber = FakeScorer(_transcript("fire", 0.9, -0.3), {"fire": -0.3})
+    rec = FreeSpeech(inner, transcriber, closed=False)
+    assert recognize(rec, _audio(), CLOSED).confidence == 0.3
+    assert transcriber.heard == []
 
 
 def test_a_free_grammar_hears_the_transcript_of_the_same_audio() -> None:
