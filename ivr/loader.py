@@ -20,6 +20,7 @@ from ivr.fields import Problems, Reader, describe, key_where, where_of
 from ivr.model import (
     COMMAND_NAMES,
     EMPTY_TEXT,
+    ENGINES,
     Action,
     ActionKind,
     BranchRule,
@@ -59,7 +60,6 @@ LIMITS_KEYS = ("max_call_seconds", "max_caller_events")
 MESSAGE_KEYS = tuple(DEFAULT_MESSAGES)
 BRANCH_ACTIONS = (ActionKind.GOTO, ActionKind.ROUTE, ActionKind.HANGUP)
 DO_ACTIONS = ("back", "main_menu", "repeat", "help", "hangup", "operator")
-ENGINES = ("auto", "vosk", "pocketsphinx", "moonshine")
 KEYS = "0123456789*#"
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 

@@ -9,7 +9,7 @@ import pytest
 
 from ivr.errors import MenuError, MenuErrors
 from ivr.loader import load_menu, load_menu_text
-from ivr.model import ActionKind
+from ivr.model import ENGINES, ActionKind
 from tests.core.menus import TINY
 
 WriteMenu = Callable[..., Path]
@@ -327,3 +327,11 @@ def test_options_are_actions_of_the_right_kind() -> None:
         ActionKind.GOTO,
         ActionKind.GOTO,
     ]
+
+
+def test_every_engine_a_menu_may_name_is_one_the_recogniser_registry_builds() -> None:
+    pytest.importorskip("numpy")  # the registry's composers need it
+    from ivr.asr.registry import GRAMMAR_ENGINES
+
+    assert ENGINES[0] == "auto"
+    assert set(ENGINES) == {"auto", *GRAMMAR_ENGINES}
