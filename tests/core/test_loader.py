@@ -63,10 +63,87 @@ def test_unknown_keys_are_rejected_by_name_with_the_allowed_keys(write_menu: Wri
         """
     )
     assert errors_of(path) == [
-        "M:6:5: unknown key 'optoins' in node 'main' (allowed keys: prompt, short_prompt, help, "
-        "settings, options, branch, collect)",
+        "M:6:5: unknown key 'optoins' (did you mean 'options'?) in node 'main' (allowed keys: "
+        "prompt, short_prompt, help, settings, options, branch, collect)",
         "M:10:9: unknown key 'colour' in node 'main' option 1 (allowed keys: key, words, "
         "examples, label, confirm, goto, route, info, do)",
+    ]
+
+
+def test_a_mistyped_key_is_named_with_the_allowed_key_it_is_closest_to(
+    write_menu: WriteMenu,
+) -> None:
+    path = write_menu(
+        """\
+        menu: m
+        start: main
+        nodes:
+          main:
+            prompt: Hi
+            options:
+              - {key: 1, lable: Bye, do: hangup}
+        """
+    )
+    assert errors_of(path) == [
+        "M:7:18: unknown key 'lable' (did you mean 'label'?) in node 'main' option 1 (allowed "
+        "keys: key, words, examples, label, confirm, goto, route, info, do)"
+    ]
+
+
+def test_mistyped_keys_are_guessed_in_every_section(write_menu: WriteMenu) -> None:
+    path = write_menu(
+        """\
+        menu: m
+        start: main
+        settings: {no_input_timout: 3}
+        commands:
+          operater: {route: desk, words: [operator]}
+        services:
+          desk: {numbr: "123", name: Desk}
+        nodes:
+          main:
+            prompt: Hi
+            options:
+              - {key: 1, route: desk}
+          b:
+            branch:
+              - when: {day: mon-fri, time: "08:00-16:00"}
+                goto: main
+              - {otherwise: true, goto: main}
+        """
+    )
+    assert errors_of(path) == [
+        "M:3:12: unknown key 'no_input_timout' (did you mean 'no_input_timeout'?) in menu "
+        "settings (allowed keys: no_input_timeout, inter_digit_timeout, max_no_input, "
+        "max_no_match, on_max_failures, confirm_below, reject_below, barge_in, search)",
+        "M:5:3: unknown key 'operater' (did you mean 'operator'?) in commands (allowed keys: "
+        "repeat, back, main_menu, help, operator)",
+        "M:7:9: service 'desk' is missing required key 'number' (add number: ...)",
+        "M:7:10: unknown key 'numbr' (did you mean 'number'?) in service 'desk' (allowed keys: "
+        "number, name, purpose, examples, announce)",
+        "M:15:16: unknown key 'day' (did you mean 'days'?) in node 'b' branch rule 1 when "
+        "(allowed keys: days, time)",
+    ]
+
+
+def test_an_unknown_key_that_is_not_text_is_named_without_a_guess(
+    write_menu: WriteMenu,
+) -> None:
+    path = write_menu(
+        """\
+        menu: m
+        start: main
+        nodes:
+          main:
+            prompt: Hi
+            1: one
+            options:
+              - {key: 1, do: hangup}
+        """
+    )
+    assert errors_of(path) == [
+        "M:6:5: unknown key 1 in node 'main' (allowed keys: prompt, short_prompt, help, "
+        "settings, options, branch, collect)"
     ]
 
 
