@@ -12,7 +12,8 @@ straight from the parser's events (a big menu loads several times faster);
 whenever it meets anything it does not handle itself, including every document
 that must be refused, it steps aside and the strict compose-check-construct
 path (``strict``), which owns every error message, reads the document again.
-``files`` reads the text; ``rules`` holds the limits both paths decide by.
+``files`` reads the text; ``rules`` holds the limits both paths decide by, and
+reads only true and false as booleans (YAML 1.2), so yes, no, on and off are words.
 """
 
 from __future__ import annotations
@@ -27,7 +28,13 @@ from ivr.errors import Location, MenuError
 from ivr.yamlsrc.fast import FALLBACK, build_fast
 from ivr.yamlsrc.files import gc_paused, read_text
 from ivr.yamlsrc.located import YMap, YSeq
-from ivr.yamlsrc.rules import MAX_DEPTH, MAX_EXPANDED_NODES, MAX_FILE_BYTES, PARSER
+from ivr.yamlsrc.rules import (
+    MAX_DEPTH,
+    MAX_EXPANDED_NODES,
+    MAX_FILE_BYTES,
+    PARSER,
+    plain_booleans,
+)
 from ivr.yamlsrc.strict import load_strict
 
 __all__ = [
@@ -58,7 +65,7 @@ def load_yaml(path: str | Path, text: str | None = None) -> Any:
     with gc_paused():
         data = _load_fast(name, text)
         if data is _FALLBACK:
-            return load_strict(name, text, _BaseLoader)
+            return load_strict(name, text, plain_booleans(_BaseLoader))
         return data
 
 
@@ -66,7 +73,7 @@ def _load_fast(name: str, text: str) -> Any:
     """Build YMap/YSeq straight from parser events, or return ``_FALLBACK``."""
     if _BaseLoader.yaml_path_resolvers:
         return _FALLBACK  # tags would depend on the path; leave that to the composer
-    loader = _BaseLoader(text)
+    loader = plain_booleans(_BaseLoader)(text)
     try:
         return build_fast(name, loader)
     except Exception as exc:  # the strict path reports it, exactly as before

@@ -412,3 +412,44 @@ def test_every_engine_a_menu_may_name_is_one_the_recogniser_registry_builds() ->
 
     assert ENGINES[0] == "auto"
     assert set(ENGINES) == {"auto", *GRAMMAR_ENGINES}
+
+
+def test_a_menu_can_list_yes_no_on_and_off_as_words() -> None:
+    menu = load_menu_text(
+        "menu: m\nstart: main\nnodes:\n  main:\n    prompt: Hi\n    options:\n"
+        "      - {key: 1, words: [yes, no, on, off], do: hangup}\n"
+    )
+    (option,) = menu.nodes["main"].options
+    assert option.phrases.get("en") == ("yes", "no", "on", "off")
+    assert option.label.get("en") == "yes"
+
+
+def test_true_and_false_are_still_booleans_where_a_boolean_is_expected() -> None:
+    menu = load_menu_text(
+        "menu: m\nstart: main\nsettings: {barge_in: false}\nnodes:\n  main:\n"
+        "    prompt: Hi\n    options:\n      - {key: 1, confirm: true, do: hangup}\n"
+    )
+    assert menu.nodes["main"].settings.barge_in is False
+    assert menu.nodes["main"].options[0].action.confirm is True
+
+
+def test_yes_where_a_boolean_is_expected_is_refused_with_the_way_to_write_it(
+    write_menu: WriteMenu,
+) -> None:
+    path = write_menu(
+        """\
+        menu: m
+        start: main
+        settings: {barge_in: no}
+        nodes:
+          main:
+            prompt: Hi
+            options:
+              - {key: 1, confirm: yes, do: hangup}
+        """
+    )
+    assert errors_of(path) == [
+        "M:3:22: menu settings 'barge_in' must be true or false, not str 'no' (write "
+        "barge_in: true)",
+        "M:8:27: node 'main' option 1 confirm must be true or false (write confirm: true)",
+    ]
