@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -453,3 +455,19 @@ def test_yes_where_a_boolean_is_expected_is_refused_with_the_way_to_write_it(
         "barge_in: true)",
         "M:8:27: node 'main' option 1 confirm must be true or false (write confirm: true)",
     ]
+
+
+def test_loading_a_menu_imports_no_speech_audio_or_numpy() -> None:
+    code = (
+        "import sys\n"
+        "from ivr.loader import load_menu_text\n"
+        "from tests.core.menus import TINY\n"
+        "load_menu_text(TINY)\n"
+        "print(sorted(m for m in sys.modules if m == 'numpy' or m.startswith(('ivr.asr', "
+        "'ivr.audio', 'ivr.tts'))))\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root
+    )
+    assert done.stdout.strip() == "[]"
