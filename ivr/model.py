@@ -223,6 +223,11 @@ class Voice:
     volume: float = 1.0
 
 
+#: The speech engines a menu may name (``engine:``), "auto" first; the recogniser
+#: registry builds these same names, so a menu never names one it cannot open.
+ENGINES = ("auto", "vosk", "pocketsphinx", "moonshine")
+
+
 @dataclass(frozen=True)
 class Menu:
     id: str

@@ -26,12 +26,12 @@ from ivr.asr.base import (
     usable_grammar,
 )
 from ivr.asr.registry import (
-    ENGINES,
     TRANSCRIBERS,
     open_recognizer,
     open_transcriber,
     unknown_words,
 )
+from ivr.model import ENGINES
 
 __all__ = [
     "DIGIT_WORDS",

@@ -23,6 +23,7 @@ from pathlib import Path
 from ivr.asr.base import EngineError, Recognizer, Transcriber
 from ivr.asr.digits_fusion import DigitsFusion
 from ivr.asr.free_speech import FreeSpeech
+from ivr.model import ENGINES
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +93,6 @@ GRAMMAR_ENGINES: dict[str, Callable[[Options], Recognizer]] = {
     "vosk": _vosk,
     "moonshine": _moonshine,
 }
-ENGINES = ("auto", *GRAMMAR_ENGINES)
 
 
 def _moonshine_transcriber(language: str, model_dir: Path | None) -> Transcriber:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -9,7 +11,7 @@ import pytest
 
 from ivr.errors import MenuError, MenuErrors
 from ivr.loader import load_menu, load_menu_text
-from ivr.model import ActionKind
+from ivr.model import ENGINES, ActionKind
 from tests.core.menus import TINY
 
 WriteMenu = Callable[..., Path]
@@ -63,10 +65,87 @@ def test_unknown_keys_are_rejected_by_name_with_the_allowed_keys(write_menu: Wri
         """
     )
     assert errors_of(path) == [
-        "M:6:5: unknown key 'optoins' in node 'main' (allowed keys: prompt, short_prompt, help, "
-        "settings, options, branch, collect)",
+        "M:6:5: unknown key 'optoins' (did you mean 'options'?) in node 'main' (allowed keys: "
+        "prompt, short_prompt, help, settings, options, branch, collect)",
         "M:10:9: unknown key 'colour' in node 'main' option 1 (allowed keys: key, words, "
         "examples, label, confirm, goto, route, info, do)",
+    ]
+
+
+def test_a_mistyped_key_is_named_with_the_allowed_key_it_is_closest_to(
+    write_menu: WriteMenu,
+) -> None:
+    path = write_menu(
+        """\
+        menu: m
+        start: main
+        nodes:
+          main:
+            prompt: Hi
+            options:
+              - {key: 1, lable: Bye, do: hangup}
+        """
+    )
+    assert errors_of(path) == [
+        "M:7:18: unknown key 'lable' (did you mean 'label'?) in node 'main' option 1 (allowed "
+        "keys: key, words, examples, label, confirm, goto, route, info, do)"
+    ]
+
+
+def test_mistyped_keys_are_guessed_in_every_section(write_menu: WriteMenu) -> None:
+    path = write_menu(
+        """\
+        menu: m
+        start: main
+        settings: {no_input_timout: 3}
+        commands:
+          operater: {route: desk, words: [operator]}
+        services:
+          desk: {numbr: "123", name: Desk}
+        nodes:
+          main:
+            prompt: Hi
+            options:
+              - {key: 1, route: desk}
+          b:
+            branch:
+              - when: {day: mon-fri, time: "08:00-16:00"}
+                goto: main
+              - {otherwise: true, goto: main}
+        """
+    )
+    assert errors_of(path) == [
+        "M:3:12: unknown key 'no_input_timout' (did you mean 'no_input_timeout'?) in menu "
+        "settings (allowed keys: no_input_timeout, inter_digit_timeout, max_no_input, "
+        "max_no_match, on_max_failures, confirm_below, reject_below, barge_in, search)",
+        "M:5:3: unknown key 'operater' (did you mean 'operator'?) in commands (allowed keys: "
+        "repeat, back, main_menu, help, operator)",
+        "M:7:9: service 'desk' is missing required key 'number' (add number: ...)",
+        "M:7:10: unknown key 'numbr' (did you mean 'number'?) in service 'desk' (allowed keys: "
+        "number, name, purpose, examples, announce)",
+        "M:15:16: unknown key 'day' (did you mean 'days'?) in node 'b' branch rule 1 when "
+        "(allowed keys: days, time)",
+    ]
+
+
+def test_an_unknown_key_that_is_not_text_is_named_without_a_guess(
+    write_menu: WriteMenu,
+) -> None:
+    path = write_menu(
+        """\
+        menu: m
+        start: main
+        nodes:
+          main:
+            prompt: Hi
+            1: one
+            options:
+              - {key: 1, do: hangup}
+        """
+    )
+    assert errors_of(path) == [
+        "M:6:5: unknown key 1 in node 'main' (allowed keys: prompt, short_prompt, help, "
+        "settings, options, branch, collect)"
     ]
 
 
@@ -327,3 +406,68 @@ def test_options_are_actions_of_the_right_kind() -> None:
         ActionKind.GOTO,
         ActionKind.GOTO,
     ]
+
+
+def test_every_engine_a_menu_may_name_is_one_the_recogniser_registry_builds() -> None:
+    pytest.importorskip("numpy")  # the registry's composers need it
+    from ivr.asr.registry import GRAMMAR_ENGINES
+
+    assert ENGINES[0] == "auto"
+    assert set(ENGINES) == {"auto", *GRAMMAR_ENGINES}
+
+
+def test_a_menu_can_list_yes_no_on_and_off_as_words() -> None:
+    menu = load_menu_text(
+        "menu: m\nstart: main\nnodes:\n  main:\n    prompt: Hi\n    options:\n"
+        "      - {key: 1, words: [yes, no, on, off], do: hangup}\n"
+    )
+    (option,) = menu.nodes["main"].options
+    assert option.phrases.get("en") == ("yes", "no", "on", "off")
+    assert option.label.get("en") == "yes"
+
+
+def test_true_and_false_are_still_booleans_where_a_boolean_is_expected() -> None:
+    menu = load_menu_text(
+        "menu: m\nstart: main\nsettings: {barge_in: false}\nnodes:\n  main:\n"
+        "    prompt: Hi\n    options:\n      - {key: 1, confirm: true, do: hangup}\n"
+    )
+    assert menu.nodes["main"].settings.barge_in is False
+    assert menu.nodes["main"].options[0].action.confirm is True
+
+
+def test_yes_where_a_boolean_is_expected_is_refused_with_the_way_to_write_it(
+    write_menu: WriteMenu,
+) -> None:
+    path = write_menu(
+        """\
+        menu: m
+        start: main
+        settings: {barge_in: no}
+        nodes:
+          main:
+            prompt: Hi
+            options:
+              - {key: 1, confirm: yes, do: hangup}
+        """
+    )
+    assert errors_of(path) == [
+        "M:3:22: menu settings 'barge_in' must be true or false, not str 'no' (write "
+        "barge_in: true)",
+        "M:8:27: node 'main' option 1 confirm must be true or false (write confirm: true)",
+    ]
+
+
+def test_loading_a_menu_imports_no_speech_audio_or_numpy() -> None:
+    code = (
+        "import sys\n"
+        "from ivr.loader import load_menu_text\n"
+        "from tests.core.menus import TINY\n"
+        "load_menu_text(TINY)\n"
+        "print(sorted(m for m in sys.modules if m == 'numpy' or m.startswith(('ivr.asr', "
+        "'ivr.audio', 'ivr.tts'))))\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root
+    )
+    assert done.stdout.strip() == "[]"

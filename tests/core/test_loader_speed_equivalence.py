@@ -147,6 +147,13 @@ def test_anchors_aliases_and_tags_are_shared_and_located_like_the_strict_path() 
     assert snapshot(fast) == snapshot(strict_result("a.yaml", text))
 
 
+def test_both_paths_read_only_true_and_false_as_booleans() -> None:
+    text = "a: [yes, no, on, off, true, False]\nyes: y\n"
+    fast = yamlsrc._load_fast("b.yaml", text)
+    assert fast == {"a": ["yes", "no", "on", "off", True, False], "yes": "y"}
+    assert snapshot(fast) == snapshot(strict_result("b.yaml", text))
+
+
 HOSTILE = {
     "duplicate": "a: 1\nb: 2\na: 3\n",
     "bool-int-duplicate": "1: a\ntrue: b\n",

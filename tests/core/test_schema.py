@@ -83,3 +83,7 @@ def test_bad_menus_are_rejected_by_both(schema: dict[str, Any], name: str) -> No
         jsonschema.validate(yaml.safe_load(text), schema)
     with pytest.raises((MenuErrors, MenuError)):
         load_menu_text(text)
+
+
+def test_schema_and_loader_allow_the_same_engines(schema: dict[str, Any]) -> None:
+    assert schema["properties"]["engine"]["enum"] == list(loader.ENGINES)

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from ivr.errors import MenuError
+from ivr.errors import MenuError, MenuErrors
+from ivr.scripted.callfile import load_call_file
 from ivr.yamlsrc import load_yaml
 
 
@@ -91,3 +92,49 @@ def test_locations_are_kept_for_keys_and_items(tmp_path: Path) -> None:
     data = load_yaml(path)
     assert data.key_where["a"].line == 1
     assert data["a"].item_where[1].line == 3 and data["a"][1].value_where["b"].col == 9
+
+
+def test_only_true_and_false_are_booleans_so_yes_no_on_off_are_words(tmp_path: Path) -> None:
+    path = tmp_path / "b.yaml"
+    path.write_text(
+        "words: [yes, no, on, off, Yes, NO, On, OFF]\n"
+        "flags: [true, false, True, FALSE]\n"
+        "on: key\n"
+        "tagged: !!bool yes\n"
+    )
+    data = load_yaml(path)
+    assert data["words"] == ["yes", "no", "on", "off", "Yes", "NO", "On", "OFF"]
+    assert data["flags"] == [True, False, True, False]
+    assert all(type(flag) is bool for flag in data["flags"])
+    assert list(data) == ["words", "flags", "on", "tagged"]
+    assert data["tagged"] is True  # an explicit tag still says what it means
+
+
+def test_a_call_file_says_yes_as_words_and_wants_true_or_false_for_a_flag(
+    tmp_path: Path, norway_path: Path
+) -> None:
+    path = tmp_path / "b.calls.yaml"
+    path.write_text(
+        f"menu: {norway_path}\n"
+        "calls:\n"
+        "  - name: x\n"
+        "    audio: false\n"
+        "    steps:\n"
+        "      - say: yes\n"
+        "      - say: off\n"
+        "      - expect_hangup: no\n"
+    )
+    with pytest.raises(MenuErrors) as caught:
+        load_call_file(path)
+    assert [str(e).replace(str(path), "F") for e in caught.value.errors] == [
+        "F:8:24: call 'x' step 3: expect_hangup must be true or false, not str 'no' "
+        "(write expect_hangup: true)"
+    ]
+    path.write_text(path.read_text().replace("expect_hangup: no", "expect_hangup: false"))
+    (call,) = load_call_file(path).calls.calls
+    assert call.audio is False
+    assert [(s.kind, s.value) for s in call.steps] == [
+        ("say", "yes"),
+        ("say", "off"),
+        ("expect_hangup", "false"),
+    ]
