@@ -45,11 +45,12 @@ PLEA: dict[str, tuple[str, ...]] = {
         "something terrible", "who should i call", "who should i be calling", "who to call",
         "who do i call", "who to ring", "who should i ring", "who do i ring",
         "what number", "which number", "not sure who", "dont know who",
+        "dont know what to do", "help me", "can you help",
     ),
     "nb": (
         "hjelp", "nødsituasjon", "nødstilfelle", "noe har skjedd", "noe er galt",
         "noe forferdelig", "hvem skal jeg ringe", "hvem bør jeg ringe", "hvem ringer jeg",
-        "hvilket nummer", "vet ikke hvem",
+        "hvilket nummer", "vet ikke hvem", "hjelp meg", "hjelpe meg", "vet ikke hva jeg skal gjøre",
     ),
 }  # fmt: skip
 

@@ -55,6 +55,7 @@ class Reason(enum.Enum):
     CAN_WAIT = "the caller says it can wait: no emergency line without asking"
     NEGATED = "the caller negated what points to this target"
     PLEA = "the caller asks for help without saying what happened: the emergencies offered"
+    WEAK = "the description is only weakly about one target (or two): asked, never acted on"
     NOTHING = "nothing fits"
 
 
@@ -120,7 +121,7 @@ class Understanding:
         "help" alone is the menu's own help command."""
         if not pleads(text, lang) or not_urgent(text, lang):
             return False
-        if decision.reason in (Reason.NOTHING, Reason.NEGATED):
+        if decision.reason in (Reason.NOTHING, Reason.NEGATED, Reason.WEAK):
             return True
         command = bool(decision.refs) and all(r.startswith("cmd:") for r in decision.refs)
         return (
@@ -219,10 +220,15 @@ class Understanding:
     @staticmethod
     def _by_meaning(fits: list[_Fit], limits: Thresholds) -> Decision:
         top = fits[0] if fits else None
-        if top is None or top.score < limits.confirm:
+        if top is None or top.score < limits.floor:
             return Decision(Verdict.NONE, (), Reason.NOTHING)
         second = fits[1] if len(fits) > 1 else None
         lead = top.score - (second.score if second else 0.0)
+        if top.score < limits.confirm:
+            # weakly about one target, or two: worth a question, never an act
+            if second is not None and second.score >= limits.floor and lead < limits.margin:
+                return Decision(Verdict.CHOOSE, (top.ref, second.ref), Reason.WEAK)
+            return Decision(Verdict.CONFIRM, (top.ref,), Reason.WEAK)
         if top.score >= limits.act and lead >= limits.margin and top.overlap >= limits.min_overlap:
             return Decision(Verdict.ACT, (top.ref,), Reason.MEANING)
         if second is not None and second.score >= limits.confirm and lead < limits.margin:

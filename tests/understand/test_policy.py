@@ -203,3 +203,14 @@ def test_a_plea_that_can_wait_is_not_offered_the_emergency_lines(index: MenuInde
 def test_a_plea_with_a_need_in_it_follows_the_need(index: MenuIndex) -> None:
     _verdict, refs, reason = decide(index, "help, my father has crushing chest pain")
     assert reason is not Reason.PLEA and refs[0] == "main.2"
+
+
+def test_a_description_only_weakly_about_one_target_is_asked_about(index: MenuIndex) -> None:
+    # above the floor, below the confirm line: a question, never "not understood", never an act
+    text = "I have a question about my bike lock and keys and the garage door"
+    assert decide(index, text) == (Verdict.CONFIRM, ["main.3"], Reason.WEAK)
+    # below the floor it is nothing
+    assert (
+        decide(index, "a lorry went past the school this afternoon and the driver waved")[2]
+        is Reason.NOTHING
+    )
