@@ -225,7 +225,10 @@ class Understanding:
         second = fits[1] if len(fits) > 1 else None
         lead = top.score - (second.score if second else 0.0)
         if top.score < limits.confirm:
-            # weakly about one target, or two: worth a question, never an act
+            # weakly about one target, or two: worth a question, never an act; but only
+            # with a word of the caller's in it ("bla bla bla" comes near the floor too)
+            if top.overlap < 1:
+                return Decision(Verdict.NONE, (), Reason.NOTHING)
             if second is not None and second.score >= limits.floor and lead < limits.margin:
                 return Decision(Verdict.CHOOSE, (top.ref, second.ref), Reason.WEAK)
             return Decision(Verdict.CONFIRM, (top.ref,), Reason.WEAK)

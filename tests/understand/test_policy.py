@@ -18,6 +18,7 @@ from ivr.textnorm import tokens
 from ivr.understand.cues import not_urgent
 from ivr.understand.lexicon import terms
 from ivr.understand.policy import Reason, Verdict
+from ivr.understand.ranker import Scored, Thresholds
 
 MENU = """\
 menu: helpline
@@ -214,3 +215,26 @@ def test_a_description_only_weakly_about_one_target_is_asked_about(index: MenuIn
         decide(index, "a lorry went past the school this afternoon and the driver waved")[2]
         is Reason.NOTHING
     )
+
+
+class _Blurred:
+    """A meaning ranker that finds everything a little about the ambulance."""
+
+    name = "blurred"
+    thresholds = Thresholds(floor=0.2, confirm=0.3, act=0.55, margin=0.15, min_overlap=1)
+
+    def __init__(self, overlap: int) -> None:
+        self.overlap = overlap
+
+    def languages(self) -> frozenset[str]:
+        return frozenset({"en"})
+
+    def rank(self, text: str, lang: str) -> list[Scored]:
+        return [Scored("main.2", 0.25, "", self.overlap), Scored("main.1", 0.05, "", 0)]
+
+
+def test_a_weak_meaning_without_a_shared_word_is_not_asked_about(menu: Menu) -> None:
+    # gibberish comes near the floor of an embedding's scale: no word shared, no question
+    for overlap, verdict in ((0, Verdict.NONE), (1, Verdict.CONFIRM)):
+        index = MenuIndex(menu, rankers=(_Blurred(overlap),))
+        assert index.understanding.decide("bla bla bla", [], "en").verdict is verdict
