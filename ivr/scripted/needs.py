@@ -195,7 +195,7 @@ class NeedCall:
     def _offers(self) -> tuple[str | None, ...]:
         session = self.session
         return tuple(
-            action_outcome(self.menu, choice.action, session.now, choice.ref)
+            action_outcome(self.menu, choice.action, session.now, str(choice.ref))
             for choice in session.state.choices
         )
 
