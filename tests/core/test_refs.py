@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from ivr.analysis.flow import Flow
+from ivr.loader import load_menu, load_menu_text
+from ivr.matcher import top_ties
+from ivr.menuindex import MenuIndex
+from ivr.model import Menu
 from ivr.refs import Ref, RefKind
+from ivr.textnorm import tokens
+from tests.core.menus import TINY
+
+ROOT = Path(__file__).resolve().parents[2]
 
 TEXTS = {
     "main.1": Ref(RefKind.OPTION, "main.1"),
@@ -82,3 +93,27 @@ def test_refs_are_values_usable_as_keys() -> None:
     assert Ref.parse("cmd:help") == Ref.cmd("help")
     assert Ref.parse("cmd:help") != Ref.shortcut("help")
     assert len({Ref.cmd("help"), Ref.parse("cmd:help"), Ref.option("main.1")}) == 2
+
+
+def _menus() -> list[Menu]:
+    return [load_menu(ROOT / "menus" / "norway.yaml"), load_menu_text(TINY, "tiny.yaml")]
+
+
+def test_every_exit_ref_the_analysis_writes_reads_back() -> None:
+    seen: set[RefKind] = set()
+    for menu in _menus():
+        for exits in Flow(menu).exits.values():
+            for ex in exits:
+                assert Ref.parse(str(ex.ref)) == ex.ref
+                seen.add(ex.ref.kind)
+    assert seen >= {RefKind.OPTION, RefKind.CMD, RefKind.SHORTCUT, RefKind.NUMBER, RefKind.FAIL}
+
+
+def test_the_phrase_indexes_file_command_phrases_under_their_ref() -> None:
+    for menu in _menus():
+        lang = menu.default_lang
+        local = MenuIndex(menu).local(menu.start, lang)
+        for command in menu.commands:
+            for phrase in command.phrases.get(lang)[:1]:
+                refs = {Ref.parse(c.ref) for c in top_ties(local.match(tokens(phrase, lang)))}
+                assert Ref.cmd(command.name) in refs, phrase
