@@ -30,6 +30,7 @@ class RefKind(StrEnum):
 
 
 _PART = re.compile(r"[^:\s]+")  # ids are names and digits: no colon, no whitespace
+_FAIL = str(RefKind.FAIL)
 
 
 @dataclass(frozen=True)
@@ -42,48 +43,53 @@ class Ref:
     def __post_init__(self) -> None:
         # a ref that could not be read back would write an unreadable coverage file
         if _bad_id(self.kind, self.id):
-            raise ValueError(f"{self.id!r} is not the id of a {self.kind.value} ref")
+            raise ValueError(f"{self.id!r} is not the id of a {self.kind} ref")
 
     def __str__(self) -> str:
+        return self.text
+
+    @functools.cached_property
+    def text(self) -> str:
+        """The text form (kept: every visit and every phrase lookup writes it)."""
         if self.kind is RefKind.OPTION:
             return self.id
         if self.kind is RefKind.FAIL:
-            return RefKind.FAIL.value
-        return f"{self.kind.value}:{self.id}"
+            return _FAIL
+        return f"{self.kind}:{self.id}"
 
     # -- the kinds built from parts ------------------------------------------------
-    @classmethod
-    def option(cls, option_id: str) -> Ref:
-        return cls(RefKind.OPTION, option_id)
+    @staticmethod
+    def option(option_id: str) -> Ref:
+        return _ref(RefKind.OPTION, option_id)
 
-    @classmethod
-    def cmd(cls, name: str) -> Ref:
-        return cls(RefKind.CMD, name)
+    @staticmethod
+    def cmd(name: str) -> Ref:
+        return _ref(RefKind.CMD, name)
 
-    @classmethod
-    def shortcut(cls, service_id: str) -> Ref:
-        return cls(RefKind.SHORTCUT, service_id)
+    @staticmethod
+    def shortcut(service_id: str) -> Ref:
+        return _ref(RefKind.SHORTCUT, service_id)
 
-    @classmethod
-    def number(cls, service_id: str) -> Ref:
-        return cls(RefKind.NUMBER, service_id)
+    @staticmethod
+    def number(service_id: str) -> Ref:
+        return _ref(RefKind.NUMBER, service_id)
 
-    @classmethod
-    def entry(cls, node_id: str, digits: str) -> Ref:
-        return cls(RefKind.ENTRY, f"{node_id}:{digits}")
+    @staticmethod
+    def entry(node_id: str, digits: str) -> Ref:
+        return _ref(RefKind.ENTRY, f"{node_id}:{digits}")
 
-    @classmethod
-    def branch(cls, node_id: str, rule: int) -> Ref:
+    @staticmethod
+    def branch(node_id: str, rule: int) -> Ref:
         """The ``rule``-th rule (from 1) of a time branch."""
-        return cls(RefKind.BRANCH, f"{node_id}:{rule}")
+        return _ref(RefKind.BRANCH, f"{node_id}:{rule}")
 
-    @classmethod
-    def key(cls, meaning: str) -> Ref:
-        return cls(RefKind.KEY, meaning)
+    @staticmethod
+    def key(meaning: str) -> Ref:
+        return _ref(RefKind.KEY, meaning)
 
-    @classmethod
-    def fail(cls) -> Ref:
-        return cls(RefKind.FAIL, "")
+    @staticmethod
+    def fail() -> Ref:
+        return _ref(RefKind.FAIL, "")
 
     @classmethod
     def parse(cls, text: str) -> Ref:
@@ -103,7 +109,7 @@ def _bad_id(kind: RefKind, ref_id: str) -> bool:
     if _PART.fullmatch(ref_id) is None:
         return True
     # an option id equal to a kind's bare text form would read back as that kind
-    return kind is RefKind.OPTION and ref_id == RefKind.FAIL.value
+    return kind is RefKind.OPTION and ref_id == _FAIL
 
 
 def _positive(text: str) -> bool:
@@ -111,10 +117,16 @@ def _positive(text: str) -> bool:
 
 
 @functools.lru_cache(maxsize=4096)
+def _ref(kind: RefKind, ref_id: str) -> Ref:
+    """Cached: a call makes the refs of its choices over and over, and checks each."""
+    return Ref(kind, ref_id)
+
+
+@functools.lru_cache(maxsize=4096)
 def _parse(text: str) -> Ref:
     """Cached: the session reads the refs of the phrases it matches on every utterance."""
-    if text == RefKind.FAIL.value:
-        return Ref.fail()
+    if text == _FAIL:
+        return _ref(RefKind.FAIL, "")
     prefix, colon, rest = text.partition(":")
     if not colon:
         kind, ref_id = RefKind.OPTION, text
@@ -127,6 +139,6 @@ def _parse(text: str) -> Ref:
             raise ValueError(f"{text!r} is not a ref: {prefix!r} is not written as a prefix")
         ref_id = rest
     try:
-        return Ref(kind, ref_id)
+        return _ref(kind, ref_id)
     except ValueError as exc:
         raise ValueError(f"{text!r} is not a ref: {exc}") from None

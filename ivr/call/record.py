@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import Literal
 
 from ivr.events import SayKind
-from ivr.refs import Ref
+from ivr.refs import Ref, RefKind
 
 Who = Literal["ivr", "caller"]
 #: What the caller did: pressed keys, said something, stayed silent, hung up.
@@ -51,11 +51,18 @@ class VisitKind(StrEnum):
     NUMBER = "number"
     ENTRY = "entry"
 
-    @classmethod
-    def took(cls, ref: Ref) -> VisitKind:
-        """The visit of taking ``ref``: its kind has the ref kind's name."""
-        return cls(ref.kind.value)
+    @staticmethod
+    def took(ref: Ref) -> VisitKind:
+        """The visit of taking the choice ``ref`` names: it has the ref kind's name."""
+        return _TOOK[ref.kind]
 
+
+#: The kinds of ref a call can take (a branch rule, a back key or a failure is not
+#: a choice), by the same name as the visit of taking one.
+_TOOK = {
+    kind: VisitKind(kind)
+    for kind in (RefKind.OPTION, RefKind.CMD, RefKind.SHORTCUT, RefKind.NUMBER, RefKind.ENTRY)
+}
 
 #: The failures coverage reports per listening node.
 ERRORS = (VisitKind.NO_INPUT, VisitKind.NO_MATCH, VisitKind.INVALID_KEY, VisitKind.MAX_FAILURES)
@@ -90,4 +97,4 @@ class Recorder:
         self.visit(VisitKind.NODE, node_id)
 
     def took(self, ref: Ref) -> None:
-        self.visit(VisitKind.took(ref), str(ref))
+        self.visits.append((_TOOK[ref.kind], ref.text))

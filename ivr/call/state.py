@@ -31,7 +31,7 @@ class Mode(StrEnum):
     @property
     def asks(self) -> bool:
         """A question is pending: its answers come before the node's own choices."""
-        return self in (Mode.CONFIRM, Mode.CHOOSE)
+        return self in _ASKING
 
     @property
     def listen(self) -> ListenMode:
@@ -44,6 +44,7 @@ class Mode(StrEnum):
         return cls.COLLECT if node.collect is not None else cls.MENU
 
 
+_ASKING = frozenset({Mode.CONFIRM, Mode.CHOOSE})
 _LISTEN: dict[Mode, ListenMode] = {
     Mode.MENU: "menu",
     Mode.COLLECT: "digits",
