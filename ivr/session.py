@@ -19,14 +19,10 @@ import logging
 from datetime import datetime, timedelta
 from typing import Literal
 
-from ivr.call import actions
-from ivr.call.choices import Choices
-from ivr.call.digits import DigitEntry
-from ivr.call.failures import Failures
-from ivr.call.keys import MAX_TYPEAHEAD, KeyBuffer
-from ivr.call.questions import MAX_CHOICES, Questions
+from ivr.call import actions, digits, failures, keys, questions, speech
+from ivr.call.keys import MAX_TYPEAHEAD
+from ivr.call.questions import MAX_CHOICES
 from ivr.call.record import Line, Recorder, VisitKind
-from ivr.call.speech import SpeechInterpreter
 from ivr.call.state import CallState, Mode
 from ivr.errors import IvrError
 from ivr.events import (
@@ -86,12 +82,6 @@ class Session:
         self.visits = self.record.visits  # (what, where) for coverage
         self.nodes = self.record.nodes
         self.caller_events = 0
-        self.choices = Choices(menu, self.index, self.lang)
-        self.questions = Questions(self)
-        self.keys = KeyBuffer(self, self.questions)
-        self.digits = DigitEntry(self, self.questions)
-        self.failures = Failures(self, self.questions)
-        self.speech = SpeechInterpreter(self, self.keys, self.digits, self.questions)
         self._seen: set[str] = set()
         self._out: list[Output] = []
         self._started = False
@@ -149,7 +139,7 @@ class Session:
             self._key(event.key)
         elif isinstance(event, Speech):
             self.record.caller(event.text, "say", self.elapsed)
-            self.speech.hear(event.text, event.confidence)
+            speech.hear(self, event.text, event.confidence)
         elif isinstance(event, HangUp):
             self.record.caller("(hangs up)", "hangup", self.elapsed)
             self.hangup_reason = "caller hung up"
@@ -183,7 +173,7 @@ class Session:
         numbers = NUMBER_WORDS.get(lang, NUMBER_WORDS["en"])
         commands = [p for c in self.menu.commands for p in c.phrases.get(lang)]
         if mode.asks:
-            return tuple(dict.fromkeys([*self.questions.answers(), *commands, *numbers]))
+            return tuple(dict.fromkeys([*questions.answers(self), *commands, *numbers]))
         if mode is Mode.COLLECT:
             return tuple(dict.fromkeys([*numbers, *commands]))
         return self.index.grammar(self.state.node, lang, self.node.settings.search == "tree")
@@ -227,21 +217,21 @@ class Session:
             self._listen()
         elif state.mode is Mode.COLLECT:
             pending, state.buffer = state.buffer, ""
-            self.digits.keys(pending)
+            digits.typed_ahead(self, pending)
         else:
-            self.keys.resolve(final=False)
+            keys.resolve(self, final=False)
 
     def select_key(self, key: str, confidence: float = 1.0) -> None:
         if self.state.mode.asks:
-            self.questions.key(key)
+            questions.by_key(self, key)
         else:
-            self.keys.select(key, confidence)
+            keys.select(self, key, confidence)
 
     def perform(self, action: Action) -> None:
         actions.perform(self, action)
 
     def no_match(self, reason: VisitKind = VisitKind.NO_MATCH) -> None:
-        self.failures.no_match(reason)
+        failures.no_match(self, reason)
 
     def connect(self, service: Service) -> None:
         template = service.announce or self.menu.messages.connecting
@@ -284,9 +274,9 @@ class Session:
         self.record.caller(key, "press", self.elapsed)
         self.state.input_deadline = None
         if self.state.mode is Mode.COLLECT:
-            self.digits.key(key)
+            digits.press(self, key)
         else:
-            self.keys.press(key)
+            keys.press(self, key)
 
     # -- time ----------------------------------------------------------------------
     def _advance(self, seconds: float) -> None:
@@ -305,15 +295,15 @@ class Session:
             if state.digit_deadline is not None and state.digit_deadline <= due:
                 state.digit_deadline = None
                 if state.mode is Mode.COLLECT:
-                    self.digits.submit()
+                    digits.submit(self)
                 else:
-                    self.keys.resolve(final=True)
+                    keys.resolve(self, final=True)
             else:
                 state.input_deadline = None
                 if state.mode is Mode.COLLECT and state.entry:  # a pause ends an entry
-                    self.digits.submit()
+                    digits.submit(self)
                 else:
-                    self.failures.no_input()
+                    failures.no_input(self)
         if not self.ended:
             self.elapsed = max(self.elapsed, target)
             if self.elapsed >= self.menu.max_call_seconds:

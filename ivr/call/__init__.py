@@ -1,5 +1,9 @@
 """The parts of a call that ``ivr.session.Session`` drives, one module each.
 
+The session sends an event to a dialogue by its mode; a dialogue is functions
+of the call (``context.Call``) that change ``state`` and end in a choice
+offered, taken or refused.
+
 - ``state``: ``Mode`` (every state a call can be in), ``CallState``, ``Choice``.
 - ``context``: ``Call``, what the dialogues may use of the session.
 - ``keys``: held keys matched like a dial plan, and a menu node's keys as choices.

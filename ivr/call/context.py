@@ -1,16 +1,18 @@
 """What a dialogue may use of the call that drives it.
 
-The dialogues (keys, digits, questions, speech, actions) each run one part of a
-call but share its state, its clock and its way out (speaking, failing, acting).
-This protocol is that shared part, written down: ``ivr.session.Session``
-provides it, and a dialogue depends on nothing else of the session.
+The dialogues (keys, digits, questions, speech, actions, failures) each run one
+part of a call but share its state, its clock and its ways out (speaking,
+failing, acting). This protocol is that shared part, written down:
+``ivr.session.Session`` provides it, and a dialogue depends on nothing else of
+the session. The dialogues are functions of the call rather than objects the
+session holds, so a call owns no cycle of references and is freed as soon as
+its front end lets go of it.
 """
 
 from __future__ import annotations
 
 from typing import Protocol
 
-from ivr.call.choices import Choices
 from ivr.call.record import Recorder, VisitKind
 from ivr.call.state import CallState
 from ivr.events import HangupReason, SayKind
@@ -24,7 +26,6 @@ class Call(Protocol):
     index: MenuIndex
     state: CallState
     record: Recorder
-    choices: Choices
     elapsed: float  # virtual seconds since the call started
 
     @property

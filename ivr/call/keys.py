@@ -3,15 +3,16 @@
 A phone exchange matches dialled digits against its numbers as they come: while
 the digits so far could still become an emergency shortcut ("1" of "112"), it
 waits the inter-digit timeout before treating them as a menu choice. Keys left
-over once a key is taken were typed ahead for the node it leads to.
+over once a key is taken were typed ahead for the node it leads to. The held
+keys are ``state.buffer``.
 """
 
 from __future__ import annotations
 
 import logging
 
+from ivr.call import choices, questions
 from ivr.call.context import Call
-from ivr.call.questions import Questions
 from ivr.call.record import VisitKind
 from ivr.refs import Ref
 
@@ -20,56 +21,49 @@ log = logging.getLogger(__name__)
 MAX_TYPEAHEAD = 32  # keys held for the next node, as a phone line's digit buffer would
 
 
-class KeyBuffer:
-    """The held keys of a menu node or a question, and the menu node's keys as choices."""
+def press(call: Call, key: str) -> None:
+    state = call.state
+    if len(state.buffer) >= MAX_TYPEAHEAD:
+        log.info("type-ahead buffer full; dropping key %s", key)
+        return
+    state.buffer += key
+    resolve(call, final=False)
 
-    def __init__(self, call: Call, questions: Questions) -> None:
-        self.call = call
-        self.questions = questions
 
-    def press(self, key: str) -> None:
-        state = self.call.state
-        if len(state.buffer) >= MAX_TYPEAHEAD:
-            log.info("type-ahead buffer full; dropping key %s", key)
-            return
-        state.buffer += key
-        self.resolve(final=False)
-
-    def resolve(self, final: bool) -> None:
-        """Act on the held keys, unless they may still become a shortcut and more may
-        come (``final`` is false while the caller may still be dialling)."""
-        call = self.call
-        state = call.state
-        shortcuts = call.index.shortcut_numbers
-        buffer = state.buffer
-        if not buffer or call.ended:
-            return
-        if buffer in shortcuts:
-            state.buffer = ""
-            state.digit_deadline = None
-            self.questions.offer(call.choices.service(Ref.shortcut(shortcuts[buffer])), False)
-            return
-        if not final and any(n.startswith(buffer) for n in shortcuts):
-            state.digit_deadline = call.elapsed + call.node.settings.inter_digit_timeout
-            return
+def resolve(call: Call, final: bool) -> None:
+    """Act on the held keys, unless they may still become a shortcut and more may
+    come (``final`` is false while the caller may still be dialling)."""
+    state = call.state
+    shortcuts = call.index.shortcut_numbers
+    buffer = state.buffer
+    if not buffer or call.ended:
+        return
+    if buffer in shortcuts:
+        state.buffer = ""
         state.digit_deadline = None
-        # the first key is a choice here; the rest were typed ahead for wherever it leads
-        state.buffer = buffer[1:]
-        call.select_key(buffer[0])
+        questions.offer(call, choices.service(call, Ref.shortcut(shortcuts[buffer])), False)
+        return
+    if not final and any(n.startswith(buffer) for n in shortcuts):
+        state.digit_deadline = call.elapsed + call.node.settings.inter_digit_timeout
+        return
+    state.digit_deadline = None
+    # the first key is a choice here; the rest were typed ahead for wherever it leads
+    state.buffer = buffer[1:]
+    call.select_key(buffer[0])
 
-    def select(self, key: str, confidence: float) -> None:
-        """A key at a node: one of its options or a global command, else an invalid key.
-        A recogniser unsure of a spoken digit (low ``confidence``) has it confirmed."""
-        call = self.call
-        low = confidence < call.node.settings.confirm_below
-        for option in call.node.options:
-            if option.key == key:
-                choice = call.choices.option(option.id)
-                self.questions.offer(choice, low or option.action.confirm)
-                return
-        for command in call.menu.commands:
-            if command.key == key:
-                choice = call.choices.command(command.name)
-                self.questions.offer(choice, low or command.action.confirm)
-                return
-        call.no_match(VisitKind.INVALID_KEY)
+
+def select(call: Call, key: str, confidence: float) -> None:
+    """A key at a node: one of its options or a global command, else an invalid key.
+    A recogniser unsure of a spoken digit (low ``confidence``) has it confirmed."""
+    node = call.node
+    low = confidence < node.settings.confirm_below
+    for option in node.options:
+        if option.key == key:
+            questions.offer(call, choices.option(call, option.id), low or option.action.confirm)
+            return
+    for command in call.menu.commands:
+        if command.key == key:
+            choice = choices.command(call, command.name)
+            questions.offer(call, choice, low or command.action.confirm)
+            return
+    call.no_match(VisitKind.INVALID_KEY)
