@@ -21,6 +21,8 @@ from ivr.model import Action, Menu, Node, Service
 
 
 class Call(Protocol):
+    """The session as its dialogues see it."""
+
     menu: Menu
     lang: str
     index: MenuIndex

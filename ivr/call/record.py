@@ -51,11 +51,6 @@ class VisitKind(StrEnum):
     NUMBER = "number"
     ENTRY = "entry"
 
-    @staticmethod
-    def took(ref: Ref) -> VisitKind:
-        """The visit of taking the choice ``ref`` names: it has the ref kind's name."""
-        return _TOOK[ref.kind]
-
 
 #: The kinds of ref a call can take (a branch rule, a back key or a failure is not
 #: a choice), by the same name as the visit of taking one.
@@ -97,4 +92,5 @@ class Recorder:
         self.visit(VisitKind.NODE, node_id)
 
     def took(self, ref: Ref) -> None:
+        """A choice taken: visited under its ref kind's name, as ``(kind, ref text)``."""
         self.visits.append((_TOOK[ref.kind], ref.text))
