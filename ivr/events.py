@@ -3,13 +3,24 @@
 Small frozen dataclasses in the spirit of Wyoming's events: the session takes
 caller events and returns outputs for a front end to act on (speak, listen,
 connect, hang up). Neither side knows about audio or wall-clock time.
+The kinds of outputs are ``Literal`` types: front ends branch on them, so a
+misspelt kind is a type error rather than a branch that silently never runs.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 PHONE_KEYS = "0123456789*#"
+
+#: What a ``Say`` is: the node's prompt, a prompt repeated after a failure, an answer
+#: read out, the announcement before a route, or a system message (questions, limits).
+SayKind = Literal["prompt", "reprompt", "info", "route", "system"]
+#: What a ``Listen`` waits for: a menu choice, digits, or the answer to a question.
+ListenMode = Literal["menu", "digits", "confirm", "choose"]
+#: Why the menu ended the call.
+HangupReason = Literal["call limit", "max failures", "caller chose to end"]
 
 
 # -- caller events -------------------------------------------------------------
@@ -57,7 +68,7 @@ class Say:
     """Speak ``text``. ``kind`` tells prompts, reprompts, messages and announcements apart."""
 
     text: str
-    kind: str
+    kind: SayKind
     node: str
     barge_in: bool = True
 
@@ -67,7 +78,7 @@ class Listen:
     """Wait for the caller; ``phrases`` is what a recogniser grammar should allow here."""
 
     node: str
-    mode: str  # "menu", "digits", "confirm" or "choose"
+    mode: ListenMode
     timeout: float
     phrases: tuple[str, ...] = ()
     #: The caller may describe a need in their own words here (a node that searches the
@@ -90,7 +101,7 @@ class Route:
 class Hangup:
     """The menu ends the call."""
 
-    reason: str
+    reason: HangupReason
 
 
 Output = Say | Listen | Route | Hangup

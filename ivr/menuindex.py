@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from ivr.defaults import NO_WORDS, YES_WORDS
 from ivr.matcher import PhraseIndex
 from ivr.model import ActionKind, Menu, Option
+from ivr.refs import Ref
 from ivr.textnorm import NUMBER_WORDS
 from ivr.understand.policy import Understanding
 from ivr.understand.ranker import LexicalRanker, Ranker
@@ -40,13 +41,13 @@ class MenuIndex:
         self._grammars: dict[tuple[str, str, bool], tuple[str, ...]] = {}
 
     def local(self, node_id: str, lang: str) -> PhraseIndex:
-        """This node's options plus the global commands (refs: option ids, ``cmd:NAME``)."""
+        """This node's options plus the global commands, filed under their refs' text."""
         key = (node_id, lang)
         if key not in self._local:
             node = self.menu.nodes[node_id]
             entries = [(o.id, p) for o in node.options for p in o.phrases.get(lang)]
             entries += [
-                (f"cmd:{c.name}", p) for c in self.menu.commands for p in c.phrases.get(lang)
+                (str(Ref.cmd(c.name)), p) for c in self.menu.commands for p in c.phrases.get(lang)
             ]
             self._local[key] = PhraseIndex(entries, lang)
         return self._local[key]

@@ -11,14 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Literal
 
 from ivr.errors import Location
 from ivr.model import Action, ActionKind, Menu, Node
+from ivr.refs import Ref
 
 #: Destinations: ("node", id), ("route", service id), ("hangup", ""), ("stay", "").
 Dest = tuple[str, str]
 STAY: Dest = ("stay", "")
 HANGUP: Dest = ("hangup", "")
+#: What an exit is; a collect node's back key is a "command" too.
+ExitKind = Literal["option", "command", "shortcut", "number", "entry", "branch", "failure"]
 
 
 @dataclass(frozen=True)
@@ -26,11 +30,11 @@ class Exit:
     """One thing a caller (or the clock) can do at a node, and what it does."""
 
     node: str
-    kind: str  # option, command, shortcut, number, entry, branch, failure
+    kind: ExitKind
     keys: str | None  # keys to press; None when it can only be spoken (or is automatic)
     phrases: tuple[tuple[str, tuple[str, ...]], ...]  # per language
     action: Action
-    ref: str  # option id, cmd:NAME, shortcut:SID, number:SID, entry:NODE:DIGITS, branch:N, fail
+    ref: Ref  # the name coverage, the phrase checks and the diagrams know it by
     label: str
     where: Location
     when: str | None = None  # branch rules: the time window, or "otherwise"
@@ -49,21 +53,21 @@ def node_exits(menu: Menu, node: Node) -> list[Exit]:
         for index, rule in enumerate(node.branch):
             when = rule.when.describe() if rule.when else "otherwise"
             out.append(
-                Exit(node.id, "branch", None, (), rule.action, f"branch:{node.id}:{index + 1}",
+                Exit(node.id, "branch", None, (), rule.action, Ref.branch(node.id, index + 1),
                      when, rule.where, when)
             )  # fmt: skip
         return out
     for option in node.options:
         out.append(
-            Exit(node.id, "option", option.key, option.phrases.by_lang, option.action, option.id,
-                 option.label.get(lang), option.where)
+            Exit(node.id, "option", option.key, option.phrases.by_lang, option.action,
+                 Ref.option(option.id), option.label.get(lang), option.where)
         )  # fmt: skip
     if node.collect is not None:
         collect = node.collect
         for digits, action in collect.entries:
             keys = digits if len(digits) >= collect.max_digits else digits + collect.terminator
             out.append(
-                Exit(node.id, "entry", keys, (), action, f"entry:{node.id}:{digits}", digits,
+                Exit(node.id, "entry", keys, (), action, Ref.entry(node.id, digits), digits,
                      node.where)
             )  # fmt: skip
         if collect.match_services:
@@ -74,28 +78,30 @@ def node_exits(menu: Menu, node: Node) -> list[Exit]:
                 keys = number if len(number) >= collect.max_digits else number + collect.terminator
                 out.append(
                     Exit(node.id, "number", keys, (), Action(ActionKind.ROUTE, service.id),
-                         f"number:{service.id}", service.display, node.where)
+                         Ref.number(service.id), service.display, node.where)
                 )  # fmt: skip
         back_keys = "*" if collect.terminator == "#" else "#"
         out.append(
-            Exit(node.id, "command", back_keys, (), Action(ActionKind.BACK), "key:back", "back",
-                 node.where)
+            Exit(node.id, "command", back_keys, (), Action(ActionKind.BACK), Ref.key("back"),
+                 "back", node.where)
         )  # fmt: skip
     for command in menu.commands:
         command_keys = None if node.collect is not None else command.key
         out.append(
             Exit(node.id, "command", command_keys, command.phrases.by_lang, command.action,
-                 f"cmd:{command.name}", command.name.replace("_", " "), command.where)
+                 Ref.cmd(command.name), command.name.replace("_", " "), command.where)
         )  # fmt: skip
     if node.collect is None:
         for sid in menu.shortcuts:
             service = menu.services[sid]
             out.append(
                 Exit(node.id, "shortcut", service.number, (), Action(ActionKind.ROUTE, sid),
-                     f"shortcut:{sid}", service.display, service.where)
+                     Ref.shortcut(sid), service.display, service.where)
             )  # fmt: skip
     failure = node.settings.on_max_failures
-    out.append(Exit(node.id, "failure", None, (), failure, "fail", "too many failures", node.where))
+    out.append(
+        Exit(node.id, "failure", None, (), failure, Ref.fail(), "too many failures", node.where)
+    )
     return out
 
 

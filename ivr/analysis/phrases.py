@@ -20,6 +20,7 @@ from ivr.analysis.flow import Exit, Flow
 from ivr.analysis.phonetic import Pronouncer, near
 from ivr.errors import Location
 from ivr.model import ActionKind, Menu
+from ivr.refs import Ref, RefKind
 from ivr.textnorm import tokens
 
 log = logging.getLogger(__name__)
@@ -33,7 +34,7 @@ _RAW_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?", re.UNICODE)
 
 @dataclass(frozen=True)
 class _Entry:
-    ref: str
+    ref: Ref
     owner: str  # how to name it in a message: "option 3 (fire service)" or "command 'repeat'"
     text: str
     words: tuple[str, ...]
@@ -51,9 +52,8 @@ def _outcome(flow: Flow, ex: Exit) -> tuple[object, ...]:
 
 def _owner(menu: Menu, ex: Exit) -> str:
     if ex.kind == "command":
-        return f"command {ex.ref[4:]!r}"
-    node = ex.ref.partition(".")[0]
-    suffix = ex.ref.partition(".")[2]
+        return f"command {ex.ref.id!r}"
+    node, _, suffix = ex.ref.id.partition(".")
     name = "a words-only option" if suffix.startswith("w") else f"option {suffix}"
     return f"{name} of node {node!r} ({ex.label})"
 
@@ -71,12 +71,12 @@ def check_phrases(menu: Menu, flow: Flow, use_cmudict: bool = True) -> list[Find
         entries_of: dict[str, list[_Entry]] = {}
         for node_id, exits in flow.exits.items():
             entries_of[node_id] = _entries(menu, flow, exits, lang, pron)
-        commands = [e for e in entries_of.get(menu.start, []) if e.ref.startswith("cmd:")]
-        all_options = [e for es in entries_of.values() for e in es if not e.ref.startswith("cmd:")]
+        commands = [e for e in entries_of.get(menu.start, []) if e.ref.kind is RefKind.CMD]
+        all_options = [e for es in entries_of.values() for e in es if e.ref.kind is RefKind.OPTION]
         shortcuts = set(menu.shortcuts)
         emergency = [
             e for e in all_options
-            if (o := menu.option_by_id(e.ref)) is not None
+            if (o := menu.option_by_id(e.ref.id)) is not None
             and o.action.kind is ActionKind.ROUTE and o.action.target in shortcuts
         ]  # fmt: skip
         for node_id, node in menu.nodes.items():

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from ivr.analysis.flow import Exit, Flow
 from ivr.graph.coverage import Coverage
 from ivr.model import ActionKind, Menu
+from ivr.refs import RefKind
 
 MAX_PHRASES = 3
 ANYWHERE = "anywhere"
@@ -91,13 +92,13 @@ def build_diagram(menu: Menu, lang: str | None = None, coverage: Coverage | None
     diagram.nodes.append(GNode(ANYWHERE, "any node\n" + ", ".join(commands), "anywhere"))
     for exits in flow.exits.values():
         for ex in exits:
-            if ex.kind in ("shortcut",) or ex.ref.startswith("cmd:"):
+            if ex.ref.kind in (RefKind.SHORTCUT, RefKind.CMD):
                 continue  # drawn once from the "any node" box
             _add_exit(diagram, flow, ex, lang, coverage)
     start = menu.nodes[menu.start]
     for ex in flow.exits[menu.start]:
-        if ex.kind == "shortcut" or (
-            ex.ref.startswith("cmd:") and ex.action.kind not in (
+        if ex.ref.kind is RefKind.SHORTCUT or (
+            ex.ref.kind is RefKind.CMD and ex.action.kind not in (
                 ActionKind.REPEAT, ActionKind.HELP, ActionKind.BACK)
         ):  # fmt: skip
             for kind, target in flow.dests(ex):
@@ -140,7 +141,7 @@ def _add_exit(diagram: Diagram, flow: Flow, ex: Exit, lang: str, coverage: Cover
             if dest is not None and dest != source:
                 diagram.edges.append(GEdge(source, dest, f"{ex.keys} back", "command"))
         return
-    state = coverage.option(ex.ref) if coverage and ex.kind == "option" else None
+    state = coverage.option(ex.ref.id) if coverage and ex.ref.kind is RefKind.OPTION else None
     if ex.kind == "branch" and coverage:
         state = coverage.node(ex.node)
     kind_name = "info" if ex.action.kind is ActionKind.INFO else ex.kind

@@ -36,12 +36,14 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from ivr.call.record import ERRORS, VisitKind
 from ivr.fsutil import write_text
 from ivr.model import Menu
+from ivr.refs import Ref
 from ivr.scripted.runner import FileOutcome
 
 FORMAT = "ivr-coverage/1"
-ERROR_KINDS = ("no_input", "no_match", "invalid_key", "max_failures")
+ERROR_KINDS = tuple(kind.value for kind in ERRORS)
 SECTIONS = ("nodes", "options", "errors", "branches", "commands", "shortcuts")
 
 
@@ -68,19 +70,19 @@ def _section(ids: Sequence[str], hits: Counter[str]) -> dict[str, Any]:
 def menu_coverage(menu: Menu, visits: Iterable[tuple[str, str]], calls: int) -> dict[str, Any]:
     """Coverage of one menu by the visits of ``calls`` calls."""
     hits: dict[str, Counter[str]] = {name: Counter() for name in SECTIONS}
-    for kind, ref in visits:
-        if kind == "node":
-            hits["nodes"][ref] += 1
-        elif kind == "option":
-            hits["options"][ref] += 1
+    for kind, where in visits:
+        if kind == VisitKind.NODE:
+            hits["nodes"][where] += 1
+        elif kind == VisitKind.OPTION:
+            hits["options"][where] += 1
         elif kind in ERROR_KINDS:
-            hits["errors"][f"{ref}:{kind}"] += 1
-        elif kind == "branch":
-            hits["branches"][ref] += 1
-        elif kind == "cmd":
-            hits["commands"][ref.removeprefix("cmd:")] += 1
-        elif kind == "shortcut":
-            hits["shortcuts"][ref.removeprefix("shortcut:")] += 1
+            hits["errors"][f"{where}:{kind}"] += 1
+        elif kind == VisitKind.BRANCH:
+            hits["branches"][where] += 1
+        elif kind == VisitKind.CMD:
+            hits["commands"][Ref.parse(where).id] += 1
+        elif kind == VisitKind.SHORTCUT:
+            hits["shortcuts"][Ref.parse(where).id] += 1
     nodes = list(menu.nodes.values())
     listening = [n.id for n in nodes if not n.branch]
     error_ids = [f"{node}:{kind}" for node in listening for kind in ERROR_KINDS]

@@ -18,6 +18,8 @@ import enum
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ivr.call.record import VisitKind
+from ivr.call.state import Mode
 from ivr.defaults import NO_WORDS, YES_WORDS
 from ivr.events import KeyPress, Speech
 from ivr.menuindex import MenuIndex
@@ -186,16 +188,16 @@ class NeedCall:
     # -- what the session did ----------------------------------------------------------------
     def _pending_question(self) -> Question:
         mode = self.session.state.mode
-        if mode == "confirm":
+        if mode is Mode.CONFIRM:
             return Question.CONFIRM
-        if mode == "choose":
+        if mode is Mode.CHOOSE:
             return Question.CHOOSE
         return Question.NONE
 
     def _offers(self) -> tuple[str | None, ...]:
         session = self.session
         return tuple(
-            action_outcome(self.menu, choice.action, session.now, choice.ref)
+            action_outcome(self.menu, choice.action, session.now, str(choice.ref))
             for choice in session.state.choices
         )
 
@@ -209,14 +211,14 @@ class NeedCall:
             return HANGUP_OUTCOME
         recent = session.visits[self._mark :]
         for kind, ref in recent:
-            if kind == "option":
+            if kind == VisitKind.OPTION:
                 option = session.index.options.get(ref)
                 if option is not None and option.action.kind is ActionKind.INFO:
                     return option.id
         entered = [
             ref
             for kind, ref in recent
-            if kind == "node" and ref != self.menu.start and not self.menu.nodes[ref].branch
+            if kind == VisitKind.NODE and ref != self.menu.start and not self.menu.nodes[ref].branch
         ]
         return NODE_PREFIX + entered[-1] if entered else None
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from ivr.call import failures, speech
 from ivr.chaos import Bound, SafetyOracle, replay, run_call, run_chaos
 from ivr.events import HangUp, KeyPress, Listen, Route, Silence, Speech
 from ivr.loader import load_menu
@@ -92,9 +93,9 @@ def test_real_sessions_pass_the_oracle_on_scripted_calls(norway: Menu) -> None:
 def test_a_session_that_misroutes_is_caught_with_its_seed(
     norway: Menu, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    original = Session._route
+    original = Session.connect
     monkeypatch.setattr(
-        Session, "_route", lambda self, s: original(self, self.menu.services["fire"])
+        Session, "connect", lambda self, s: original(self, self.menu.services["fire"])
     )
     report = run_chaos(norway, 200, seed=1)
     unsafe = [f for f in report.failures if f.kind == "unsafe"]
@@ -106,10 +107,10 @@ def test_a_session_that_misroutes_is_caught_with_its_seed(
 def test_an_exception_in_the_session_is_a_failure_not_a_crash(
     norway: Menu, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(self: Session, text: str, confidence: float) -> None:
+    def broken(call: Session, text: str, confidence: float) -> None:
         raise ValueError("matcher exploded")
 
-    monkeypatch.setattr(Session, "_speech", broken)
+    monkeypatch.setattr(speech, "hear", broken)
     report = run_chaos(norway, 50, seed=5)
     kinds = {f.kind for f in report.failures}
     assert kinds == {"exception"}
@@ -120,11 +121,11 @@ def test_an_exception_in_the_session_is_a_failure_not_a_crash(
 def test_a_hanging_session_is_stopped_and_reported(
     norway: Menu, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def spin(self: Session) -> None:
+    def spin(call: Session) -> None:
         while True:
             pass
 
-    monkeypatch.setattr(Session, "_no_input", spin)
+    monkeypatch.setattr(failures, "no_input", spin)
     result = run_call(norway, 3, wall_limit=0.3)
     for seed in range(3, 40):
         result = run_call(norway, seed, wall_limit=0.3)
@@ -153,9 +154,9 @@ def test_cli_json_summary(cli: Cli, norway_path: Path) -> None:
 def test_cli_prints_each_failure_with_its_replay(
     cli: Cli, norway_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    original = Session._route
+    original = Session.connect
     monkeypatch.setattr(
-        Session, "_route", lambda self, s: original(self, self.menu.services["fire"])
+        Session, "connect", lambda self, s: original(self, self.menu.services["fire"])
     )
     code, out, _ = cli("chaos", str(norway_path), "--calls", "100", "--seed", "1",
                        "--max-failures", "1")  # fmt: skip

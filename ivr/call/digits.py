@@ -1,0 +1,81 @@
+"""Digit collection at a collect node: a PIN, a case number, a number to call.
+
+Unlike a menu node, every key is part of one entry (``state.entry``): it ends
+at the terminator, at the maximum length, or when the caller pauses for the
+inter-digit timeout; ``*`` or ``#`` (whichever is not the terminator) goes
+back. The entry then either is one the node lists, or a service's number (when
+the node dials services), or it is no match.
+"""
+
+from __future__ import annotations
+
+from ivr.call import choices, questions
+from ivr.call.context import Call
+from ivr.call.record import VisitKind
+from ivr.call.state import Choice, Mode
+from ivr.model import Action, ActionKind, Collect
+from ivr.refs import Ref
+
+
+def press(call: Call, key: str) -> None:
+    state = call.state
+    collect = _collect(call)
+    if key == collect.terminator:
+        submit(call)
+    elif key in "*#":
+        state.entry = ""
+        state.digit_deadline = None
+        call.perform(Action(ActionKind.BACK))
+    else:
+        state.entry += key
+        if len(state.entry) >= collect.max_digits:
+            submit(call)
+        else:
+            state.digit_deadline = call.elapsed + call.node.settings.inter_digit_timeout
+
+
+def typed_ahead(call: Call, keys: str) -> None:
+    """Keys typed ahead of the prompt, one after another; stops where they end the
+    call or leave the node."""
+    for pressed in keys:
+        if call.ended or call.state.mode is not Mode.COLLECT:
+            return
+        press(call, pressed)
+
+
+def spoken(call: Call, digits: str) -> None:
+    """Digits said in one go make a whole entry: what they leave unfinished is
+    submitted at once rather than waited on."""
+    state = call.state
+    state.entry = ""
+    for said in digits:
+        press(call, said)
+        if call.ended or state.mode is not Mode.COLLECT or not state.entry:
+            return
+    submit(call)
+
+
+def submit(call: Call) -> None:
+    state = call.state
+    collect = _collect(call)
+    entry, state.entry = state.entry, ""
+    state.digit_deadline = None
+    if len(entry) < collect.min_digits:
+        call.no_match(VisitKind.INVALID_KEY if entry else VisitKind.NO_MATCH)
+        return
+    for digits, action in collect.entries:
+        if digits == entry:
+            questions.offer(call, Choice(entry, action, Ref.entry(call.node.id, entry)), False)
+            return
+    if collect.match_services and entry in call.index.service_numbers:
+        sid = call.index.service_numbers[entry]
+        questions.offer(call, choices.service(call, Ref.number(sid)), confirm=False)
+        return
+    call.no_match()
+
+
+def _collect(call: Call) -> Collect:
+    collect = call.node.collect
+    if collect is None:  # pragma: no cover - the mode and the node always agree
+        raise RuntimeError("digits collected outside a collect node")
+    return collect

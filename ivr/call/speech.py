@@ -1,0 +1,132 @@
+"""What the caller said, as a choice: numbers, answers, phrases, needs in their own words.
+
+An utterance is read in a fixed order, because the order is what makes a call
+safe and predictable: an emergency number said anywhere wins; then the answer
+to a pending question; then digits (an entry, or a key said aloud); then the
+phrases of the node's options and the global commands. At a node that
+searches the whole menu, a caller describing a need is judged by the
+understanding (``ivr.understand``), which decides to act, confirm, offer
+choices or reprompt.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from ivr.call import choices, digits, keys, questions
+from ivr.call.context import Call
+from ivr.call.state import Mode
+from ivr.matcher import Candidate, top_ties
+from ivr.refs import Ref, RefKind
+from ivr.textnorm import Token, digit_runs, only_digits, tokens
+from ivr.understand.policy import Verdict
+
+log = logging.getLogger(__name__)
+
+
+def hear(call: Call, text: str, confidence: float) -> None:
+    """One utterance (text and the recogniser's confidence) at the call's state."""
+    state = call.state
+    if state.buffer:  # keys held back before the caller spoke are acted on first
+        keys.resolve(call, final=True)
+        if call.ended:
+            return
+    state.input_deadline = None
+    settings = call.node.settings
+    toks = tokens(text, call.lang)
+    if not toks or confidence < settings.reject_below:
+        call.no_match()
+        return
+    low = confidence < settings.confirm_below
+    shortcuts = call.index.shortcut_numbers
+    for run in digit_runs(toks):
+        if run in shortcuts:
+            questions.offer(call, choices.service(call, Ref.shortcut(shortcuts[run])), low)
+            return
+    said = only_digits(toks, call.lang)
+    mode = state.mode
+    if mode is Mode.CONFIRM:
+        if not questions.confirmed(call, toks, said):
+            questions.withdraw(call)  # not an answer: a fresh request at this node
+            hear(call, text, confidence)
+        return
+    if mode is Mode.CHOOSE:
+        questions.chosen(call, toks, said)
+        return
+    if mode is Mode.COLLECT:
+        if said is not None:
+            digits.spoken(call, said)
+            return
+    elif said is not None:
+        _digits(call, said, confidence, low)
+        return
+    _phrases(call, text, toks, low)
+
+
+def _digits(call: Call, said: str, confidence: float, low: bool) -> None:
+    """Digits said at a menu node: one is a key; more may be a service's number."""
+    if len(said) == 1:
+        call.select_key(said, confidence)
+    elif said in call.index.service_numbers:
+        sid = call.index.service_numbers[said]
+        questions.offer(call, choices.service(call, Ref.number(sid)), low)
+    else:
+        call.no_match()
+
+
+def _phrases(call: Call, text: str, toks: list[Token], low: bool) -> None:
+    """The node's phrases and the commands; the whole menu's at a node that searches
+    the tree, and the emergency options' everywhere but at a collect node."""
+    index = call.index
+    node = call.node
+    collecting = call.state.mode is Mode.COLLECT
+    found = index.local(node.id, call.lang).match(toks)
+    if collecting:  # only the commands: the node's digits are not phrases
+        found = [c for c in found if Ref.parse(c.ref).kind is RefKind.CMD]
+    local = {c.ref for c in found}
+    tree = node.settings.search == "tree" and not collecting
+    found += [
+        c
+        for c in index.tree(call.lang).match(toks)
+        if c.ref not in local and (tree or index.is_emergency(c.ref))
+    ]
+    found.sort(key=lambda c: -c.score)
+    best = top_ties(found)
+    if tree:
+        _understand(call, text, best, [c for c in found if c not in best], low)
+        return
+    _take(call, [c.ref for c in best], low)
+
+
+def _understand(
+    call: Call, text: str, phrases: list[Candidate], also: list[Candidate], low: bool
+) -> None:
+    """A need described at a node that searches the whole menu: the policy decides
+    (``ivr.understand.policy``) whether to act, confirm, offer choices or reprompt."""
+    decision = call.index.understanding.decide(text, phrases, call.lang, also)
+    log.info(
+        "understood %r: %s %s (%s)",
+        text,
+        decision.verdict.value,
+        list(decision.refs),
+        decision.reason.name,
+    )
+    if decision.verdict is Verdict.NONE:
+        call.no_match()
+    elif decision.verdict is Verdict.ACT:
+        _take(call, decision.refs, low)
+    else:  # unsure of the one (confirm) or between several (choose)
+        _take(call, decision.refs, low, confirm=True)
+
+
+def _take(call: Call, refs: Sequence[str], low: bool, confirm: bool = False) -> None:
+    """Take the one outcome the refs name (confirming it when unsure), or ask."""
+    found = choices.distinct(call, refs)
+    if not found:
+        call.no_match()
+    elif len(found) > 1:
+        questions.choose_among(call, found)
+    else:
+        choice = found[0]
+        questions.offer(call, choice, confirm or low or choice.action.confirm)
