@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ivr.matcher import Candidate
+from ivr.refs import Ref, RefKind
 from ivr.textnorm import words_of
 from ivr.understand.cues import not_urgent, pleads
 from ivr.understand.lexicon import terms
@@ -59,10 +60,17 @@ class Reason(enum.Enum):
     NOTHING = "nothing fits"
 
 
+def _is_command(ref: str) -> bool:
+    try:
+        return Ref.parse(ref).kind is RefKind.CMD
+    except ValueError:
+        return False
+
+
 @dataclass(frozen=True)
 class Decision:
     verdict: Verdict
-    refs: tuple[str, ...]  # option ids (or cmd:NAME), in the order to offer them
+    refs: tuple[str, ...]  # refs' text forms (option ids, commands), in the order to offer them
     reason: Reason
     scores: tuple[Scored, ...] = ()  # the ranker's best few, for logs and the bench
 
@@ -123,7 +131,7 @@ class Understanding:
             return False
         if decision.reason in (Reason.NOTHING, Reason.NEGATED, Reason.WEAK):
             return True
-        command = bool(decision.refs) and all(r.startswith("cmd:") for r in decision.refs)
+        command = bool(decision.refs) and all(_is_command(r) for r in decision.refs)
         return (
             command
             and bool(phrases)
@@ -199,7 +207,7 @@ class Understanding:
                 if rival is None or rival.score < limits.confirm:
                     return Decision(Verdict.CONFIRM, (ref,), Reason.UNSURE)
                 return Decision(Verdict.CHOOSE, (ref, rival.ref), Reason.TWO_CLOSE)
-            if ref.startswith("cmd:"):
+            if _is_command(ref):
                 # "repeat" inside a description is not a request to repeat
                 return self._by_meaning(fits, limits)
             if top.score < limits.confirm:
