@@ -53,4 +53,3 @@ def perform(call: Call, action: Action) -> None:
         perform(call, operator.action)
     else:  # pragma: no cover - every ActionKind is handled above
         raise RuntimeError(f"unhandled action {action}")
-

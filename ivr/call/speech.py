@@ -40,10 +40,14 @@ def hear(call: Call, text: str, confidence: float) -> None:
         return
     low = confidence < settings.confirm_below
     shortcuts = call.index.shortcut_numbers
+    mentioned: list[Candidate] = []
     for run in digit_runs(toks):
         if run in shortcuts:
-            questions.offer(call, choices.service(call, Ref.shortcut(shortcuts[run])), low)
-            return
+            ref = Ref.shortcut(shortcuts[run])
+            if not _in_a_description(call, toks):
+                questions.offer(call, choices.service(call, ref), low)
+                return
+            mentioned.append(Candidate(str(ref), MENTION_SCORE, run))
     said = only_digits(toks, call.lang)
     mode = state.mode
     if mode is Mode.CONFIRM:
@@ -61,7 +65,24 @@ def hear(call: Call, text: str, confidence: float) -> None:
     elif said is not None:
         _digits(call, said, confidence, low)
         return
-    _phrases(call, text, toks, low)
+    _phrases(call, text, toks, low, mentioned)
+
+
+#: Words besides a number that make it a mention inside a description ("can my deaf
+#: wife text 113 instead?") rather than a request for it ("113 please, quickly").
+MENTION_WORDS = 4
+#: A number mentioned is as plain as a menu phrase said whole (the matcher's best).
+MENTION_SCORE = 1.0
+
+
+def _in_a_description(call: Call, toks: list[Token]) -> bool:
+    """Whether an emergency number in the utterance is mentioned in a sentence at a node
+    that takes descriptions: the understanding then reads it as a menu phrase among
+    the sentence's words, so the sentence decides (and an emergency it agrees with is
+    still routed at once)."""
+    if call.state.mode is not Mode.MENU or call.node.settings.search != "tree":
+        return False
+    return sum(1 for t in toks if t.digits is None) >= MENTION_WORDS
 
 
 def _digits(call: Call, said: str, confidence: float, low: bool) -> None:
@@ -75,7 +96,9 @@ def _digits(call: Call, said: str, confidence: float, low: bool) -> None:
         call.no_match()
 
 
-def _phrases(call: Call, text: str, toks: list[Token], low: bool) -> None:
+def _phrases(
+    call: Call, text: str, toks: list[Token], low: bool, mentioned: Sequence[Candidate] = ()
+) -> None:
     """The node's phrases and the commands; the whole menu's at a node that searches
     the tree, and the emergency options' everywhere but at a collect node."""
     index = call.index
@@ -91,6 +114,7 @@ def _phrases(call: Call, text: str, toks: list[Token], low: bool) -> None:
         for c in index.tree(call.lang).match(toks)
         if c.ref not in local and (tree or index.is_emergency(c.ref))
     ]
+    found += mentioned
     found.sort(key=lambda c: -c.score)
     best = top_ties(found)
     if tree:

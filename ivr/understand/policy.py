@@ -14,7 +14,9 @@ as well as the best answer is always offered, first, rather than letting a
 non-emergency line win without asking; a clear emergency is routed at once,
 never kept behind a menu. A plea for help that says nothing of what happened
 ("I need help", "who should I call?") is answered with the emergency lines to
-choose from, not with "Sorry, I did not understand".
+choose from, not with "Sorry, I did not understand". An emergency number in a
+sentence is one of its menu phrases: asked for ("put me through to 113") it
+routes at once; mentioned in a story, the sentence decides.
 """
 
 from __future__ import annotations
@@ -60,11 +62,22 @@ class Reason(enum.Enum):
     NOTHING = "nothing fits"
 
 
-def _is_command(ref: str) -> bool:
+def _kind(ref: str) -> Ref | None:
     try:
-        return Ref.parse(ref).kind is RefKind.CMD
+        return Ref.parse(ref)
     except ValueError:
-        return False
+        return None
+
+
+def _is_command(ref: str) -> bool:
+    parsed = _kind(ref)
+    return parsed is not None and parsed.kind is RefKind.CMD
+
+
+def _shortcut(ref: str) -> str | None:
+    """The service an emergency number names (``shortcut:ambulance``), else ``None``."""
+    parsed = _kind(ref)
+    return parsed.id if parsed is not None and parsed.kind is RefKind.SHORTCUT else None
 
 
 @dataclass(frozen=True)
@@ -163,11 +176,14 @@ class Understanding:
 
     def _is_emergency(self, ref: str) -> bool:
         target = self.targets.get(ref)
-        return target is not None and target.emergency
+        return target.emergency if target is not None else _shortcut(ref) is not None
 
     def _outcome(self, ref: str) -> tuple[str, str]:
         target = self.targets.get(ref)
-        return target.outcome if target is not None else ("command", ref)
+        if target is not None:
+            return target.outcome
+        service = _shortcut(ref)  # an emergency number said inside the sentence
+        return ("route", service) if service is not None else ("command", ref)
 
     def _first_opinion(
         self,
@@ -211,6 +227,12 @@ class Understanding:
                 # "repeat" inside a description is not a request to repeat
                 return self._by_meaning(fits, limits)
             if top.score < limits.confirm:
+                if _shortcut(ref) is not None:
+                    # an emergency number asked for ("put me through to 113 now") in a
+                    # sentence that points nowhere in particular: no question holds it
+                    # up (a service *word* in a story is not a request: "I'm a police
+                    # officer and I can't switch off")
+                    return Decision(Verdict.ACT, (ref,), Reason.PHRASE)
                 return Decision(Verdict.CONFIRM, (ref,), Reason.WORD_VS_SENTENCE)
             return Decision(Verdict.CHOOSE, (ref, top.ref), Reason.WORD_VS_SENTENCE)
         said = terms(text, lang)

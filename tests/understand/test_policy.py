@@ -238,3 +238,26 @@ def test_a_weak_meaning_without_a_shared_word_is_not_asked_about(menu: Menu) -> 
     for overlap, verdict in ((0, Verdict.NONE), (1, Verdict.CONFIRM)):
         index = MenuIndex(menu, rankers=(_Blurred(overlap),))
         assert index.understanding.decide("bla bla bla", [], "en").verdict is verdict
+
+
+def test_an_emergency_number_said_alone_routes_at_once(menu: Menu, index: MenuIndex) -> None:
+    assert routed(menu, index, "one one three please") == "113"
+
+
+def test_an_emergency_number_mentioned_in_a_story_does_not_outweigh_it(
+    menu: Menu, index: MenuIndex
+) -> None:
+    text = "my bike was stolen last week, should I ring 110 about that"
+    assert routed(menu, index, text) is None
+    session = Session(menu, index=index)
+    session.start()
+    session.send(Speech(text))
+    offered = [str(c.ref) for c in session.state.choices]
+    assert session.state.mode == "choose" and "main.3" in offered
+
+
+def test_an_emergency_number_asked_for_in_a_sentence_still_routes_at_once(
+    menu: Menu, index: MenuIndex
+) -> None:
+    assert routed(menu, index, "please put me through to 113 right now thanks") == "113"
+    assert routed(menu, index, "my father has crushing chest pain, I need 113") == "113"
