@@ -34,7 +34,7 @@ from ivr.scripted.needs import (
 from tests.scripted.conftest import NORWAY, REPO
 
 NEEDS_DIR = REPO / "bench" / "needs"
-NEEDS_FILES = ("en-dev", "en-heldout", "nb-dev", "nb-heldout")
+NEEDS_FILES = ("en-dev", "en-dev2", "en-heldout", "nb-dev", "nb-dev2", "nb-heldout")
 NIGHT = datetime(2026, 11, 23, 21, 0)  # a Monday evening: GP offices closed
 DAY = datetime(2026, 11, 23, 10, 0)
 
