@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from ivr.analysis import analyse
-from ivr.chaos import replay, run_call
+from ivr.chaos.oracle import replay
+from ivr.chaos.runner import run_call
 from ivr.errors import IvrError
 from ivr.events import PHONE_KEYS, BargeIn, HangUp, KeyPress, Silence, Speech
 from ivr.graph import render
