@@ -103,7 +103,7 @@ def _moonshine_transcriber(language: str, model_dir: Path | None) -> Transcriber
         )
     if not _moonshine_available():
         raise EngineError(NEED_MOONSHINE, _NEURAL_HINT)
-    from ivr.asr.moonshine_engine import MoonshineTranscriber
+    from ivr.asr.moonshine_transcriber import MoonshineTranscriber
 
     return MoonshineTranscriber()
 
