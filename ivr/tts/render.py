@@ -20,7 +20,7 @@ from typing import Any
 
 from ivr.audio.pcm import write_wav
 from ivr.errors import IvrError
-from ivr.prompts_catalog import PromptText as PromptText  # re-exported: its old home
+from ivr.prompts_catalog import PromptText
 from ivr.tts.cache import PromptCache
 from ivr.tts.speaker import VoiceSettings, default_voice
 
