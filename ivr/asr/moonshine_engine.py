@@ -61,9 +61,8 @@ class MoonshineRecognizer:
     """A grammar recogniser on one loaded model (``decoder``); the whole utterance is
     decoded at ``finish``, since the grammar is scored as whole transcripts.
 
-    ``model_dir``: a folder with Moonshine's files (default: the installed
-    ``moonshine-cpp`` wheel, or ``IVR_MOONSHINE_MODEL``). ``cache_root``: where
-    the prepared copy goes (default ``models/``).
+    ``model_dir``, ``threads`` and ``cache_root``: which model and how it runs, as for
+    ``MoonshineDecoder``. ``reject_below``: see ``_DEFAULT_REJECT_BELOW``.
     """
 
     def __init__(
