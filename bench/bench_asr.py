@@ -454,7 +454,7 @@ def _bench_nonsense(rec: Recognizer, grammar: Grammar, quick: bool) -> None:
 def _bench_trim(rec: Recognizer, voices: list[tuple[str, str]]) -> None:
     """Moonshine's transcripts of the needs with and without trimming the silence."""
     from ivr.asr.espeak_corpus import NEEDS, speak_flite, telephone
-    from ivr.asr.moonshine_engine import MoonshineTranscriber
+    from ivr.asr.moonshine_transcriber import MoonshineTranscriber
 
     trimmed, untrimmed = MoonshineTranscriber(trim=True), MoonshineTranscriber(trim=False)
     totals: dict[tuple[str, bool], list[float]] = defaultdict(lambda: [0.0, 0.0])

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from ivr.analysis import lint_file  # noqa: E402
-from ivr.chaos import run_chaos  # noqa: E402
+from ivr.chaos.runner import run_chaos  # noqa: E402
 from ivr.loader import load_menu  # noqa: E402
 
 

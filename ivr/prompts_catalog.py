@@ -9,9 +9,22 @@ messages, in every language of the menu.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from ivr.model import ActionKind, LangText, Menu
-from ivr.tts.render import PromptText
+
+
+@dataclass(frozen=True)
+class PromptText:
+    """One sentence a menu may say, in one language; ``id`` is unique per language.
+
+    A plain value of the core, so listing a menu's prompts (``ivr prompts --list``,
+    coverage) needs no speech engine; ``ivr.tts.render`` turns these into audio.
+    """
+
+    id: str
+    lang: str
+    text: str
 
 
 def iter_menu_prompts(menu: Menu) -> Iterator[PromptText]:

@@ -54,12 +54,12 @@ sys.path.insert(0, str(ROOT))
 from ivr.asr.espeak_corpus import VOICES as BENCHMARK_VOICES  # noqa: E402
 from ivr.asr.espeak_corpus import speak  # noqa: E402
 from ivr.asr.mllr import parse as parse_mllr  # noqa: E402
-from ivr.asr.pocketsphinx_engine import (  # noqa: E402
-    _dictionary_text,
-    _load,
+from ivr.asr.pocketsphinx_decoders import (  # noqa: E402
+    dictionary_text,
     dictionary_unknown,
-    padded_pcm,
+    import_pocketsphinx,
 )
+from ivr.asr.pocketsphinx_engine import padded_pcm  # noqa: E402
 from ivr.asr.recognizer import Grammar  # noqa: E402
 from ivr.asr.resample import fast_resample  # noqa: E402
 from ivr.errors import IvrError  # noqa: E402
@@ -247,7 +247,7 @@ def prepare_model(dest: Path) -> Path:
     """A copy of the bundled en-us model with what sphinxtrain needs beside it:
     ``mdef.txt`` (bw reads only the text form) and ``mixture_weights``."""
     try:
-        source = Path(_load().get_model_path("en-us/en-us"))
+        source = Path(import_pocketsphinx().get_model_path("en-us/en-us"))
     except IvrError as exc:
         raise AdaptError(str(exc)) from None
     if not (source / "sendump").is_file():
@@ -317,7 +317,7 @@ def fit(model: Path, utterances: Sequence[tuple[str, Sentence]], work: Path) -> 
     )
     words = sorted({w for _, s in utterances for w in s.words})
     # The decoder's own dictionary for these words, pronunciation variants included.
-    (work / "dict").write_text(_dictionary_text(Grammar(words)), encoding="utf-8")
+    (work / "dict").write_text(dictionary_text(Grammar(words)), encoding="utf-8")
     (work / "acc").mkdir()
     fe_options = {
         "-argfile": model / "feat.params",

@@ -28,7 +28,7 @@ Measured on FSDD (real human digits, 8 kHz) — see bench/bench_asr.py:
 - Large grammars (a node's options, the commands and the emergency phrases:
   100-260 phrases) are searched without the lattice best-path pass, which
   there often yielded no hypothesis or a partial one; small ones (digits)
-  keep it (86.8% vs 84.8% on FSDD). See ``_search_options``.
+  keep it (86.8% vs 84.8% on FSDD). See ``Decoders._search_options``.
 - espeak-ng's formant voices are far from the human speech the model was
   trained on: through a node's grammar, 15% of the menu's phrases were
   misheard, a third for the female variant. ``adaptation="espeak-ng"`` loads a
@@ -49,88 +49,46 @@ Measured on FSDD (real human digits, 8 kHz) — see bench/bench_asr.py:
 - Streaming (``process_raw`` chunk by chunk) uses live CMN and lost 6 points on
   FSDD, so ``feed`` decodes incrementally only for partial results and
   ``finish`` decodes the buffered utterance again as a whole (batch CMN).
+- Building and keeping the decoders (model files, dictionary, search, channel
+  transform) is ``ivr.asr.pocketsphinx_decoders``'s; this module decides what
+  each decoder is fed and what its answer means.
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
-from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from ivr.asr import digits_model, mllr
+from ivr.asr import digits_model
 from ivr.asr import narrowband as band
 from ivr.asr.base import Alternatives, EngineError, Grammar, Partial, Result, Word
+from ivr.asr.pocketsphinx_decoders import (
+    _LATTICE_MAX_PHRASES,
+    RATE,
+    AcousticModel,
+    Decoders,
+)
 from ivr.audio.pcm import Audio
 
 log = logging.getLogger(__name__)
 
-_RATE = 16000
 _PAD_SECONDS = 0.3
 _NOISE = 1e-3  # RMS of the noise floor, about -60 dBFS
-_TOPN = 8
 _FRAME = 0.01
 _DEFAULT_REJECT_BELOW = 0.6
 _CONF_FLOOR = 0.45
 _CONF_TOP = 0.85
-_CACHE_SIZE = 8
 #: N-best entries read into ``Result.alternatives`` for small grammars (a digit
 #: grammar has at most 11 phrases; the lists seldom hold more than three).
 _NBEST = 20
 #: The digits model's noise floor (about -64 dBFS): it hears FSDD best under a
 #: quieter floor than the general model (90.0% vs 88.0% at ``_NOISE``).
 _DIGITS_NOISE = 6e-4
-#: Grammars with more phrases than this are searched without the lattice pass.
-_LATTICE_MAX_PHRASES = 16
-#: Wide beams for large grammars: measured on the menu's node grammars they cost
-#: no time (the lattice pass they replace was the slow part) and no hypothesis
-#: is lost to pruning.
-_WIDE_SEARCH = {"bestpath": False, "beam": 1e-80, "pbeam": 1e-80, "wbeam": 1e-80, "maxhmmpf": -1}
-
-
-@dataclass(frozen=True)
-class AcousticModel:
-    """A pocketsphinx model other than the bundled one, used as it is: its ``hmm``
-    folder and its own pronouncing ``dictionary`` (no band limit, no adaptation,
-    default search). ``what`` and ``hint`` word the error when it fails to load."""
-
-    hmm: Path
-    dictionary: Path
-    what: str
-    hint: str
-
-
-def _load() -> Any:
-    try:
-        import pocketsphinx
-    except ImportError:
-        raise EngineError(
-            "pocketsphinx is not installed", "pip install 'pocketsphinx>=5.0'"
-        ) from None
-    return pocketsphinx
-
-
-@lru_cache(maxsize=1)
-def _cmudict() -> dict[str, list[str]]:
-    """The bundled pronouncing dictionary: word -> pronunciations (variants in order)."""
-    path = Path(_load().get_model_path("en-us/cmudict-en-us.dict"))
-    prons: dict[str, list[str]] = {}
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            parts = line.split(maxsplit=1)
-            if len(parts) != 2:
-                continue
-            word = parts[0].split("(", 1)[0]
-            prons.setdefault(word, []).append(parts[1].split("#", 1)[0].strip())
-    return prons
 
 
 def noisy_pcm(
@@ -147,38 +105,8 @@ def noisy_pcm(
 
 def padded_pcm(samples: npt.NDArray[np.float32], seed: int = 0) -> bytes:
     """A whole utterance as ``finish`` decodes it: silence each side, then the noise floor."""
-    pad = np.zeros(int(_PAD_SECONDS * _RATE), dtype=np.float32)
+    pad = np.zeros(int(_PAD_SECONDS * RATE), dtype=np.float32)
     return noisy_pcm(np.concatenate([pad, samples, pad]), np.random.default_rng(seed))
-
-
-def dictionary_unknown(words: Sequence[str]) -> list[str]:
-    """Words the pronouncing dictionary lacks: pocketsphinx cannot hear them."""
-    known = _cmudict()
-    return sorted({w.lower() for w in words if w.lower() not in known})
-
-
-def _jsgf(grammar: Grammar) -> str:
-    phrases = " | ".join(f"( {p} )" for p in grammar.phrases)
-    return f"#JSGF V1.0;\ngrammar ivr;\npublic <utt> = {phrases};\n"
-
-
-def _activate(decoder: Any, grammar: Grammar) -> Any:
-    """Give the decoder the grammar's JSGF as its only search."""
-    try:
-        decoder.add_jsgf_string("ivr", _jsgf(grammar))
-        decoder.activate_search("ivr")
-    except (RuntimeError, ValueError) as exc:
-        raise EngineError(f"pocketsphinx rejected the grammar: {exc}") from None
-    return decoder
-
-
-def _dictionary_text(grammar: Grammar) -> str:
-    known = _cmudict()
-    lines = []
-    for word in grammar.words:
-        for i, pron in enumerate(known[word]):
-            lines.append(f"{word}{'' if i == 0 else f'({i + 1})'} {pron}")
-    return "\n".join(lines) + "\n"
 
 
 class PocketsphinxRecognizer:
@@ -213,45 +141,22 @@ class PocketsphinxRecognizer:
         noise: float = _NOISE,
         model: AcousticModel | None = None,
     ) -> None:
-        self._ps = _load()
+        self._decoders = Decoders(model, adaptation, adapted_model)
         self._model = model
         self._noise = noise
-        self._model_files: dict[str, str] = {}
-        self._vocabulary: frozenset[str] | None = None
-        if model is not None:
-            if adaptation:
-                raise EngineError(f"no {adaptation!r} adaptation for {model.what}")
-            self._model_files = {"hmm": str(model.hmm), "dict": str(model.dictionary)}
-            self._vocabulary = _vocabulary(model.dictionary)
-            narrowband = False  # a model of its own band
-        self._adaptation: mllr.MeanTransform | None = None
         #: The MAP-adapted model folder in use; ``None`` with no adaptation or the MLLR one.
-        self.adapted_model_dir: Path | None = None
-        if adaptation:
-            bundled = Path(self._ps.get_model_path("en-us/en-us"))
-            adapted = mllr.adapted_model(adaptation, bundled) if adapted_model else None
-            if adapted is not None:
-                self._model_files = adapted
-                self.adapted_model_dir = Path(adapted["mean"]).parent
-            else:
-                self._adaptation = mllr.shipped(adaptation)
+        self.adapted_model_dir = self._decoders.adapted_model_dir
         #: The speaker adaptation asked for, if any (for reports).
         self.adaptation = adaptation
-        self._narrowband = narrowband
+        self._narrowband = narrowband and model is None  # a model of its own band
         self._reject_below = reject_below
         self._partials = partials
         self._seed = seed
-        self._decoders: OrderedDict[tuple[str, bool], Any] = OrderedDict()
-        self._live_decoders: dict[str, Any] = {}
         self._live: Any = None
         self._decoder: Any = None
         self._grammar: Grammar | None = None
         self._buffer: list[npt.NDArray[np.float32]] = []
         self._last_partial = ""
-        self._tmp = tempfile.TemporaryDirectory(prefix="ivr-ps-")
-        self._full_lm: Any = None
-        self._full_lm_narrow: Any = None
-        self._mllr: dict[bool, Path] = {}
         self.last_score = 0.0
         #: Whether the last finished utterance was decoded as 8 kHz (telephone) audio.
         self.last_narrowband = False
@@ -274,121 +179,23 @@ class PocketsphinxRecognizer:
 
     @property
     def sample_rate(self) -> int:
-        return _RATE
+        return RATE
 
     def unknown_words(self, words: Sequence[str]) -> list[str]:
-        if self._vocabulary is not None:
-            return sorted({w.lower() for w in words if w.lower() not in self._vocabulary})
-        return dictionary_unknown(words)
-
-    def _make_decoder(self, grammar: Grammar | None, narrowband: bool = False) -> Any:
-        if grammar is None:
-            if narrowband:
-                if self._full_lm_narrow is None:
-                    self._full_lm_narrow = self._build(None, narrowband=True)
-                return self._full_lm_narrow
-            if self._full_lm is None:
-                self._full_lm = self._build(None)
-            return self._full_lm
-        key = (grammar.key, narrowband)
-        cached = self._decoders.get(key)
-        if cached is not None:
-            self._decoders.move_to_end(key)
-            return cached
-        decoder = self._build(grammar, narrowband=narrowband)
-        self._decoders[key] = decoder
-        if len(self._decoders) > _CACHE_SIZE:
-            self._decoders.popitem(last=False)
-        return decoder
-
-    def _channel_options(self, narrowband: bool) -> dict[str, Any]:
-        """The mean transform for this channel: the voice adaptation, then the band limit."""
-        transform = self._adaptation
-        if narrowband:
-            limit = band.transform()
-            transform = limit if transform is None else transform.then(limit)
-        if transform is None:
-            return {}
-        if narrowband not in self._mllr:
-            name = "narrowband.mllr" if narrowband else "adapted.mllr"
-            self._mllr[narrowband] = mllr.write(Path(self._tmp.name) / name, transform)
-        return {"mllr": str(self._mllr[narrowband])}
-
-    @staticmethod
-    def _search_options(grammar: Grammar) -> dict[str, Any]:
-        """Lattice rescoring for small grammars, a plain wide search for large ones.
-
-        Measured: on FSDD's digits grammar the lattice best path is worth 2 points
-        (86.8% vs 84.8%). On the menu's node grammars (100-260 phrases) it often
-        yields no hypothesis at all, or a partial one ("a real" of "a real
-        person"): 115 of 705 phrases spoken by en+f3 were lost; without it, none.
-        """
-        return {} if len(grammar.phrases) <= _LATTICE_MAX_PHRASES else dict(_WIDE_SEARCH)
-
-    def _build(self, grammar: Grammar | None, narrowband: bool = False) -> Any:
-        if self._model is not None:
-            if grammar is None:
-                raise EngineError(f"{self._model.what} needs a grammar", "give it digits")
-            missing = self.unknown_words(grammar.words)
-            if missing:
-                raise EngineError(
-                    f"{self._model.what} does not know the word(s): {', '.join(missing)}"
-                )
-            failure = (self._model.what, self._model.hint)
-            return _activate(self._new_decoder(failure=failure), grammar)
-        channel = self._channel_options(narrowband)
-        if grammar is None:
-            return self._new_decoder(topn=_TOPN, **channel)
-        missing = dictionary_unknown(grammar.words)
-        if missing:
-            raise EngineError(
-                f"pocketsphinx does not know the word(s): {', '.join(missing)}",
-                "rephrase with common English words",
-            )
-        fd, dict_path = tempfile.mkstemp(suffix=".dict", dir=self._tmp.name)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(_dictionary_text(grammar))
-        decoder = self._new_decoder(
-            topn=_TOPN, dict=dict_path, **channel, **self._search_options(grammar)
-        )
-        return _activate(decoder, grammar)
-
-    def _new_decoder(
-        self,
-        model: dict[str, str] | None = None,
-        failure: tuple[str, str] = ("its model", "reinstall pocketsphinx"),
-        **kwargs: Any,
-    ) -> Any:
-        """``model``: the model files (default: the bundled or adapted model);
-        ``failure``: what failed to load and the hint, for the error."""
-        files = self._model_files if model is None else model
-        try:
-            decoder = self._ps.Decoder(loglevel="FATAL", samprate=_RATE, **files, **kwargs)
-        except (RuntimeError, ValueError) as exc:
-            what, hint = failure
-            raise EngineError(f"pocketsphinx failed to load {what}: {exc}", hint) from None
-        return decoder
+        return self._decoders.unknown_words(words)
 
     def start(self, grammar: Grammar | None) -> None:
         if self._live is not None:  # an utterance left unfinished: drop it
             self._live.end_utt()
             self._live = None
-        self._decoder = self._make_decoder(grammar)
+        self._decoder = self._decoders.get(grammar)
         self._grammar = grammar
         self._last_partial = ""
         self._rng = np.random.default_rng(self._seed)
-        self._buffer = [np.zeros(int(_PAD_SECONDS * _RATE), dtype=np.float32)]
+        self._buffer = [np.zeros(int(_PAD_SECONDS * RATE), dtype=np.float32)]
         self._live = None
         if self._partials:
-            # A second decoder: running the incremental pass on the final
-            # decoder shifted its CMN state and cost 3 points on FSDD.
-            key = grammar.key if grammar is not None else ""
-            self._live = self._live_decoders.get(key)
-            if self._live is None:
-                if len(self._live_decoders) >= _CACHE_SIZE:
-                    self._live_decoders.pop(next(iter(self._live_decoders)))
-                self._live = self._build(grammar)
-                self._live_decoders[key] = self._live
+            self._live = self._decoders.live(grammar)
             self._live.start_utt()
             self._live.process_raw(self._pcm(self._buffer[0]), False, False)
 
@@ -398,8 +205,8 @@ class PocketsphinxRecognizer:
     def feed(self, chunk: Audio) -> Partial | None:
         if self._decoder is None:
             raise EngineError("feed() before start()")
-        if chunk.rate != _RATE:
-            raise EngineError(f"pocketsphinx wants {_RATE} Hz audio, got {chunk.rate} Hz")
+        if chunk.rate != RATE:
+            raise EngineError(f"pocketsphinx wants {RATE} Hz audio, got {chunk.rate} Hz")
         self._buffer.append(chunk.samples.astype(np.float32))
         if self._live is None:
             return None
@@ -418,11 +225,11 @@ class PocketsphinxRecognizer:
         if self._live is not None:
             self._live.end_utt()
             self._live = None
-        self._buffer.append(np.zeros(int(_PAD_SECONDS * _RATE), dtype=np.float32))
+        self._buffer.append(np.zeros(int(_PAD_SECONDS * RATE), dtype=np.float32))
         samples = np.concatenate(self._buffer)
-        self.last_narrowband = self._narrowband and band.is_narrowband(samples, _RATE)
+        self.last_narrowband = self._narrowband and band.is_narrowband(samples, RATE)
         if self.last_narrowband:
-            decoder = self._make_decoder(self._grammar, narrowband=True)
+            decoder = self._decoders.get(self._grammar, narrowband=True)
         self._rng = np.random.default_rng(self._seed)
         # Every utterance starts from a fresh front end (the model's cepstral mean
         # and empty feature buffers), so a result never depends on what this
@@ -492,14 +299,3 @@ class PocketsphinxRecognizer:
     @staticmethod
     def _clean(text: str) -> str:
         return " ".join(w.split("(", 1)[0] for w in text.split())
-
-
-def _vocabulary(dictionary: Path) -> frozenset[str]:
-    """The words of a pronouncing dictionary (variants ``word(2)`` counted once)."""
-    words: set[str] = set()
-    with dictionary.open(encoding="utf-8") as fh:
-        for line in fh:
-            parts = line.split(maxsplit=1)
-            if parts:
-                words.add(parts[0].split("(", 1)[0].lower())
-    return frozenset(words)

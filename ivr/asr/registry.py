@@ -103,7 +103,7 @@ def _moonshine_transcriber(language: str, model_dir: Path | None) -> Transcriber
         )
     if not _moonshine_available():
         raise EngineError(NEED_MOONSHINE, _NEURAL_HINT)
-    from ivr.asr.moonshine_engine import MoonshineTranscriber
+    from ivr.asr.moonshine_transcriber import MoonshineTranscriber
 
     return MoonshineTranscriber()
 
@@ -216,7 +216,7 @@ def unknown_words(engine: str | Recognizer, phrases: Iterable[str]) -> list[str]
     words = sorted({w for p in phrases for w in p.lower().split()})
     if isinstance(engine, str):
         if engine == "pocketsphinx":
-            from ivr.asr.pocketsphinx_engine import dictionary_unknown
+            from ivr.asr.pocketsphinx_decoders import dictionary_unknown
 
             return dictionary_unknown(words)
         if engine == "moonshine":

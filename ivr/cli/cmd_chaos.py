@@ -6,7 +6,7 @@ import argparse
 import random
 import shlex
 
-from ivr.chaos import run_chaos
+from ivr.chaos.runner import run_chaos
 from ivr.cli.common import add_menu_argument, open_menu, print_json
 from ivr.errors import IvrError
 

@@ -19,7 +19,7 @@ from ivr.tts import Speaker, VoiceSettings, default_voice, make_speaker
 from ivr.tts.speaker import DEFAULT_RATE_WPM
 
 if TYPE_CHECKING:
-    from ivr.tts.render import PromptText
+    from ivr.prompts_catalog import PromptText
 
 #: Builds the speaker; tests replace it with a fake.
 speaker_factory: Callable[[], Speaker] = make_speaker

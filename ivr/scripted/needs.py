@@ -8,8 +8,9 @@ outcome without asking (``WRONG``, the worst bug) is not the same as asking and
 not getting there (``ASKED``) or not understanding at all (``MISSED``).
 
 Pure Python: no audio, no wall clock. Whoever times a decision (the benchmark)
-passes a clock in, or measures around ``NeedCall.hear`` itself. The file-level
-names are re-exported here, so ``ivr.scripted.needs`` is the one import.
+passes a clock in, or measures around ``NeedCall.hear`` itself. The names of
+``ivr.scripted.needs_file`` and ``ivr.scripted.outcomes`` are re-exported here, so
+``ivr.scripted.needs`` is the one import.
 """
 
 from __future__ import annotations
@@ -25,17 +26,19 @@ from ivr.events import KeyPress, Speech
 from ivr.menuindex import MenuIndex
 from ivr.model import ActionKind, Menu
 from ivr.scripted.needs_file import (  # noqa: F401 (re-exported)
-    ASK,
     FILE_KEYS,
-    HANGUP_OUTCOME,
-    MAX_BRANCH_DEPTH,
     NEED_KEYS,
-    NODE_PREFIX,
     Need,
     NeedSet,
+    load_needs,
+)
+from ivr.scripted.outcomes import (  # noqa: F401 (re-exported)
+    ASK,
+    HANGUP_OUTCOME,
+    MAX_BRANCH_DEPTH,
+    NODE_PREFIX,
     action_outcome,
     keys_to,
-    load_needs,
     option_outcome,
     outcome_names,
 )

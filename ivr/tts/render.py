@@ -15,12 +15,12 @@ import shutil
 import tempfile
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ivr.audio.pcm import write_wav
 from ivr.errors import IvrError
+from ivr.prompts_catalog import PromptText
 from ivr.tts.cache import PromptCache
 from ivr.tts.speaker import VoiceSettings, default_voice
 
@@ -29,15 +29,6 @@ logger = logging.getLogger(__name__)
 #: ``format`` field of index.json; a folder holding it may be replaced wholesale.
 INDEX_FORMAT = "ivr-prompts/1"
 INDEX_NAME = "index.json"
-
-
-@dataclass(frozen=True)
-class PromptText:
-    """One sentence a menu may say, in one language; ``id`` is unique per language."""
-
-    id: str
-    lang: str
-    text: str
 
 
 def settings_for_language(lang: str) -> VoiceSettings:

@@ -42,7 +42,7 @@ def transcriber():  # type: ignore[no-untyped-def]
     pytest.importorskip("onnxruntime")
     if not _moonshine_installed():
         pytest.skip("moonshine-cpp not installed")
-    from ivr.asr.moonshine_engine import MoonshineTranscriber
+    from ivr.asr.moonshine_transcriber import MoonshineTranscriber
 
     return MoonshineTranscriber()
 
@@ -80,7 +80,7 @@ def test_a_transcript_is_what_was_said_with_a_high_confidence(transcriber) -> No
     assert result.source is Source.TRANSCRIPT
     assert result.text == "my house is on fire"
     # Measured 0.53: the model's geometric mean token probability 0.79, at which half
-    # of the dev transcripts were usable (the calibration in moonshine_engine).
+    # of the dev transcripts were usable (the calibration in moonshine_transcriber).
     assert result.confidence > 0.4
     ((written, log_prob),) = result.alternatives
     assert written.rstrip(".").lower() == "my house is on fire" and log_prob < 0.0
@@ -117,10 +117,10 @@ def test_a_phrase_said_alone_is_about_as_likely_as_the_transcript_and_not_inside
 @pytest.mark.engine
 @needs_espeak
 def test_the_empty_transcript_is_not_taken_for_speech_on_a_noisy_line(transcriber) -> None:  # type: ignore[no-untyped-def]
-    from ivr.asr.moonshine_engine import MoonshineRecognizer
+    from ivr.asr.moonshine_decoder import MoonshineDecoder
 
     noisy = telephone(speak("someone stole my phone", "en-gb-x-rp", 150), snr_db=15.0, seed=3)
-    model = MoonshineRecognizer()
+    model = MoonshineDecoder()
     samples, encoded = transcriber._encoded(noisy)
     tokens, _, nothing = model.decode_free(encoded, len(samples) / 16000)
     assert tokens == [] and nothing > 0.2  # the likeliest transcript is the empty one (0.63)

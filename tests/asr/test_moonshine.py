@@ -297,7 +297,7 @@ def test_silence_and_too_short_audio_do_not_crash_and_are_rejected(moonshine) ->
 
 
 def test_what_is_left_of_the_tree_is_one_row_per_longest_continuation() -> None:
-    from ivr.asr.moonshine_engine import _tails
+    from ivr.asr.moonshine_decoder import _tails
 
     sequences = {(5, 7, 2), (5, 7, 9), (5, 2), (6, 2), (8, 1, 1, 2)}
     live: list[tuple[tuple[int, ...], float]] = [((5,), -0.1), ((6,), -0.2)]  # 8 was pruned
@@ -310,20 +310,20 @@ def test_what_is_left_of_the_tree_is_one_row_per_longest_continuation() -> None:
 def test_scoring_the_rest_in_one_call_gives_the_level_by_level_scores(  # type: ignore[no-untyped-def]
     moonshine, grammar: Grammar, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import ivr.asr.moonshine_engine as engine
+    import ivr.asr.moonshine_decoder as decoder
 
     audio = speak("mental health", "en-us", 160)
     samples = fast_resample(audio, 16000).samples
-    one_call = moonshine.phrase_log_probs(samples, grammar.phrases)
-    monkeypatch.setattr(engine, "_EXACT_POSITIONS", 0)
-    by_level = moonshine.phrase_log_probs(samples, grammar.phrases)
+    one_call = moonshine.decoder.phrase_log_probs(samples, grammar.phrases)
+    monkeypatch.setattr(decoder, "_EXACT_POSITIONS", 0)
+    by_level = moonshine.decoder.phrase_log_probs(samples, grammar.phrases)
     assert set(one_call) >= set(by_level)
     assert max(abs(one_call[p] - by_level[p]) for p in by_level) < 1e-3
 
 
 @needs_model
 def test_a_phrase_counts_bare_or_followed_by_its_full_stop(moonshine) -> None:  # type: ignore[no-untyped-def]
-    forms = moonshine._token_forms("police")
+    forms = moonshine.decoder._token_forms("police")
     assert forms == [(18923, mm.EOS), (18923, 29889)]  # "Police", "Police."
 
 

@@ -23,6 +23,19 @@ def test_written_file_has_the_umask_permissions(tmp_path: Path) -> None:
     assert (tmp_path / "out.html").read_text() == "<p>hi</p>"
 
 
+def test_writing_never_sets_the_process_umask(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # setting it, even briefly, changes the mode of files other threads create meanwhile
+    def umask(mask: int) -> int:
+        raise AssertionError(f"os.umask({mask:o}) called")
+
+    monkeypatch.setattr(os, "umask", umask)
+    write_text(tmp_path / "out.txt", "hi", "report")
+    assert (tmp_path / "out.txt").read_text() == "hi"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.txt"]
+
+
 def test_a_failure_mid_write_keeps_the_old_file_and_leaves_no_temp(tmp_path: Path) -> None:
     target = tmp_path / "report.xml"
     target.write_text("old")

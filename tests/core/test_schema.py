@@ -57,9 +57,14 @@ def test_service_keys_match(schema: dict[str, Any]) -> None:
 
 
 def test_shipped_menus_are_valid_for_both(schema: dict[str, Any], norway_path: Path) -> None:
+    validator = jsonschema.Draft202012Validator(schema)
     for text in (norway_path.read_text(), TINY):
-        jsonschema.validate(yaml.safe_load(text), schema)
-        load_menu_text(text)
+        data = yaml.safe_load(text)
+        assert [e.message for e in validator.iter_errors(data)] == []
+        menu = load_menu_text(text)
+        assert (menu.start, set(menu.nodes), set(menu.services)) == (
+            data["start"], set(data["nodes"]), set(data["services"]),
+        )  # fmt: skip
 
 
 BAD_MENUS = {

@@ -9,7 +9,9 @@ from typing import Any
 import pytest
 
 from ivr.call import failures, speech
-from ivr.chaos import Bound, SafetyOracle, replay, run_call, run_chaos
+from ivr.chaos.caller import Bound
+from ivr.chaos.oracle import SafetyOracle, replay
+from ivr.chaos.runner import run_call, run_chaos
 from ivr.events import HangUp, KeyPress, Listen, Route, Silence, Speech
 from ivr.loader import load_menu
 from ivr.model import Menu

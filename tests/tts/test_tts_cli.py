@@ -17,7 +17,7 @@ import pytest
 import ivr.cli.main as cli_main
 from ivr.audio.pcm import Audio
 from ivr.cli import cmd_prompts, cmd_say, cmd_voices
-from ivr.tts.render import PromptText
+from ivr.prompts_catalog import PromptText
 from tests.tts.tts_fakes import FakeSpeaker
 
 MY_COMMANDS = ("ivr.cli.cmd_say", "ivr.cli.cmd_voices", "ivr.cli.cmd_prompts")

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from ivr.errors import IvrError
+from ivr.prompts_catalog import PromptText
 from ivr.tts.cache import PromptCache
-from ivr.tts.render import PromptText, render_prompts
+from ivr.tts.render import render_prompts
 from ivr.tts.speaker import TtsError, VoiceSettings
 from tests.tts.tts_fakes import FakeSpeaker
 
