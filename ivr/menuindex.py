@@ -18,19 +18,6 @@ from ivr.understand.ranker import LexicalRanker, Ranker
 from ivr.understand.targets import menu_targets
 
 
-def heard(option: Option, lang: str) -> tuple[str, ...]:
-    """What a caller may say for an option: its words, and its label as the prompt
-    reads it ("interpreters", "what a GP does"), as a VoiceXML ``<choice>``'s text is
-    its grammar."""
-    words = option.phrases.get(lang)
-    label = option.label.get(lang).strip()
-    plain = " ".join(label.lower().split())
-    spoken = any(c.isalpha() for c in label) and not any(c.isdigit() or c == "_" for c in label)
-    if not spoken or plain in (w.lower() for w in words):
-        return words  # no label, a key's or a node's name ("gp_open"), or one of its words
-    return (*words, label)
-
-
 class MenuIndex:
     """``rankers`` judge described needs before the built-in lexical ranker (which
     covers every language): a front end passes an embedding ranker from ``ivr.nlu``."""
@@ -58,7 +45,7 @@ class MenuIndex:
         key = (node_id, lang)
         if key not in self._local:
             node = self.menu.nodes[node_id]
-            entries = [(o.id, p) for o in node.options for p in heard(o, lang)]
+            entries = [(o.id, p) for o in node.options for p in o.heard(lang)]
             entries += [
                 (str(Ref.cmd(c.name)), p) for c in self.menu.commands for p in c.phrases.get(lang)
             ]
@@ -77,7 +64,7 @@ class MenuIndex:
     def tree(self, lang: str) -> PhraseIndex:
         """Every option of the menu, for a caller describing a need at the top."""
         if lang not in self._tree:
-            entries = [(o.id, p) for o in self.options.values() for p in heard(o, lang)]
+            entries = [(o.id, p) for o in self.options.values() for p in o.heard(lang)]
             self._tree[lang] = PhraseIndex(entries, lang)
         return self._tree[lang]
 
@@ -98,10 +85,10 @@ class MenuIndex:
 
     def _build_grammar(self, node_id: str, lang: str, tree: bool) -> tuple[str, ...]:
         node = self.menu.nodes[node_id]
-        phrases = [p for o in node.options for p in heard(o, lang)]
+        phrases = [p for o in node.options for p in o.heard(lang)]
         phrases += [p for c in self.menu.commands for p in c.phrases.get(lang)]
         others = self.options.values() if tree else self.emergency_options()
-        phrases += [p for o in others for p in heard(o, lang)]
+        phrases += [p for o in others for p in o.heard(lang)]
         phrases += [w for w in NUMBER_WORDS.get(lang, ()) if w]
         return tuple(dict.fromkeys(phrases))
 

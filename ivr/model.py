@@ -7,6 +7,7 @@ exist, settings are inherited), so the session never has to check a menu.
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
@@ -103,6 +104,21 @@ class Option:
     where: Location = NOWHERE
     #: Needs in callers' own words that lead here (the understanding's examples).
     examples: Phrases = Phrases()
+
+    def heard(self, lang: str) -> tuple[str, ...]:
+        """What a caller may say for this option: its words, and its label as the prompt
+        reads it ("interpreters", "what a GP does"), as a VoiceXML ``<choice>``'s text
+        is its grammar. A label that names a node or a key ("gp_open"), or is one of
+        the words already, adds nothing."""
+        words = self.phrases.get(lang)
+        label = self.label.get(lang).strip()
+        spoken = any(c.isalpha() for c in label) and not any(c.isdigit() or c == "_" for c in label)
+        if not spoken or " ".join(label.lower().split()) in (w.lower() for w in words):
+            return words
+        return (*words, label)
+
+    def heard_by_lang(self, langs: Sequence[str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        return tuple((lang, self.heard(lang)) for lang in langs)
 
 
 @dataclass(frozen=True)

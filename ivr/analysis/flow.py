@@ -59,7 +59,7 @@ def node_exits(menu: Menu, node: Node) -> list[Exit]:
         return out
     for option in node.options:
         out.append(
-            Exit(node.id, "option", option.key, option.phrases.by_lang, option.action,
+            Exit(node.id, "option", option.key, option.heard_by_lang(menu.languages), option.action,
                  Ref.option(option.id), option.label.get(lang), option.where)
         )  # fmt: skip
     if node.collect is not None:

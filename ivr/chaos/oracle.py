@@ -18,8 +18,9 @@ property (``SafetyOracle``):
     number can be keyed anywhere; at a node that searches the whole menu, a
     description sharing a content word (``ivr.understand.lexicon.terms``) with
     what the menu says an option leading to S is for (its phrases, examples,
-    the service's purpose); or S is the ``on_max_failures`` route of a node the
-    caller was at.
+    the service's purpose), or a plea for help (``ivr.understand.cues.pleads``)
+    when S is an emergency (shortcut) service, which a plea is offered; or S is
+    the ``on_max_failures`` route of a node the caller was at.
 
 The oracle reads the menu through ``ivr.analysis.flow``, not through the
 session, so a session bug cannot vouch for itself. It is deliberately more
@@ -50,6 +51,7 @@ from ivr.events import (
 from ivr.model import Menu
 from ivr.session import Session
 from ivr.textnorm import digit_runs, tokens
+from ivr.understand.cues import pleads
 from ivr.understand.lexicon import terms
 
 
@@ -196,8 +198,9 @@ class SafetyOracle:
                     gotos |= more
         if any(self.menu.nodes[n].settings.search == "tree" for n in nodes):
             said = {t.removeprefix("not_") for t in terms(text, self.lang)}
+            plea = pleads(text, self.lang)
             for owner, action, described in self._descriptions():
-                if said & described:
+                if said & described or (plea and action.target in self.menu.shortcuts):
                     found, more = self._follow(owner, action)
                     routes |= found
                     gotos |= more

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ivr.events import Route, Speech
 from ivr.loader import load_menu_text
-from ivr.menuindex import MenuIndex, heard
+from ivr.menuindex import MenuIndex
 from ivr.session import Session
 
 MENU = """\
@@ -39,6 +39,6 @@ def test_a_label_is_heard_as_a_phrase_of_its_option() -> None:
 def test_a_default_label_naming_a_node_or_a_word_adds_nothing() -> None:
     menu = load_menu_text(MENU, "clinic.yaml")
     options = {o.id: o for o in menu.nodes["main"].options}
-    assert heard(options["main.3"], "en") == ()  # labelled by its target, "sub_menu"
+    assert options["main.3"].heard("en") == ()  # labelled by its target, "sub_menu"
     sub = menu.nodes["sub_menu"].options[0]
-    assert heard(sub, "en") == ("back please",)  # labelled by its first word
+    assert sub.heard("en") == ("back please",)  # labelled by its first word
