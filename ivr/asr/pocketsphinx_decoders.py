@@ -75,8 +75,34 @@ def cmudict() -> dict[str, list[str]]:
 
 def dictionary_unknown(words: Sequence[str]) -> list[str]:
     """Words the pronouncing dictionary lacks: pocketsphinx cannot hear them."""
+    return sorted({w.lower() for w in words if not pronunciations(w.lower())})
+
+
+_VOWELS = frozenset("aeiouy")
+
+
+def pronunciations(word: str) -> list[str]:
+    """How ``word`` may be said: cmudict's pronunciations, or for an initialism it
+    lacks ("gp", "std": 2-5 letters, no vowel, so no way to say it but letter by
+    letter) its letters' names; for a compound of two words it has ("helpline"),
+    theirs. Otherwise every phrase with "gp" in it dropped out of
+    the Norway menu's grammars, and "register with a gp" could never be heard."""
     known = cmudict()
-    return sorted({w.lower() for w in words if w.lower() not in known})
+    if word in known:
+        return known[word]
+    if 2 <= len(word) <= 5 and word.isalpha() and word.isascii() and not _VOWELS & set(word):
+        letters = [known.get(letter) for letter in word]
+        if all(letters):
+            return [" ".join(p[0] for p in letters if p)]
+    # a compound of two words it knows ("helpline"), said as the two
+    for cut in range(MIN_PART, len(word) - MIN_PART + 1):
+        head, tail = known.get(word[:cut]), known.get(word[cut:])
+        if head and tail:
+            return [f"{head[0]} {tail[0]}"]
+    return []
+
+
+MIN_PART = 3  # letters in each word of a compound
 
 
 def _jsgf(grammar: Grammar) -> str:
@@ -97,10 +123,9 @@ def _activate(decoder: Any, grammar: Grammar) -> Any:
 def dictionary_text(grammar: Grammar) -> str:
     """The grammar's words with every pronunciation cmudict gives them, in the format
     both pocketsphinx and sphinxtrain read (the adaptation script trains on the same)."""
-    known = cmudict()
     lines = []
     for word in grammar.words:
-        for i, pron in enumerate(known[word]):
+        for i, pron in enumerate(pronunciations(word)):
             lines.append(f"{word}{'' if i == 0 else f'({i + 1})'} {pron}")
     return "\n".join(lines) + "\n"
 
