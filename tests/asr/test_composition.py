@@ -287,8 +287,18 @@ def test_a_free_grammar_hears_the_transcript_of_the_same_audio() -> None:
     (heard,) = transcriber.heard
     assert np.array_equal(heard.samples, inner.heard[0][1])
     assert np.array_equal(heard.samples, audio.samples)
-    assert transcriber.asked == [["fire"]]
+    # six words are no one-word phrase whatever it scores: the phrases are not scored
+    assert transcriber.asked == []
     assert rec.last_choice is not None and rec.last_choice.reason == "described in own words"
+
+
+def test_a_transcript_near_a_phrases_length_has_the_phrases_scored() -> None:
+    inner = FakeRecognizer(_phrase("fire", 0.4))
+    transcriber = FakeScorer(_transcript("fire fire please", 0.9, -0.3), {"fire": -1.0})
+    rec = FreeSpeech(inner, transcriber)
+    result = recognize(rec, _audio(), FREE)
+    assert transcriber.asked == [list(FREE.phrases)]  # short: every phrase
+    assert (result.text, result.source) == ("fire", Source.GRAMMAR)
 
 
 def test_a_free_grammar_keeps_a_menu_phrase_said_alone() -> None:
