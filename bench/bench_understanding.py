@@ -67,6 +67,8 @@ VOICE_SETS = ("en-dev", "en-heldout", "en-words")
 SYNTHS = ("espeak-ng", "flite", "festival")
 HELD_OUT_SYNTHS = frozenset({"festival"})
 CONDITIONS = ("clean", "snr15")
+#: The clips the latency target speaks of ("a 3 s utterance").
+THREE_SECONDS = (2.5, 3.5)
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,7 @@ class Row:
     held_out: bool
     evaluations: tuple[Evaluation, ...]
     skipped: int = 0  # audio whose sentence no longer matches its set
+    seconds: tuple[float, ...] = ()  # voice: each clip's length, in evaluation order
 
     def count(self, verdict: Verdict) -> int:
         return sum(1 for e in self.evaluations if e.verdict is verdict)
@@ -98,9 +101,13 @@ class Row:
     def wrong_after_asking(self) -> int:
         return sum(1 for e in self.evaluations if e.verdict is Verdict.WRONG and e.asked)
 
-    def percentile_ms(self, q: float) -> float | None:
+    def percentile_ms(self, q: float, clip: tuple[float, float] | None = None) -> float | None:
+        """The ``q`` percentile of the decision times; ``clip``: only clips that long."""
+        lengths = self.seconds or (0.0,) * len(self.evaluations)
         times = sorted(
-            e.decision_seconds for e in self.evaluations if e.decision_seconds is not None
+            e.decision_seconds
+            for e, length in zip(self.evaluations, lengths, strict=True)
+            if e.decision_seconds is not None and (clip is None or clip[0] <= length <= clip[1])
         )
         if not times:
             return None
@@ -123,6 +130,7 @@ class Row:
             "missed": self.count(Verdict.MISSED),
             "p50_ms": self.percentile_ms(0.50),
             "p95_ms": self.percentile_ms(0.95),
+            "p95_ms_3s": self.percentile_ms(0.95, THREE_SECONDS) if self.seconds else None,
             "skipped": self.skipped,
         }
 
@@ -240,9 +248,11 @@ def voice_rows(
                 if limit:
                     items = items[:limit]
                 evaluations: list[Evaluation] = []
+                lengths: list[float] = []
                 t0 = time.perf_counter()
                 for file, need, keys in items:
                     audio = read_wav(folder / file)
+                    lengths.append(len(audio.samples) / audio.rate)
                     call = NeedCall(menu, need, lang="en", index=index, keys=keys)
                     session = call.session
                     key = (session.grammar(), session.free_speech)
@@ -265,7 +275,7 @@ def voice_rows(
                     evaluations.append(call.finish(time.perf_counter() - end_of_speech))
                 name = f"{synth}/{condition}/{set_name}"
                 held = synth in HELD_OUT_SYNTHS or "heldout" in set_name
-                rows.append(Row("voice", name, held, tuple(evaluations), skipped))
+                rows.append(Row("voice", name, held, tuple(evaluations), skipped, tuple(lengths)))
                 progress(f"  {name}: {len(evaluations)} in {time.perf_counter() - t0:.1f} s")
     return rows
 
@@ -297,6 +307,9 @@ def print_table(rows: list[Row]) -> None:
             notes.append(f"{row.wrong_after_asking} wrong after a yes")
         if row.skipped:
             notes.append(f"{row.skipped} stale audio skipped")
+        if row.seconds:
+            three = row.percentile_ms(0.95, THREE_SECONDS)
+            notes.append(f"p95 of 2.5-3.5 s clips {fmt_ms(three)} ms")
         print(
             f"{row.mode:5} {row.name:28} {n:>4} {share:>11} {row.count(Verdict.ASKED):>5} "
             f"{row.wrong_without_asking:>13} {row.count(Verdict.MISSED):>6} "
