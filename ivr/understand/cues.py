@@ -55,10 +55,25 @@ PLEA: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 
 
+#: Phrases saying it is happening as the caller speaks: a theft "right now" is no
+#: matter for the information line alone.
+HAPPENING_NOW: dict[str, tuple[str, ...]] = {
+    "en": (
+        "right now", "as we speak", "at this moment", "at the moment", "happening now",
+        "still there", "still here", "still inside", "still in the house", "going on now",
+    ),
+    "nb": (
+        "akkurat nå", "i dette øyeblikk", "skjer nå", "pågår", "er der fortsatt",
+        "er her fortsatt", "fortsatt inne", "står der fortsatt",
+    ),
+}  # fmt: skip
+
+_TABLES = {"not_urgent": NOT_URGENT, "plea": PLEA, "now": HAPPENING_NOW}
+
+
 @lru_cache(maxsize=16)
 def _patterns(lang: str, table: str = "not_urgent") -> tuple[tuple[str, ...], ...]:
-    phrases = (PLEA if table == "plea" else NOT_URGENT).get(lang, ())
-    return tuple(_words(text, lang) for text in phrases)
+    return tuple(_words(text, lang) for text in _TABLES[table].get(lang, ()))
 
 
 def _words(text: str, lang: str) -> tuple[str, ...]:
@@ -82,3 +97,8 @@ def not_urgent(text: str, lang: str) -> bool:
 def pleads(text: str, lang: str) -> bool:
     """True when the caller asks for help or for the right number."""
     return _says(text, lang, "plea")
+
+
+def happening_now(text: str, lang: str) -> bool:
+    """True when the caller says it is happening as they speak."""
+    return _says(text, lang, "now")

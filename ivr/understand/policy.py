@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from ivr.matcher import Candidate
 from ivr.refs import Ref, RefKind
 from ivr.textnorm import words_of
-from ivr.understand.cues import not_urgent, pleads
+from ivr.understand.cues import happening_now, not_urgent, pleads
 from ivr.understand.lexicon import terms
 from ivr.understand.ranker import LexicalRanker, Ranker, Scored, Thresholds
 from ivr.understand.targets import Target
@@ -292,6 +292,8 @@ class Understanding:
         if not target.emergency:
             best = fits[0].score if fits else 0.0
             near = max(limits.confirm, best - limits.margin)
+            if happening_now(text, lang):
+                near = limits.floor  # happening as they speak: any emergency that fits
             offered = {self._outcome(r) for r in decision.refs}
             said = [
                 c.ref

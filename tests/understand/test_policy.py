@@ -261,3 +261,29 @@ def test_an_emergency_number_asked_for_in_a_sentence_still_routes_at_once(
 ) -> None:
     assert routed(menu, index, "please put me through to 113 right now thanks") == "113"
     assert routed(menu, index, "my father has crushing chest pain, I need 113") == "113"
+
+
+class _Fixed:
+    """A meaning ranker with fixed scores: the police information line clearly first,
+    the fire service far behind."""
+
+    name = "fixed"
+    thresholds = Thresholds(floor=0.2, confirm=0.3, act=0.55, margin=0.15, min_overlap=1)
+
+    def languages(self) -> frozenset[str]:
+        return frozenset({"en"})
+
+    def rank(self, text: str, lang: str) -> list[Scored]:
+        return [Scored("main.3", 0.6, "", 2), Scored("main.1", 0.25, "", 1)]
+
+
+def test_happening_right_now_offers_an_emergency_that_fits_at_all(menu: Menu) -> None:
+    understanding = MenuIndex(menu, rankers=(_Fixed(),)).understanding
+    later = understanding.decide("two men took the quad bike from the barn", [], "en")
+    assert (later.verdict, later.refs) == (Verdict.ACT, ("main.3",))
+    now = understanding.decide("two men are taking the quad bike from the barn right now", [], "en")
+    assert (now.verdict, now.refs, now.reason) == (
+        Verdict.CHOOSE,
+        ("main.1", "main.3"),
+        Reason.EMERGENCY_TOO,
+    )
