@@ -23,8 +23,8 @@ from typing import Any, Literal, Protocol, TypeVar
 
 import numpy as np
 
-from ivr.audio.pcm import Audio, FloatArray, resample
-from ivr.audio.stream_resample import StreamResampler
+from ivr.audio.pcm import Audio, FloatArray
+from ivr.audio.resample import StreamResampler, resample
 from ivr.errors import IvrError
 
 log = logging.getLogger(__name__)

@@ -84,7 +84,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def handle(args: argparse.Namespace) -> int:
-    from ivr.audio.pcm import resample, write_wav  # numpy: only when speaking
+    from ivr.audio.pcm import write_wav  # numpy: only when speaking
+    from ivr.audio.resample import resample
 
     player = _player
     if args.out is None and player is None:

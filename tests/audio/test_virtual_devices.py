@@ -24,8 +24,9 @@ from ivr.audio.devices import (
     SoundDeviceOutput,
     list_devices,
 )
-from ivr.audio.pcm import Audio, FloatArray, concat, resample, silence
+from ivr.audio.pcm import Audio, FloatArray, concat, silence
 from ivr.audio.player import PromptPlayer
+from ivr.audio.resample import resample
 
 from .virtual_devices import VirtualAudio
 
