@@ -19,8 +19,8 @@ import numpy as np
 
 from ivr.asr.recognizer import EngineError, Grammar, Recognizer, usable_grammar
 from ivr.audio.capture import Capture, Level, SpeechAudio, SpeechStarted, Utterance
-from ivr.audio.devices import AudioDeviceError
 from ivr.audio.pcm import Audio, FloatArray
+from ivr.audio.ports import AudioDeviceError
 from ivr.audio.resample import resample
 from ivr.events import Listen
 from ivr.live.inputs import (
