@@ -104,7 +104,7 @@ def main() -> int:
     )
 
     resample_times = [timed(partial(resample, audio, 8000))[0] for audio in spoken]
-    print(summary("resample 22.05 -> 8 kHz (ivr.audio.pcm)", resample_times))
+    print(summary("resample 22.05 -> 8 kHz (ivr.audio.resample)", resample_times))
 
     with tempfile.TemporaryDirectory(prefix="ivr-bench-cache-") as tmp:
         cache = PromptCache(speaker, Path(tmp))

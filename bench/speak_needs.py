@@ -2,7 +2,7 @@
 
 Debian packages (apt-get install): espeak-ng flite festival festvox-kallpc16k
 festvox-kdlpc16k festvox-us-slt-hts; sox is not needed (resampling is
-ivr.audio.pcm's band-limited resampler).
+ivr.audio.resample's band-limited resampler).
 
 Synthesisers and voices:
 - ``espeak-ng`` (dev): the project's own synthesiser (its synthetic callers
