@@ -301,8 +301,8 @@ def bench_free(quick: bool) -> None:
     )
     from ivr.asr.free_speech import FreeSpeech
     from ivr.asr.registry import open_recognizer
-    from ivr.asr.resample import fast_resample
     from ivr.audio.pcm import Audio
+    from ivr.audio.resample import resample
 
     print("free speech at a node that takes descriptions (norway.yaml main, Grammar.free)")
     if not espeak_available():
@@ -357,7 +357,7 @@ def bench_free(quick: bool) -> None:
             for snr in (None, 15.0):
                 seed += 1
                 line = telephone(raw, snr, seed)
-                pcm = fast_resample(line, rec.sample_rate)
+                pcm = resample(line, rec.sample_rate)
                 rec.start(grammar)
                 step = int(0.1 * pcm.rate)
                 for i in range(0, len(pcm.samples), step):

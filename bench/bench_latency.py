@@ -49,8 +49,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from ivr.audio.capture import Capture, Utterance  # noqa: E402
-from ivr.audio.devices import SoundDeviceInput, SoundDeviceOutput  # noqa: E402
-from ivr.audio.pcm import Audio, read_wav, resample  # noqa: E402
+from ivr.audio.pcm import Audio, read_wav  # noqa: E402
+from ivr.audio.resample import resample  # noqa: E402
+from ivr.audio.streams import SoundDeviceInput, SoundDeviceOutput  # noqa: E402
 from ivr.audio.vad import EnergyVad, SpeechEnd, VadConfig  # noqa: E402
 
 RATE = 16000

@@ -18,7 +18,8 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from ivr.audio.pcm import Audio, resample
+from ivr.audio.pcm import Audio
+from ivr.audio.resample import resample
 from ivr.tts.cache import PromptCache
 from ivr.tts.pyttsx3_speaker import Pyttsx3Speaker
 from ivr.tts.speaker import VoiceSettings
@@ -103,7 +104,7 @@ def main() -> int:
     )
 
     resample_times = [timed(partial(resample, audio, 8000))[0] for audio in spoken]
-    print(summary("resample 22.05 -> 8 kHz (ivr.audio.pcm)", resample_times))
+    print(summary("resample 22.05 -> 8 kHz (ivr.audio.resample)", resample_times))
 
     with tempfile.TemporaryDirectory(prefix="ivr-bench-cache-") as tmp:
         cache = PromptCache(speaker, Path(tmp))

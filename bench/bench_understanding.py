@@ -214,8 +214,8 @@ def voice_rows(
     only: Sequence[str] = VOICE_SETS,
 ) -> list[Row]:
     from ivr.asr.recognizer import Grammar, open_recognizer, recognize, usable_grammar
-    from ivr.asr.resample import fast_resample
     from ivr.audio.pcm import Audio, read_wav, silence
+    from ivr.audio.resample import resample
 
     started = time.perf_counter()
     recognizer = open_recognizer(menu.engine, language="en")
@@ -263,7 +263,7 @@ def voice_rows(
                         end_of_speech = time.perf_counter()
                         speech = Speech("", 0.0)
                     else:
-                        pcm = fast_resample(audio, recognizer.sample_rate)
+                        pcm = resample(audio, recognizer.sample_rate)
                         step = max(1, pcm.rate // 10)
                         recognizer.start(grammar)
                         for start in range(0, len(pcm.samples), step):

@@ -2,7 +2,7 @@
 
 Debian packages (apt-get install): espeak-ng flite festival festvox-kallpc16k
 festvox-kdlpc16k festvox-us-slt-hts; sox is not needed (resampling is
-ivr.audio.pcm's band-limited resampler).
+ivr.audio.resample's band-limited resampler).
 
 Synthesisers and voices:
 - ``espeak-ng`` (dev): the project's own synthesiser (its synthetic callers
@@ -56,7 +56,8 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
-from ivr.audio.pcm import Audio, mix_noise, read_wav, resample, write_wav  # noqa: E402
+from ivr.audio.pcm import Audio, mix_noise, read_wav, write_wav  # noqa: E402
+from ivr.audio.resample import resample  # noqa: E402
 from ivr.loader import load_menu  # noqa: E402
 from ivr.model import Menu  # noqa: E402
 from ivr.scripted.needs import ASK, load_needs, option_outcome  # noqa: E402

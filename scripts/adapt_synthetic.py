@@ -61,7 +61,7 @@ from ivr.asr.pocketsphinx_decoders import (  # noqa: E402
 )
 from ivr.asr.pocketsphinx_engine import padded_pcm  # noqa: E402
 from ivr.asr.recognizer import Grammar  # noqa: E402
-from ivr.asr.resample import fast_resample  # noqa: E402
+from ivr.audio.resample import resample  # noqa: E402
 from ivr.errors import IvrError  # noqa: E402
 from ivr.fsutil import write_text  # noqa: E402
 from ivr.loader import load_menu  # noqa: E402
@@ -173,7 +173,7 @@ def synthesize(
         for rate in rates:
             for sentence in sentences:
                 uid = f"u{len(utterances):05d}"
-                audio = fast_resample(speak(sentence.text, voice, rate), RATE)
+                audio = resample(speak(sentence.text, voice, rate), RATE)
                 write_wav(wav_dir / f"{uid}.wav", padded_pcm(audio.samples.astype(np.float32)))
                 utterances.append((uid, sentence))
         log.info("synthesized voice %s at %s wpm (%.0f s)", voice, rates, time.monotonic() - start)

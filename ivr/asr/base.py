@@ -8,9 +8,8 @@ Audio arrives in chunks (a phone line streams), hence ``start``/``feed``/
 Where a caller may describe a need in their own words (``Grammar.free``), a
 ``Transcriber`` writes down what was said.
 
-Every other module of ``ivr.asr`` imports this one; it imports none of them
-(``ivr.asr.resample`` only, inside ``recognize``), so engines and the modules
-that compose them never import each other through it.
+Every other module of ``ivr.asr`` imports this one; it imports none of them,
+so engines and the modules that compose them never import each other through it.
 """
 
 from __future__ import annotations
@@ -217,9 +216,9 @@ def recognize(
     recognizer: Recognizer, audio: Audio, grammar: Grammar | None, chunk_seconds: float = 0.1
 ) -> Result:
     """Recognise a whole clip, fed in chunks as a live line would deliver it."""
-    from ivr.asr.resample import fast_resample
+    from ivr.audio.resample import resample
 
-    pcm = fast_resample(audio, recognizer.sample_rate)
+    pcm = resample(audio, recognizer.sample_rate)
     step = max(1, int(chunk_seconds * pcm.rate))
     recognizer.start(grammar)
     for start in range(0, len(pcm.samples), step):

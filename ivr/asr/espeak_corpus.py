@@ -176,9 +176,9 @@ def telephone(audio: Audio, snr_db: float | None = None, seed: int = 0) -> Audio
     silence each side, and white noise ``snr_db`` below the speech's own power."""
     import numpy as np
 
-    from ivr.asr.resample import fast_resample
+    from ivr.audio.resample import resample
 
-    samples = fast_resample(audio, 8000).samples.astype(np.float64)
+    samples = resample(audio, 8000).samples.astype(np.float64)
     peak = float(np.max(np.abs(samples))) if len(samples) else 0.0
     if peak > 0:
         samples *= 0.7 / peak

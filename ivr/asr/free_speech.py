@@ -339,9 +339,9 @@ class FreeSpeech:
     ) -> Choice:
         """The answer for ``audio`` given the grammar path's ``result``."""
         if transcriber.sample_rate != audio.rate:
-            from ivr.asr.resample import fast_resample
+            from ivr.audio.resample import resample
 
-            audio = fast_resample(audio, transcriber.sample_rate)
+            audio = resample(audio, transcriber.sample_rate)
         if result.text and result.confidence >= SURE:
             # The grammar path is sure: no need of this node was ever heard so (see notes).
             return Choice(result, "the grammar path is sure", result, None, {}, None)

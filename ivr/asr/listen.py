@@ -67,9 +67,9 @@ def transcribe_files(
 
 def transcribe(transcriber: Transcriber, audio: Audio) -> Result:
     """One clip's free transcript, at the rate the transcriber wants."""
-    from ivr.asr.resample import fast_resample
+    from ivr.audio.resample import resample
 
-    return transcriber.transcribe(fast_resample(audio, transcriber.sample_rate))
+    return transcriber.transcribe(resample(audio, transcriber.sample_rate))
 
 
 def _each(paths: Iterable[str | Path], decode: Callable[[Audio], Result]) -> Iterator[ListenResult]:

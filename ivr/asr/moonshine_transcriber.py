@@ -128,6 +128,6 @@ def transcript_confidence(log_probs: Sequence[float]) -> float:
 def _at_rate(audio: Audio) -> FloatArray:
     if audio.rate == RATE:
         return audio.samples.astype(np.float32)
-    from ivr.asr.resample import fast_resample
+    from ivr.audio.resample import resample
 
-    return fast_resample(audio, RATE).samples.astype(np.float32)
+    return resample(audio, RATE).samples.astype(np.float32)

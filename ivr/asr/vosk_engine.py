@@ -271,9 +271,9 @@ class VoskTranscriber:
 
     def transcribe(self, audio: Audio) -> Result:
         if audio.rate != _RATE:
-            from ivr.asr.resample import fast_resample
+            from ivr.audio.resample import resample
 
-            audio = fast_resample(audio, _RATE)
+            audio = resample(audio, _RATE)
         # A recogniser of its own: the grammar recogniser may be mid-utterance.
         rec = self._recognizer.free_recognizer()
         rec.SetMaxAlternatives(self.ALTERNATIVES)

@@ -1,5 +1,9 @@
-"""Audio plumbing shared by the speech adapters: PCM buffers, WAV files, resampling.
+"""Audio plumbing shared by the speech adapters and live calls.
 
-Only numpy is needed here; the engines and devices import their own libraries
-in their own modules so that keypad and text calls never pay for them.
+``pcm`` (buffers, WAV files), ``files`` (other formats), ``resample`` (the one
+resampler, whole clips and streams), ``vad``, ``capture`` and ``player`` need
+numpy at most. Sound hardware sits behind ``ports`` (protocols, stood in for
+by ``fakes``); ``streams`` implements them on PortAudio, ``discovery`` finds
+devices, and ``portaudio`` alone imports sounddevice, lazily, so keypad and
+text calls never load it.
 """

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ivr.audio.devices import AudioDeviceError, AudioInput
 from ivr.audio.pcm import Audio, FloatArray
+from ivr.audio.ports import AudioDeviceError, AudioInput
 from ivr.audio.vad import EnergyVad, SpeechDiscarded, SpeechEnd, SpeechStart, VadConfig
 
 log = logging.getLogger(__name__)

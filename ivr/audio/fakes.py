@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ivr.audio.devices import AudioDeviceError, BlockCallback, EndCallback
 from ivr.audio.pcm import Audio
+from ivr.audio.ports import AudioDeviceError, BlockCallback, EndCallback
 
 log = logging.getLogger(__name__)
 

@@ -1,14 +1,13 @@
-"""Mono PCM buffers, WAV input/output and resampling.
+"""Mono PCM buffers and WAV input/output.
 
 Every engine wants a different rate (espeak-ng writes 22.05 kHz, telephones
 carry 8 kHz, the recognisers want 16 kHz), so audio crosses the code base in
-one shape: mono float32 samples in [-1, 1] plus their rate. ``audioop`` is gone
-in Python 3.13, hence the numpy resampler.
+one shape: mono float32 samples in [-1, 1] plus their rate. ``ivr.audio.resample``
+converts between rates (``audioop`` is gone in Python 3.13, hence numpy).
 """
 
 from __future__ import annotations
 
-import math
 import wave
 from dataclasses import dataclass
 from pathlib import Path
@@ -125,47 +124,14 @@ def write_wav(path: str | Path, audio: Audio) -> None:
         wav.writeframes(audio.to_pcm16())
 
 
-def resample(audio: Audio, rate: int) -> Audio:
-    """Band-limited resampling to ``rate`` through the FFT.
-
-    Cutting the spectrum at the new Nyquist frequency is an ideal low-pass
-    filter, so 22.05 kHz speech taken to 8 kHz does not alias; zero padding at
-    both ends keeps the FFT's wrap-around away from the speech. It costs a few
-    milliseconds for a whole prompt, where a per-sample filter in numpy cost
-    hundreds.
-    """
-    if rate <= 0:
-        raise AudioError(f"cannot resample to {rate} Hz")
-    n_in = len(audio.samples)
-    if rate == audio.rate:
-        return audio
-    if n_in == 0:
-        return Audio(audio.samples, rate)
-    # The padding must be a whole number of samples at both rates, or the
-    # output is shifted by a fraction of a sample.
-    step = audio.rate // math.gcd(audio.rate, rate)
-    pad = step * math.ceil(256 / step)
-    padded = np.concatenate([np.zeros(pad), audio.samples.astype(np.float64), np.zeros(pad)])
-    n_padded = len(padded)
-    n_out_padded = max(1, round(n_padded * rate / audio.rate))
-    spectrum = np.fft.rfft(padded)
-    out_spectrum = np.zeros(n_out_padded // 2 + 1, dtype=np.complex128)
-    keep = min(len(spectrum), len(out_spectrum))
-    out_spectrum[:keep] = spectrum[:keep]
-    if n_out_padded < n_padded and n_out_padded % 2 == 0:
-        out_spectrum[-1] = out_spectrum[-1].real  # the new Nyquist bin must be real
-    out = np.fft.irfft(out_spectrum, n_out_padded) * (n_out_padded / n_padded)
-    lead = round(pad * rate / audio.rate)
-    n_out = round(n_in * rate / audio.rate)
-    return Audio(out[lead : lead + n_out].astype(np.float32), rate)
-
-
 def silence(seconds: float, rate: int) -> Audio:
     return Audio(np.zeros(round(seconds * rate), dtype=np.float32), rate)
 
 
 def concat(parts: list[Audio]) -> Audio:
     """Join clips, converting every one to the first clip's rate."""
+    from ivr.audio.resample import resample  # it builds on Audio: imported here, not above
+
     if not parts:
         raise AudioError("nothing to join")
     rate = parts[0].rate

@@ -17,8 +17,8 @@ import logging
 import threading
 from dataclasses import dataclass
 
-from ivr.audio.devices import AudioOutput, PlaybackHandle
 from ivr.audio.pcm import Audio
+from ivr.audio.ports import AudioOutput, PlaybackHandle
 
 log = logging.getLogger(__name__)
 

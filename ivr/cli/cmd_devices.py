@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import argparse
 
-from ivr.audio.devices import AudioDeviceError, DeviceInfo, list_devices
+from ivr.audio.discovery import list_devices
+from ivr.audio.ports import AudioDeviceError, DeviceInfo
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

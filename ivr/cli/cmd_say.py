@@ -84,7 +84,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def handle(args: argparse.Namespace) -> int:
-    from ivr.audio.pcm import resample, write_wav  # numpy: only when speaking
+    from ivr.audio.pcm import write_wav  # numpy: only when speaking
+    from ivr.audio.resample import resample
 
     player = _player
     if args.out is None and player is None:
@@ -114,8 +115,9 @@ def handle(args: argparse.Namespace) -> int:
 def _default_output_player() -> Player:
     """Play on the default output device; opened before synthesis, so a machine without
     one gets the error at once."""
-    from ivr.audio.devices import AudioDeviceError, SoundDeviceOutput
     from ivr.audio.player import PromptPlayer
+    from ivr.audio.ports import AudioDeviceError
+    from ivr.audio.streams import SoundDeviceOutput
 
     try:
         output = SoundDeviceOutput()

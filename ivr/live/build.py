@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ivr.audio.capture import Capture
-from ivr.audio.devices import AudioDeviceError, SoundDeviceInput, SoundDeviceOutput
 from ivr.audio.player import PromptPlayer
+from ivr.audio.ports import AudioDeviceError
+from ivr.audio.streams import SoundDeviceInput, SoundDeviceOutput
 from ivr.audio.vad import VadConfig
 from ivr.errors import IvrError
 from ivr.live.call import Display, LiveCall

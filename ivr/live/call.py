@@ -16,9 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from ivr.audio.devices import AudioDeviceError
 from ivr.audio.pcm import Audio
 from ivr.audio.player import Prompt, PromptPlayer
+from ivr.audio.ports import AudioDeviceError
 from ivr.events import BargeIn, Hangup, KeyPress, Listen, Output, Route, Say, Silence, Speech
 from ivr.live.inputs import (
     EndOfInput,

@@ -18,10 +18,10 @@ import time
 import numpy as np
 
 from ivr.asr.recognizer import EngineError, Grammar, Recognizer, usable_grammar
-from ivr.asr.resample import fast_resample
 from ivr.audio.capture import Capture, Level, SpeechAudio, SpeechStarted, Utterance
-from ivr.audio.devices import AudioDeviceError
 from ivr.audio.pcm import Audio, FloatArray
+from ivr.audio.ports import AudioDeviceError
+from ivr.audio.resample import resample
 from ivr.events import Listen
 from ivr.live.inputs import (
     Heard,
@@ -132,7 +132,7 @@ class SpeechListener:
         chunk = Audio(np.concatenate(self._pending), block.rate)
         self._pending = []
         try:
-            partial = self.recognizer.feed(fast_resample(chunk, self.recognizer.sample_rate))
+            partial = self.recognizer.feed(resample(chunk, self.recognizer.sample_rate))
         except EngineError as exc:
             log.warning("partial results stopped: %s", exc)
             self._partials_on = False
@@ -148,7 +148,7 @@ class SpeechListener:
             grammar = self._grammar
         began = time.perf_counter()
         try:
-            pcm = fast_resample(audio, self.recognizer.sample_rate)
+            pcm = resample(audio, self.recognizer.sample_rate)
             step = max(1, int(CHUNK_SECONDS * pcm.rate))
             self.recognizer.start(grammar)
             for start in range(0, len(pcm.samples), step):

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ivr.audio.pcm import Audio, resample, write_wav
+from ivr.audio.pcm import Audio, write_wav
+from ivr.audio.resample import resample
 from ivr.fsutil import write_text
 
 RATE = 16000

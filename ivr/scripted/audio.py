@@ -148,7 +148,8 @@ def make_audio_hearing(
     engines (``ivr.tts``, ``ivr.asr``), loaded here and only here. ``notice``
     is told once when a node takes a described need nobody here can transcribe.
     """
-    from ivr.audio.pcm import concat, mix_noise, resample, silence
+    from ivr.audio.pcm import concat, mix_noise, silence
+    from ivr.audio.resample import resample
 
     synthetic = speaker is None
     if speaker is None:

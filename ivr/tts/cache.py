@@ -15,7 +15,8 @@ import logging
 import os
 from pathlib import Path
 
-from ivr.audio.pcm import Audio, AudioError, read_wav, resample, write_wav
+from ivr.audio.pcm import Audio, AudioError, read_wav, write_wav
+from ivr.audio.resample import resample
 from ivr.errors import IvrError
 from ivr.tts.speaker import Speaker, VoiceSettings
 
@@ -23,7 +24,7 @@ logger = logging.getLogger(__name__)
 
 #: Bump when the stored audio for the same inputs would change (resampler,
 #: text cleaning, WAV layout), so old entries are no longer found.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: prompts resampled by the windowed sinc, not the FFT
 
 
 def default_cache_dir() -> Path:

@@ -8,7 +8,8 @@ import pytest
 
 from ivr.asr.espeak_corpus import espeak_available, speak
 from ivr.asr.recognizer import Grammar, recognize, usable_grammar
-from ivr.audio.pcm import Audio, resample
+from ivr.audio.pcm import Audio
+from ivr.audio.resample import resample
 from ivr.loader import load_menu
 from ivr.menuindex import MenuIndex
 

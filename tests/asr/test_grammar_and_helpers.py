@@ -23,9 +23,8 @@ from ivr.asr.recognizer import (
     recognize,
     usable_grammar,
 )
-from ivr.asr.resample import fast_resample
 from ivr.asr.vosk_engine import check_model_dir, grammar_json
-from ivr.audio.pcm import Audio, resample, write_wav
+from ivr.audio.pcm import Audio, write_wav
 from ivr.errors import IvrError
 
 
@@ -107,26 +106,6 @@ def test_recognize_resamples_to_engine_rate_and_feeds_chunks() -> None:
     assert all(c.rate == 16000 for c in fake.chunks)
     assert sum(len(c.samples) for c in fake.chunks) == 16000
     assert len(fake.chunks) == 10
-
-
-@pytest.mark.parametrize("rate", [8000, 11025, 22050, 44100, 48000])
-def test_fast_resample_keeps_a_tone_and_the_duration(rate: int) -> None:
-    t = np.arange(rate) / rate
-    audio = Audio((0.5 * np.sin(2 * np.pi * 1000 * t)).astype(np.float32), rate)
-    out = fast_resample(audio, 16000)
-    assert out.rate == 16000 and len(out.samples) == 16000
-    ideal = 0.5 * np.sin(2 * np.pi * 1000 * np.arange(16000) / 16000)
-    middle = slice(400, -400)  # away from the zero-padded edges
-    assert np.max(np.abs(out.samples[middle] - ideal[middle])) < 0.01
-
-
-def test_fast_resample_agrees_with_the_library_resampler_in_band() -> None:
-    rng = np.random.default_rng(1)
-    audio = Audio(rng.normal(0, 0.1, 4000).astype(np.float32), 8000)
-    fast, ref = fast_resample(audio, 16000), resample(audio, 16000)
-    assert len(fast.samples) == len(ref.samples)
-    err = fast.samples[200:-200] - ref.samples[200:-200]
-    assert float(np.sqrt(np.mean(err**2))) < 0.02
 
 
 def test_unknown_engine_name_is_an_ivr_error_with_hint() -> None:

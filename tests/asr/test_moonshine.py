@@ -20,8 +20,8 @@ from ivr.asr.recognizer import (
     recognize,
     unknown_words,
 )
-from ivr.asr.resample import fast_resample
 from ivr.audio.pcm import Audio, read_wav, write_wav
+from ivr.audio.resample import resample
 
 DIGITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 SPACE = mm.SPACE
@@ -313,7 +313,7 @@ def test_scoring_the_rest_in_one_call_gives_the_level_by_level_scores(  # type: 
     import ivr.asr.moonshine_decoder as decoder
 
     audio = speak("mental health", "en-us", 160)
-    samples = fast_resample(audio, 16000).samples
+    samples = resample(audio, 16000).samples
     one_call = moonshine.decoder.phrase_log_probs(samples, grammar.phrases)
     monkeypatch.setattr(decoder, "_EXACT_POSITIONS", 0)
     by_level = moonshine.decoder.phrase_log_probs(samples, grammar.phrases)

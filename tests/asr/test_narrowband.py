@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 
 from ivr.asr.narrowband import band_limit_matrix, inband_fraction, is_narrowband, write_mllr
-from ivr.asr.resample import fast_resample
 from ivr.audio.pcm import Audio
+from ivr.audio.resample import resample
 
 
 def test_a_cutoff_above_the_filterbank_leaves_the_model_unchanged() -> None:
@@ -32,6 +32,6 @@ def test_mllr_file_has_one_class_three_streams_of_13(tmp_path: Path) -> None:
 def test_upsampled_8khz_noise_is_narrowband_and_16khz_noise_is_not() -> None:
     rng = np.random.default_rng(1)
     wide = Audio(rng.normal(0, 0.1, 16000).astype(np.float32), 16000)
-    narrow = fast_resample(Audio(rng.normal(0, 0.1, 8000).astype(np.float32), 8000), 16000)
+    narrow = resample(Audio(rng.normal(0, 0.1, 8000).astype(np.float32), 8000), 16000)
     assert is_narrowband(narrow.samples, narrow.rate)
     assert not is_narrowband(wide.samples, wide.rate)

@@ -10,7 +10,8 @@ import pytest
 
 from ivr.asr.espeak_corpus import IVR_PHRASES, OFF_GRAMMAR, espeak_available, speak
 from ivr.asr.recognizer import Grammar, digits_grammar, recognize, unknown_words
-from ivr.audio.pcm import Audio, read_wav, resample
+from ivr.audio.pcm import Audio, read_wav
+from ivr.audio.resample import resample
 
 pytestmark = pytest.mark.engine
 

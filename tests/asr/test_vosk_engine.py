@@ -11,8 +11,8 @@ import pytest
 
 from ivr.asr.espeak_corpus import espeak_available, speak
 from ivr.asr.recognizer import EngineError, Grammar, open_recognizer, recognize
-from ivr.asr.resample import fast_resample
 from ivr.audio.pcm import Audio
+from ivr.audio.resample import resample
 
 pytestmark = pytest.mark.engine
 
@@ -30,7 +30,7 @@ def test_grammar_with_unknown_word_is_refused_before_vosk_sees_it(vosk_ko) -> No
 
 @pytest.mark.skipif(not espeak_available(), reason="espeak-ng absent")
 def test_korean_digit_streams_partials_and_two_phrases_are_no_answer(vosk_ko) -> None:  # type: ignore[no-untyped-def]
-    audio = fast_resample(speak("삼", "ko", 130), 16000)
+    audio = resample(speak("삼", "ko", 130), 16000)
     pad = np.zeros(8000, np.float32)
     samples = np.concatenate([pad, audio.samples, pad])
     samples += np.random.default_rng(0).normal(0, 1e-3, len(samples)).astype(np.float32)

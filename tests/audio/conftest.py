@@ -30,7 +30,8 @@ def virtual_audio_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[V
     if missing:
         pytest.skip(f"virtual audio needs {', '.join(missing)} (apt: pulseaudio pulseaudio-utils)")
     pytest.importorskip("sounddevice", reason="virtual audio tests need sounddevice")
-    from ivr.audio.devices import AudioDeviceError, list_devices
+    from ivr.audio.discovery import list_devices
+    from ivr.audio.ports import AudioDeviceError
 
     try:
         list_devices()

@@ -10,9 +10,10 @@ import numpy as np
 import pytest
 
 from ivr.audio.capture import Capture, Level, SpeechStarted, Utterance
-from ivr.audio.devices import AudioDeviceError, BlockCallback, EndCallback
 from ivr.audio.fakes import FakeInput
-from ivr.audio.pcm import Audio, concat, resample, silence
+from ivr.audio.pcm import Audio, concat, silence
+from ivr.audio.ports import AudioDeviceError, BlockCallback, EndCallback
+from ivr.audio.resample import resample
 
 RATE = 16000
 Say = Callable[..., Audio]

@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from ivr.audio import devices
-from ivr.audio.devices import AudioDeviceError, DeviceInfo, find_device
+from ivr.audio import discovery, portaudio, streams
+from ivr.audio.discovery import find_device
+from ivr.audio.ports import AudioDeviceError, DeviceInfo
 from ivr.cli import cmd_devices
 from ivr.errors import IvrError
 
@@ -29,7 +30,7 @@ FAKE = [
 
 @pytest.fixture
 def fake_devices(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(devices, "list_devices", lambda: list(FAKE))
+    monkeypatch.setattr(discovery, "list_devices", lambda: list(FAKE))
 
 
 @pytest.mark.usefixtures("fake_devices")
@@ -58,8 +59,19 @@ def test_bad_device_choices_give_one_line_errors(spec: Any, kind: Any, message: 
     assert isinstance(caught.value, IvrError)
 
 
+@pytest.mark.usefixtures("fake_devices")
+def test_asking_for_more_channels_than_a_device_has_fails_before_opening_it() -> None:
+    with pytest.raises(AudioDeviceError, match="cannot play 3 channels") as played:
+        streams.SoundDeviceOutput("USB Speaker", channels=3)
+    assert played.value.hint == "it has 2"
+    with pytest.raises(AudioDeviceError, match="cannot record 2 channels") as recorded:
+        streams.SoundDeviceInput("headset", channels=2)
+    assert recorded.value.hint == "it has 1"
+    assert streams.SoundDeviceInput("headset").channels == 1
+
+
 def test_no_default_device_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(devices, "list_devices", lambda: [dev(0, "mic", 1, 0)])
+    monkeypatch.setattr(discovery, "list_devices", lambda: [dev(0, "mic", 1, 0)])
     with pytest.raises(AudioDeviceError, match="no audio output devices"):
         find_device(None, "output")
     with pytest.raises(AudioDeviceError, match="no default input device"):
@@ -70,9 +82,9 @@ def test_missing_portaudio_library_is_a_device_error(monkeypatch: pytest.MonkeyP
     def broken() -> Any:
         raise OSError("PortAudio library not found")
 
-    monkeypatch.setattr(devices, "_import_sounddevice", broken)
+    monkeypatch.setattr(portaudio, "_import_sounddevice", broken)
     with pytest.raises(AudioDeviceError, match="PortAudio library cannot be loaded") as caught:
-        devices.list_devices()
+        discovery.list_devices()
     assert caught.value.hint is not None and "libportaudio2" in caught.value.hint
 
 
@@ -80,21 +92,42 @@ def test_missing_sounddevice_package_is_a_device_error(monkeypatch: pytest.Monke
     def absent() -> Any:
         raise ImportError("No module named 'sounddevice'")
 
-    monkeypatch.setattr(devices, "_import_sounddevice", absent)
+    monkeypatch.setattr(portaudio, "_import_sounddevice", absent)
     with pytest.raises(AudioDeviceError, match="sounddevice is not installed"):
-        devices.SoundDeviceOutput("anything")
+        streams.SoundDeviceOutput("anything")
 
 
-def test_importing_the_audio_modules_does_not_load_sounddevice() -> None:
+def imported_after(*modules: str) -> set[str]:
+    """The modules a fresh interpreter holds after importing ``modules``."""
     import subprocess
     import sys
 
-    code = (
-        "import sys, ivr.audio.devices, ivr.audio.player, ivr.audio.capture, ivr.cli.cmd_devices;"
-        "print('sounddevice' in sys.modules)"
-    )
+    code = f"import sys, {', '.join(modules)}; print(' '.join(sorted(sys.modules)))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
+    return set(out.stdout.split())
+
+
+def test_importing_the_audio_modules_does_not_load_sounddevice() -> None:
+    loaded = imported_after(
+        "ivr.audio.streams",
+        "ivr.audio.discovery",
+        "ivr.audio.player",
+        "ivr.audio.capture",
+        "ivr.cli.cmd_devices",
+    )
+    assert "numpy" in loaded  # the check itself works: streams do need numpy
+    assert "sounddevice" not in loaded
+
+
+def test_the_ports_and_fakes_need_neither_sounddevice_nor_the_portaudio_code() -> None:
+    loaded = imported_after("ivr.audio.ports", "ivr.audio.fakes")
+    assert "ivr.audio.fakes" in loaded  # the check itself works
+    assert "sounddevice" not in loaded
+    assert not loaded & {"ivr.audio.portaudio", "ivr.audio.discovery", "ivr.audio.streams"}
+
+
+def test_the_ports_alone_need_no_numpy() -> None:
+    assert "numpy" not in imported_after("ivr.audio.ports")
 
 
 def run_cli(*argv: str) -> int:
@@ -129,7 +162,7 @@ def test_cli_without_portaudio_raises_one_clear_error(monkeypatch: pytest.Monkey
     def broken() -> Any:
         raise OSError("PortAudio library not found")
 
-    monkeypatch.setattr(devices, "_import_sounddevice", broken)
+    monkeypatch.setattr(portaudio, "_import_sounddevice", broken)
     with pytest.raises(AudioDeviceError, match="PortAudio"):
         run_cli("--inputs")
 
@@ -143,7 +176,7 @@ def test_ivr_devices_without_portaudio_prints_one_error_line_and_exits_1(
         raise OSError("PortAudio library not found")
 
     monkeypatch.setattr(cli_main, "COMMAND_MODULES", ("ivr.cli.cmd_devices",))
-    monkeypatch.setattr(devices, "_import_sounddevice", broken)
+    monkeypatch.setattr(portaudio, "_import_sounddevice", broken)
     assert cli_main.main(["devices"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("Error: the PortAudio library cannot be loaded")

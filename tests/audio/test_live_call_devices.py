@@ -23,9 +23,10 @@ import numpy as np
 import pytest
 
 from ivr.audio.capture import Capture
-from ivr.audio.devices import SoundDeviceInput, SoundDeviceOutput
-from ivr.audio.pcm import Audio, read_wav, resample
+from ivr.audio.pcm import Audio, read_wav
 from ivr.audio.player import PromptPlayer
+from ivr.audio.resample import resample
+from ivr.audio.streams import SoundDeviceInput, SoundDeviceOutput
 from ivr.audio.vad import VadConfig
 from ivr.live.call import LiveCall
 from ivr.live.inputs import Key, LiveInput

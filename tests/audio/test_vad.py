@@ -7,7 +7,8 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 
-from ivr.audio.pcm import Audio, concat, mix_noise, resample, silence
+from ivr.audio.pcm import Audio, concat, mix_noise, silence
+from ivr.audio.resample import resample
 from ivr.audio.vad import EnergyVad, SpeechDiscarded, SpeechEnd, SpeechStart, VadConfig, VadEvent
 from ivr.errors import IvrError
 

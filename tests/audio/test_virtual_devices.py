@@ -18,14 +18,12 @@ import numpy as np
 import pytest
 
 from ivr.audio.capture import Capture, SpeechStarted, Utterance
-from ivr.audio.devices import (
-    AudioDeviceError,
-    SoundDeviceInput,
-    SoundDeviceOutput,
-    list_devices,
-)
-from ivr.audio.pcm import Audio, FloatArray, concat, resample, silence
+from ivr.audio.discovery import list_devices
+from ivr.audio.pcm import Audio, FloatArray, concat, silence
 from ivr.audio.player import PromptPlayer
+from ivr.audio.ports import AudioDeviceError
+from ivr.audio.resample import resample
+from ivr.audio.streams import SoundDeviceInput, SoundDeviceOutput
 
 from .virtual_devices import VirtualAudio
 
@@ -193,7 +191,8 @@ from tests.audio.virtual_devices import (
     start_virtual_audio, stop_virtual_audio, using_virtual_audio, warm_up,
 )
 from ivr.audio.capture import Capture
-from ivr.audio.devices import AudioDeviceError, SoundDeviceInput
+from ivr.audio.ports import AudioDeviceError
+from ivr.audio.streams import SoundDeviceInput
 
 audio = start_virtual_audio()
 outcome = {"error": None, "blocks": 0, "seconds": None}

@@ -9,7 +9,7 @@ Layout (see /work/shared/notes/audio-on-ci.md, verified here):
 PortAudio in Debian has no PulseAudio host API, so the devices are reached
 through ALSA's pulse plugin, declared in an ``.asoundrc`` in a private HOME.
 ALSA reads that file when PortAudio initialises, so after pointing HOME at it
-PortAudio must be re-initialised (``ivr.audio.devices.rescan()``); merely
+PortAudio must be re-initialised (``ivr.audio.discovery.rescan()``); merely
 importing sounddevice afterwards is not enough if it was imported before.
 
 The daemon runs in the foreground as our child (``--daemonize=no``), so it is
@@ -207,7 +207,7 @@ def using_virtual_audio(audio: VirtualAudio) -> Iterator[VirtualAudio]:
     HOME and the XDG directories are changed only inside the block, so tests
     that run outside it see the real environment.
     """
-    from ivr.audio.devices import rescan
+    from ivr.audio.discovery import rescan
 
     names = ("HOME", "XDG_CONFIG_HOME", "XDG_RUNTIME_DIR", "PULSE_SERVER", "PULSE_COOKIE")
     saved = {name: os.environ.get(name) for name in names}

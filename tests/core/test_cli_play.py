@@ -335,7 +335,7 @@ def test_a_recorded_menu_word_at_8khz_stereo_flac_reaches_the_ambulance(
     narrowband two-channel FLAC: an emergency word is heard at the first node."""
     pytest.importorskip("pocketsphinx")
     from ivr.audio.files import read_audio
-    from ivr.audio.pcm import resample
+    from ivr.audio.resample import resample
 
     spoken = resample(read_audio(espeak_to(tmp_path / "amb.wav", "ambulance")), 8000)
     flac = tmp_path / "amb.flac"

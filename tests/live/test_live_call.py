@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ivr.audio.devices import AudioDeviceError
 from ivr.audio.fakes import FakeClock, FakeOutput
 from ivr.audio.pcm import Audio
 from ivr.audio.player import PromptPlayer
+from ivr.audio.ports import AudioDeviceError
 from ivr.live.call import LiveCall
 from ivr.live.inputs import Heard, Key, SpeechBegan
 from ivr.live.record import CallRecorder
