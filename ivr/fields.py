@@ -36,6 +36,12 @@ def did_you_mean(word: str, choices: Sequence[str]) -> str:
     return f"did you mean {close[0]!r}? " if close else ""
 
 
+def _with_guess(key: Any, allowed: Sequence[str]) -> str:
+    """``'lable' (did you mean 'label'?)``, or the key alone when none is close."""
+    guess = did_you_mean(key, allowed).rstrip() if isinstance(key, str) else ""
+    return f"{key!r} ({guess})" if guess else repr(key)
+
+
 def as_written(lines: Sequence[str], where: Location) -> str:
     """The scalar at ``where`` as written in the file, to catch YAML reading ``010`` as 8."""
     if not 1 <= where.line <= len(lines):
@@ -87,10 +93,15 @@ def describe(value: Any) -> str:
 
 
 class Reader:
-    """Reads fields out of YMaps, recording problems with their locations."""
+    """Reads fields out of YMaps, recording problems with their locations.
 
-    def __init__(self, problems: Problems) -> None:
+    ``guess_keys``: an unknown key's message names the allowed key it is closest
+    to (``'lable' (did you mean 'label'?)``), for files written by hand (menus).
+    """
+
+    def __init__(self, problems: Problems, guess_keys: bool = False) -> None:
         self.problems = problems
+        self.guess_keys = guess_keys
 
     def mapping(self, value: Any, where: Location, what: str) -> YMap | None:
         if isinstance(value, YMap):
@@ -108,9 +119,10 @@ class Reader:
         allowed_list = list(allowed)
         for key in m:
             if key not in allowed_list:
+                name = _with_guess(key, allowed_list) if self.guess_keys else repr(key)
                 self.problems.add(
                     key_where(m, key),
-                    f"unknown key {key!r} in {what}",
+                    f"unknown key {name} in {what}",
                     "allowed keys: " + ", ".join(allowed_list),
                 )
         for key in required:

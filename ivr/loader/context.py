@@ -9,41 +9,8 @@ is read, so a reference resolves wherever it stands in the file.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Any
-
 from ivr.errors import Location
-from ivr.fields import Problems, Reader, did_you_mean, key_where
-from ivr.yamlsrc import YMap
-
-
-class MenuReader(Reader):
-    """A ``Reader`` whose unknown-key message names the allowed key that was meant.
-
-    Menus are written by hand, and a typo (``lable``) is the usual reason for an
-    unknown key, so the closest allowed key is named in the message itself; the
-    allowed keys still follow as the hint.
-    """
-
-    def check_keys(
-        self, m: YMap, allowed: Iterable[str], what: str, required: Iterable[str] = ()
-    ) -> None:
-        allowed_list = list(allowed)
-        for key in m:
-            if key not in allowed_list:
-                self.problems.add(
-                    key_where(m, key),
-                    f"unknown key {_with_guess(key, allowed_list)} in {what}",
-                    "allowed keys: " + ", ".join(allowed_list),
-                )
-        # Every key of m is reported by now, so Reader only adds the missing required ones.
-        super().check_keys(m, m.keys(), what, required)
-
-
-def _with_guess(key: Any, allowed: Sequence[str]) -> str:
-    """``'lable' (did you mean 'label'?)``, or the key alone when none is close."""
-    guess = did_you_mean(key, allowed).rstrip() if isinstance(key, str) else ""
-    return f"{key!r} ({guess})" if guess else repr(key)
+from ivr.fields import Problems, Reader, did_you_mean
 
 
 class Context:
@@ -52,7 +19,8 @@ class Context:
     def __init__(self, file: str) -> None:
         self.file = file
         self.problems = Problems(file)
-        self.read = MenuReader(self.problems)
+        # menus are written by hand: a typo (lable) is the usual unknown key
+        self.read = Reader(self.problems, guess_keys=True)
         self.langs: tuple[str, ...] = ("en",)
         self.node_ids: set[str] = set()
         self.service_ids: set[str] = set()
