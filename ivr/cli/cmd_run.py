@@ -24,6 +24,7 @@ from ivr.cli.common import add_menu_argument, open_menu, parse_time
 from ivr.errors import IvrError
 from ivr.events import PHONE_KEYS, KeyPress, Output, Route, Say, Silence, Speech
 from ivr.live.inputs import EndOfInput, Key, LiveInput, Typed
+from ivr.model import ENGINES
 from ivr.nlu.rankers import menu_index
 from ivr.session import Session
 
@@ -73,7 +74,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument(
         "--engine",
         default="auto",
-        choices=["auto", "vosk", "pocketsphinx", "moonshine"],
+        choices=list(ENGINES),
         help="speech recogniser (default: auto)",
     )
     parser.add_argument(
