@@ -21,6 +21,8 @@ SayKind = Literal["prompt", "reprompt", "info", "route", "system"]
 ListenMode = Literal["menu", "digits", "confirm", "choose"]
 #: Why the menu ended the call.
 HangupReason = Literal["call limit", "max failures", "caller chose to end"]
+#: What cut a prompt short.
+BargeBy = Literal["key", "speech"]
 
 
 # -- caller events -------------------------------------------------------------
@@ -51,7 +53,7 @@ class BargeIn:
     """The caller interrupted the prompt being played after ``played_seconds``."""
 
     played_seconds: float
-    by: str = "key"  # "key" or "speech"
+    by: BargeBy = "key"
 
 
 @dataclass(frozen=True)

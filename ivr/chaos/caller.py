@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from ivr.defaults import NO_WORDS, YES_WORDS
 from ivr.events import (
     PHONE_KEYS,
+    BargeBy,
     BargeIn,
     Event,
     HangUp,
@@ -102,7 +103,7 @@ class ChaosCaller:
             played = rng.uniform(0.0, 0.08 * len(speaking[-1].text.split()) + 0.1)
             follow = self._key_or_speech()
             self.queue.append(follow)
-            by = "key" if isinstance(follow, KeyPress) else "speech"
+            by: BargeBy = "key" if isinstance(follow, KeyPress) else "speech"
             return BargeIn(played, by)
         if roll < 0.10:
             return HangUp() if rng.random() < 0.3 else self._silence()

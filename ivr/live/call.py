@@ -19,7 +19,18 @@ from typing import Protocol
 from ivr.audio.pcm import Audio
 from ivr.audio.player import Prompt, PromptPlayer
 from ivr.audio.ports import AudioDeviceError
-from ivr.events import BargeIn, Hangup, KeyPress, Listen, Output, Route, Say, Silence, Speech
+from ivr.events import (
+    BargeBy,
+    BargeIn,
+    Hangup,
+    KeyPress,
+    Listen,
+    Output,
+    Route,
+    Say,
+    Silence,
+    Speech,
+)
 from ivr.live.inputs import (
     EndOfInput,
     Heard,
@@ -227,7 +238,7 @@ class LiveCall:
         if not self.busy:
             self.last_tick = now  # the caller's time starts when the menu stops talking
 
-    def _barge_in(self, now: float, by: str, key: str | None) -> None:
+    def _barge_in(self, now: float, by: BargeBy, key: str | None) -> None:
         playing = self.playing
         if playing is None:
             return
