@@ -21,7 +21,7 @@ from ivr.asr.recognizer import EngineError, Grammar, Recognizer, usable_grammar
 from ivr.audio.capture import Capture, Level, SpeechAudio, SpeechStarted, Utterance
 from ivr.audio.pcm import Audio, FloatArray
 from ivr.audio.ports import AudioDeviceError
-from ivr.audio.resample import resample
+from ivr.audio.resample import StreamResampler, resample
 from ivr.events import Listen
 from ivr.live.inputs import (
     Heard,
@@ -63,6 +63,8 @@ class SpeechListener:
         self._partials_on = False
         self._last_partial = ""
         self._pending: list[FloatArray] = []
+        # one stream per utterance: slices resampled apart would click at their edges
+        self._stream: StreamResampler | None = None
 
     def listen(self, item: Listen) -> None:
         """Called by the live call on each ``Listen``: the grammar for what comes next."""
@@ -113,6 +115,7 @@ class SpeechListener:
         with self._lock:
             grammar = self._grammar
         self._pending = []
+        self._stream = None
         try:
             self.recognizer.start(grammar)
             self._partials_on = True
@@ -129,10 +132,13 @@ class SpeechListener:
         self._pending.append(block.samples)
         if sum(len(b) for b in self._pending) < PARTIAL_SECONDS * block.rate:
             return
-        chunk = Audio(np.concatenate(self._pending), block.rate)
+        samples = np.concatenate(self._pending)
         self._pending = []
+        rate = self.recognizer.sample_rate
+        if self._stream is None or self._stream.in_rate != block.rate:
+            self._stream = StreamResampler(block.rate, rate)
         try:
-            partial = self.recognizer.feed(resample(chunk, self.recognizer.sample_rate))
+            partial = self.recognizer.feed(Audio(self._stream.push(samples), rate))
         except EngineError as exc:
             log.warning("partial results stopped: %s", exc)
             self._partials_on = False
