@@ -190,6 +190,23 @@ class Reader:
         )
         return None
 
+    def items(
+        self, m: YMap, key: str, must: str, hint: str, empty_hint: str
+    ) -> tuple[YSeq, Location] | None:
+        """The list under ``key`` and where it stands, or None (absent, not a list,
+        or empty; the last two reported: "'KEY' must be MUST, not ...", "'KEY' is empty")."""
+        if key not in m:
+            return None
+        value = m[key]
+        where = where_of(m, key, m.where)
+        if not isinstance(value, YSeq):
+            self.problems.add(where, f"{key!r} must be {must}, not {describe(value)}", hint)
+            return None
+        if not value:
+            self.problems.add(where, f"{key!r} is empty", empty_hint)
+            return None
+        return value, where
+
     def string_list(self, value: Any, where: Location, what: str) -> list[str]:
         if isinstance(value, str):
             value_list: list[Any] = [value]

@@ -20,7 +20,7 @@ from ivr.loader import load_menu
 from ivr.model import Menu
 from ivr.scripted.callsteps import StepReader
 from ivr.scripted.model import CallFile, ScriptedCall
-from ivr.yamlsrc import YMap, YSeq, load_yaml, read_text
+from ivr.yamlsrc import YMap, load_yaml, read_text
 
 CALL_FILE_SUFFIX = ".calls.yaml"
 FILE_KEYS = ("menu", "calls")
@@ -116,20 +116,16 @@ class _CallReader:
 
     # -- calls ----------------------------------------------------------------------
     def calls(self, root: YMap, menu: Menu | None) -> list[ScriptedCall]:
-        if "calls" not in root:
+        found = self.read.items(
+            root,
+            "calls",
+            "a list of calls",
+            "write each call as a list item: - name: ...",
+            "add at least one call with a name and steps",
+        )
+        if found is None:
             return []
-        value = root["calls"]
-        where = where_of(root, "calls", root.where)
-        if not isinstance(value, YSeq):
-            self.add(
-                where,
-                f"'calls' must be a list of calls, not {describe(value)}",
-                "write each call as a list item: - name: ...",
-            )
-            return []
-        if not value:
-            self.add(where, "'calls' is empty", "add at least one call with a name and steps")
-            return []
+        value, where = found
         out: list[ScriptedCall] = []
         names: dict[str, Location] = {}
         for index, item in enumerate(value):

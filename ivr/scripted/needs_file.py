@@ -133,20 +133,16 @@ class _NeedsReader:
 
     # -- the needs ---------------------------------------------------------------------
     def needs(self, root: YMap, at: datetime | None) -> list[Need]:
-        if "needs" not in root:
+        found = self.read.items(
+            root,
+            "needs",
+            "a list",
+            'write each need as a list item: - text: "..."',
+            "add at least one need with text and expect",
+        )
+        if found is None:
             return []
-        value = root["needs"]
-        where = where_of(root, "needs", root.where)
-        if not isinstance(value, YSeq):
-            self.add(
-                where,
-                f"'needs' must be a list, not {describe(value)}",
-                'write each need as a list item: - text: "..."',
-            )
-            return []
-        if not value:
-            self.add(where, "'needs' is empty", "add at least one need with text and expect")
-            return []
+        value, where = found
         out: list[Need] = []
         seen: dict[tuple[str, datetime], Need] = {}
         for index, item in enumerate(value):
