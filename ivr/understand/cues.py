@@ -14,6 +14,7 @@ not understand": an operator would ask which emergency it is.
 
 from __future__ import annotations
 
+import enum
 from functools import lru_cache
 
 from ivr.textnorm import words_of
@@ -68,21 +69,30 @@ HAPPENING_NOW: dict[str, tuple[str, ...]] = {
     ),
 }  # fmt: skip
 
-_TABLES = {"not_urgent": NOT_URGENT, "plea": PLEA, "now": HAPPENING_NOW}
+
+class Cue(enum.Enum):
+    """Which table of phrases a cue is read from."""
+
+    NOT_URGENT = "not urgent"
+    PLEA = "plea"
+    NOW = "happening now"
+
+
+_TABLES = {Cue.NOT_URGENT: NOT_URGENT, Cue.PLEA: PLEA, Cue.NOW: HAPPENING_NOW}
 
 
 @lru_cache(maxsize=16)
-def _patterns(lang: str, table: str = "not_urgent") -> tuple[tuple[str, ...], ...]:
-    return tuple(_words(text, lang) for text in _TABLES[table].get(lang, ()))
+def _patterns(lang: str, cue: Cue) -> tuple[tuple[str, ...], ...]:
+    return tuple(_words(text, lang) for text in _TABLES[cue].get(lang, ()))
 
 
 def _words(text: str, lang: str) -> tuple[str, ...]:
     return tuple(t.text for t in words_of(text, lang))
 
 
-def _says(text: str, lang: str, table: str) -> bool:
+def _says(text: str, lang: str, cue: Cue) -> bool:
     said = _words(text, lang)
-    for pattern in _patterns(lang, table):
+    for pattern in _patterns(lang, cue):
         n = len(pattern)
         if any(said[i : i + n] == pattern for i in range(len(said) - n + 1)):
             return True
@@ -91,14 +101,14 @@ def _says(text: str, lang: str, table: str) -> bool:
 
 def not_urgent(text: str, lang: str) -> bool:
     """True when the caller says the need can wait."""
-    return _says(text, lang, "not_urgent")
+    return _says(text, lang, Cue.NOT_URGENT)
 
 
 def pleads(text: str, lang: str) -> bool:
     """True when the caller asks for help or for the right number."""
-    return _says(text, lang, "plea")
+    return _says(text, lang, Cue.PLEA)
 
 
 def happening_now(text: str, lang: str) -> bool:
     """True when the caller says it is happening as they speak."""
-    return _says(text, lang, "now")
+    return _says(text, lang, Cue.NOW)

@@ -62,7 +62,7 @@ class Reason(enum.Enum):
     NOTHING = "nothing fits"
 
 
-def _kind(ref: str) -> Ref | None:
+def _parsed(ref: str) -> Ref | None:
     try:
         return Ref.parse(ref)
     except ValueError:
@@ -70,13 +70,13 @@ def _kind(ref: str) -> Ref | None:
 
 
 def _is_command(ref: str) -> bool:
-    parsed = _kind(ref)
+    parsed = _parsed(ref)
     return parsed is not None and parsed.kind is RefKind.CMD
 
 
 def _shortcut(ref: str) -> str | None:
     """The service an emergency number names (``shortcut:ambulance``), else ``None``."""
-    parsed = _kind(ref)
+    parsed = _parsed(ref)
     return parsed.id if parsed is not None and parsed.kind is RefKind.SHORTCUT else None
 
 
