@@ -62,7 +62,9 @@ from ivr.scripted.needs import (  # noqa: E402
 NORWAY = ROOT / "menus" / "norway.yaml"
 NEEDS_DIR = ROOT / "bench" / "needs"
 AUDIO = ROOT / "bench" / ".cache" / "needs-audio"
-TEXT_SETS = ("en-dev", "en-dev2", "en-heldout", "nb-dev", "nb-dev2", "nb-heldout")
+TEXT_SETS = (
+    "en-dev", "en-dev2", "en-dev3", "en-heldout", "nb-dev", "nb-dev2", "nb-dev3", "nb-heldout",
+)  # fmt: skip
 VOICE_SETS = ("en-dev", "en-heldout", "en-words")
 SYNTHS = ("espeak-ng", "flite", "festival")
 HELD_OUT_SYNTHS = frozenset({"festival"})

@@ -89,6 +89,9 @@ class Service:
     where: Location = NOWHERE
     #: Needs in callers' own words that this service is for (the understanding's examples).
     examples: Phrases = Phrases()
+    #: For needs that cannot wait (an out-of-hours doctor): a caller who says the need
+    #: can wait is asked before being sent here, as before an emergency line.
+    urgent: bool = False
 
 
 @dataclass(frozen=True)

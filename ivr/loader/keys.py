@@ -19,7 +19,7 @@ MENU_KEYS = (
 NODE_KEYS = ("prompt", "short_prompt", "help", "settings", "options", "branch", "collect")
 ACTION_KEYS = ("goto", "route", "info", "do")
 OPTION_KEYS = ("key", "words", "examples", "label", "confirm", *ACTION_KEYS)
-SERVICE_KEYS = ("number", "name", "purpose", "examples", "announce")
+SERVICE_KEYS = ("number", "name", "purpose", "examples", "announce", "urgent")
 SETTINGS_KEYS = (
     "no_input_timeout", "inter_digit_timeout", "max_no_input", "max_no_match",
     "on_max_failures", "confirm_below", "reject_below", "barge_in", "search",

@@ -47,6 +47,7 @@ def read_services(ctx: Context, raw: Any, where: Location) -> dict[str, Service]
         purpose = lang_text(ctx, sm, "purpose", what)
         examples = phrases(ctx, sm, "examples", what)
         announce = lang_text(ctx, sm, "announce", what)
+        urgent = ctx.read.boolean(sm, "urgent", what) or False
         if number and number in numbers:
             ctx.add(
                 where_of(sm, "number", sm.where),
@@ -56,7 +57,7 @@ def read_services(ctx: Context, raw: Any, where: Location) -> dict[str, Service]
         if number:
             numbers[number] = sid
         services[sid] = Service(
-            sid, number, display, name, announce, purpose, swhere, examples=examples
+            sid, number, display, name, announce, purpose, swhere, examples=examples, urgent=urgent
         )
     return services
 

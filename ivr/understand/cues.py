@@ -7,6 +7,9 @@ without being asked, even when the rest of the sentence sounds like one
 whole phrases of plain words (not stems: "can wait" must not meet "waited"),
 in the caller's language.
 
+Something over and done ("we were burgled last month") is no emergency either,
+unless the caller says it is going on now.
+
 A plea ("I need help", "something has happened", "I don't know who to call")
 names no service, yet an emergency menu must not answer it with "Sorry, I did
 not understand": an operator would ask which emergency it is.
@@ -62,10 +65,28 @@ HAPPENING_NOW: dict[str, tuple[str, ...]] = {
     "en": (
         "right now", "as we speak", "at this moment", "at the moment", "happening now",
         "still there", "still here", "still inside", "still in the house", "going on now",
+        "just now", "just happened", "someone just", "somebody just", "they just",
     ),
     "nb": (
-        "akkurat nå", "i dette øyeblikk", "skjer nå", "pågår", "er der fortsatt",
-        "er her fortsatt", "fortsatt inne", "står der fortsatt",
+        "akkurat nå", "i dette øyeblikk", "skjer nå", "pågår", "nettopp skjedd", "noen har nettopp",
+        "er der fortsatt", "er her fortsatt", "fortsatt inne", "står der fortsatt",
+    ),
+}  # fmt: skip
+
+
+#: Phrases placing what happened well in the past: a burglary discovered "last month"
+#: is a report for the police's information line, not a crime in progress.
+OVER_AND_DONE: dict[str, tuple[str, ...]] = {
+    "en": (
+        "last week", "last month", "last year", "last summer", "last autumn", "last winter",
+        "last spring", "in the autumn", "in the summer", "weeks ago", "months ago", "years ago",
+        "a week ago", "a month ago", "a year ago", "few days ago", "couple of days ago",
+        "while we were away", "while we were on holiday", "when we were away",
+    ),
+    "nb": (
+        "forrige uke", "forrige måned", "i fjor", "i høst", "i sommer", "i vinter", "i vår",
+        "uker siden", "måneder siden", "år siden", "en uke siden", "en måned siden",
+        "noen dager siden", "mens vi var borte", "mens vi var på ferie", "mens vi var bortreist",
     ),
 }  # fmt: skip
 
@@ -76,9 +97,15 @@ class Cue(enum.Enum):
     NOT_URGENT = "not urgent"
     PLEA = "plea"
     NOW = "happening now"
+    PAST = "over and done"
 
 
-_TABLES = {Cue.NOT_URGENT: NOT_URGENT, Cue.PLEA: PLEA, Cue.NOW: HAPPENING_NOW}
+_TABLES = {
+    Cue.NOT_URGENT: NOT_URGENT,
+    Cue.PLEA: PLEA,
+    Cue.NOW: HAPPENING_NOW,
+    Cue.PAST: OVER_AND_DONE,
+}
 
 
 @lru_cache(maxsize=16)
@@ -112,3 +139,9 @@ def pleads(text: str, lang: str) -> bool:
 def happening_now(text: str, lang: str) -> bool:
     """True when the caller says it is happening as they speak."""
     return _says(text, lang, Cue.NOW)
+
+
+def over_and_done(text: str, lang: str) -> bool:
+    """True when the caller tells of something well in the past and nothing of it
+    going on now ("we were burgled last month"; not "... and they are back right now")."""
+    return _says(text, lang, Cue.PAST) and not happening_now(text, lang)

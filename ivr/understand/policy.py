@@ -9,7 +9,10 @@ not clear, or "Did you mean A or B?" about the two closest. A single menu
 word never outweighs the sentence: when the word points one way and the
 sentence another, both are offered. Words the caller negated never count for
 a target ("there is no fire"), and a caller who says it can wait is never
-sent to an emergency line without being asked. An emergency that fits about
+sent to an emergency line or an ``urgent`` service without being asked, nor is
+something over and done ("burgled last month") unless it is going on now. A
+sentence naming two needs for different services is offered both. An
+emergency that fits about
 as well as the best answer is always offered, first, rather than letting a
 non-emergency line win without asking; a clear emergency is routed at once,
 never kept behind a menu. A plea for help that says nothing of what happened
@@ -28,7 +31,7 @@ from dataclasses import dataclass
 from ivr.matcher import Candidate
 from ivr.refs import Ref, RefKind
 from ivr.textnorm import words_of
-from ivr.understand.cues import happening_now, not_urgent, pleads
+from ivr.understand.cues import happening_now, not_urgent, over_and_done, pleads
 from ivr.understand.lexicon import terms
 from ivr.understand.ranker import LexicalRanker, Ranker, Scored, Thresholds
 from ivr.understand.targets import Target
@@ -57,6 +60,8 @@ class Reason(enum.Enum):
     EMERGENCY_TOO = "an emergency fits about as well: offered first, never skipped"
     CAN_WAIT = "the caller says it can wait: no emergency line without asking"
     NEGATED = "the caller negated what points to this target"
+    OVER = "the caller tells of something over and done: no emergency line without asking"
+    TWO_NEEDS = "the caller names two needs for different services: both offered"
     PLEA = "the caller asks for help without saying what happened: the emergencies offered"
     WEAK = "the description is only weakly about one target (or two): asked, never acted on"
     NOTHING = "nothing fits"
@@ -131,6 +136,7 @@ class Understanding:
         scored = [s for s in scored if s.ref not in negated]
         fits = self._fits(scored)
         decision = self._first_opinion(text, phrases, fits, limits, lang)
+        decision = self._second_need(decision, also, fits, limits, lang)
         decision = self._guards(decision, text, fits, limits, lang, [*phrases, *also])
         if self._plea(decision, text, phrases, lang):
             decision = self._emergencies() or decision
@@ -268,6 +274,45 @@ class Understanding:
             return Decision(Verdict.CHOOSE, (top.ref, second.ref), Reason.TWO_CLOSE)
         return Decision(Verdict.CONFIRM, (top.ref,), Reason.UNSURE)
 
+    def _calmer(self, fit: _Fit, than: Target) -> bool:
+        """A fit for a line for needs that can wait longer than ``than``'s: no
+        emergency instead of an emergency; nothing urgent instead of urgent care."""
+        if fit.emergency:
+            return False
+        target = self.targets.get(fit.ref)
+        return than.emergency or not (target is not None and target.urgent)
+
+    def _second_need(
+        self,
+        decision: Decision,
+        also: Sequence[Candidate],
+        fits: list[_Fit],
+        limits: Thresholds | None,
+        lang: str,
+    ) -> Decision:
+        """Two needs in one sentence ("the kitchen is on fire and my husband is not
+        breathing"): a menu phrase for another service, in words apart from the chosen
+        phrase's, that the sentence is also about, puts both to the caller."""
+        if decision.verdict is not Verdict.ACT or limits is None or _is_command(decision.refs[0]):
+            return decision
+        chosen = self._outcome(decision.refs[0])
+        taken = {t for ref in decision.refs for t in self._name_terms(ref, lang)}
+        score = {f.outcome: f.score for f in fits}
+        for candidate in also:
+            outcome = self._outcome(candidate.ref)
+            if outcome == chosen or _is_command(candidate.ref):
+                continue
+            if set(terms(candidate.phrase, lang)) & taken:
+                continue
+            if score.get(outcome, 0.0) >= limits.confirm:
+                return Decision(Verdict.CHOOSE, (decision.refs[0], candidate.ref), Reason.TWO_NEEDS)
+        return decision
+
+    def _name_terms(self, ref: str, lang: str) -> set[str]:
+        target = self.targets.get(ref)
+        names = target.names_in(lang) if target is not None else ()
+        return {t for name in names for t in terms(name, lang)}
+
     # -- guards that override it -------------------------------------------------------
     def _guards(
         self,
@@ -284,11 +329,17 @@ class Understanding:
         target = self.targets.get(chosen)
         if target is None:
             return decision  # a command ("repeat", "operator"): the menu's own rules apply
-        if target.emergency and decision.verdict is Verdict.ACT and not_urgent(text, lang):
-            calm = next((f for f in fits if not f.emergency and f.score >= limits.floor), None)
-            refs: tuple[str, ...] = (calm.ref, chosen) if calm is not None else (chosen,)
-            verdict = Verdict.CHOOSE if calm is not None else Verdict.CONFIRM
-            return Decision(verdict, refs, Reason.CAN_WAIT)
+        if decision.verdict in (Verdict.ACT, Verdict.CONFIRM):
+            waits = (target.emergency or target.urgent) and not_urgent(text, lang)
+            over = target.emergency and over_and_done(text, lang)
+            if waits or over:
+                calm = next(
+                    (f for f in fits if self._calmer(f, target) and f.score >= limits.floor),
+                    None,
+                )
+                refs: tuple[str, ...] = (calm.ref, chosen) if calm is not None else (chosen,)
+                verdict = Verdict.CHOOSE if calm is not None else Verdict.CONFIRM
+                return Decision(verdict, refs, Reason.CAN_WAIT if waits else Reason.OVER)
         if not target.emergency:
             best = fits[0].score if fits else 0.0
             near = max(limits.confirm, best - limits.margin)

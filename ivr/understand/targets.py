@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ivr.model import ActionKind, Menu, Option
+from ivr.model import Action, ActionKind, Menu, Option
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,7 @@ class Target:
     emergency: bool  # routes to an emergency shortcut (110, 112, 113 in the Norway menu)
     texts: tuple[tuple[str, tuple[str, ...]], ...]  # per language
     names: tuple[tuple[str, tuple[str, ...]], ...] = ()  # per language: label and phrases
+    urgent: bool = False  # routes to a service for needs that cannot wait (``urgent: true``)
 
     def names_in(self, lang: str) -> tuple[str, ...]:
         return dict(self.names).get(lang, ())
@@ -37,6 +38,20 @@ def outcome_of(option: Option) -> tuple[str, str]:
     if action.kind is ActionKind.INFO:
         return ("info", option.id)
     return (action.kind.value, action.target or option.id)
+
+
+def _urgent(menu: Menu, action: Action) -> bool:
+    """Routes to a service for needs that cannot wait, directly or through a node that
+    only picks by the time of day (the out-of-hours doctor when the GP is closed)."""
+    actions = [action]
+    if action.kind is ActionKind.GOTO and action.target in menu.nodes:
+        actions += [rule.action for rule in menu.nodes[action.target].branch]
+    return any(
+        a.kind is ActionKind.ROUTE
+        and (s := menu.services.get(a.target or "")) is not None
+        and s.urgent
+        for a in actions
+    )
 
 
 def menu_targets(menu: Menu) -> tuple[Target, ...]:
@@ -63,5 +78,8 @@ def menu_targets(menu: Menu) -> tuple[Target, ...]:
                     items.append(action.message.get(lang))
                 texts.append((lang, tuple(dict.fromkeys(t for t in items if t))))
             emergency = action.kind is ActionKind.ROUTE and action.target in shortcuts
-            out.append(Target(option.id, outcome_of(option), emergency, tuple(texts), tuple(names)))
+            urgent = _urgent(menu, action)
+            out.append(
+                Target(option.id, outcome_of(option), emergency, tuple(texts), tuple(names), urgent)
+            )
     return tuple(out)

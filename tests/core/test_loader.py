@@ -122,7 +122,7 @@ def test_mistyped_keys_are_guessed_in_every_section(write_menu: WriteMenu) -> No
         "repeat, back, main_menu, help, operator)",
         "M:7:9: service 'desk' is missing required key 'number' (add number: ...)",
         "M:7:10: unknown key 'numbr' (did you mean 'number'?) in service 'desk' (allowed keys: "
-        "number, name, purpose, examples, announce)",
+        "number, name, purpose, examples, announce, urgent)",
         "M:15:16: unknown key 'day' (did you mean 'days'?) in node 'b' branch rule 1 when "
         "(allowed keys: days, time)",
     ]

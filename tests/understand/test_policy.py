@@ -15,7 +15,7 @@ from ivr.menuindex import MenuIndex
 from ivr.model import Menu
 from ivr.session import Session
 from ivr.textnorm import tokens
-from ivr.understand.cues import not_urgent
+from ivr.understand.cues import happening_now, not_urgent, over_and_done
 from ivr.understand.lexicon import terms
 from ivr.understand.policy import Reason, Verdict
 from ivr.understand.ranker import Scored, Thresholds
@@ -48,6 +48,7 @@ services:
     number: "116117"
     name: the out-of-hours doctor
     purpose: Urgent illness that cannot wait until tomorrow.
+    urgent: true
     examples: ["my son has a high fever tonight", "I cut my hand and it needs stitches"]
 shortcuts: [fire, ambulance]
 commands:
@@ -287,3 +288,48 @@ def test_happening_right_now_offers_an_emergency_that_fits_at_all(menu: Menu) ->
         ("main.1", "main.3"),
         Reason.EMERGENCY_TOO,
     )
+
+
+def test_a_caller_who_says_it_can_wait_is_asked_before_urgent_care(
+    menu: Menu, index: MenuIndex
+) -> None:
+    # the out-of-hours doctor is ``urgent: true``: their own GP may be the answer
+    assert routed(menu, index, "my son has a high fever") == "116117"
+    text = "it can wait until next week, my son has a high fever"
+    verdict, _refs, reason = decide(index, text)
+    assert verdict is not Verdict.ACT and reason is Reason.CAN_WAIT
+    assert routed(menu, index, text) is None
+
+
+def test_can_wait_matters_only_for_urgent_services() -> None:
+    plain = load_menu_text(MENU.replace("    urgent: true\n", ""), "helpline.yaml")
+    verdict, refs, _ = decide(
+        MenuIndex(plain), "it can wait until next week, my son has a high fever"
+    )
+    assert (verdict, refs) == (Verdict.ACT, ["main.5"])
+
+
+def test_something_over_and_done_is_asked_before_an_emergency_line(
+    menu: Menu, index: MenuIndex
+) -> None:
+    text = "my father had crushing chest pain last month"
+    verdict, _refs, reason = decide(index, text)
+    assert verdict is not Verdict.ACT and reason is Reason.OVER
+    assert routed(menu, index, text) is None
+    assert routed(menu, index, "my father has crushing chest pain") == "113"
+
+
+def test_over_and_done_gives_way_to_happening_now() -> None:
+    assert over_and_done("we were burgled last month", "en")
+    assert over_and_done("vi hadde innbrudd forrige måned", "nb")
+    assert not over_and_done("we were burgled last month and they are back right now", "en")
+    assert not over_and_done("my father has chest pain", "en")
+    assert happening_now("someone just smashed our window", "en")
+
+
+def test_two_needs_in_one_sentence_are_both_offered(index: MenuIndex) -> None:
+    verdict, refs, reason = decide(index, "the kitchen is on fire and my father has chest pain")
+    assert verdict is Verdict.CHOOSE and reason is Reason.TWO_NEEDS
+    assert sorted(refs) == ["main.1", "main.2"]
+    # one need, said with two of its own phrases, is still acted on
+    assert decide(index, "there is smoke and fire in the kitchen")[0] is Verdict.ACT
