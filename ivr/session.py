@@ -51,6 +51,7 @@ __all__ = ["DEFAULT_START", "MAX_CHOICES", "MAX_TYPEAHEAD", "Line", "Mode", "Ses
 log = logging.getLogger(__name__)
 
 DEFAULT_START = datetime(2026, 11, 23, 12, 0)  # a Monday, mid-day: GP offices are open
+CALLER_HUNG_UP = "caller hung up"  # the hangup_reason when the caller put the phone down
 
 
 class Session:
@@ -101,6 +102,11 @@ class Session:
         return self.menu.nodes[self.state.node]
 
     @property
+    def caller_hung_up(self) -> bool:
+        """True when the call ended because the caller put the phone down."""
+        return self.hangup_reason == CALLER_HUNG_UP
+
+    @property
     def waiting_for_digits(self) -> bool:
         """True while keys are held back in case more digits follow."""
         return self.state.digit_deadline is not None
@@ -147,7 +153,7 @@ class Session:
             speech.hear(self, event.text, event.confidence)
         elif isinstance(event, HangUp):
             self.record.caller("(hangs up)", "hangup", self.elapsed)
-            self.hangup_reason = "caller hung up"
+            self.hangup_reason = CALLER_HUNG_UP
             self.outcome = "hangup"
             self.state.mode = Mode.ENDED
         return self._flush()
