@@ -282,6 +282,7 @@ class LiveCall:
                     self.on_listen(item)
             else:
                 self.pending.append(item)
+                self._start_next(now)  # shown now in text; queued behind a playing prompt
         self._start_next(now)
 
     def _result(self, item: Route | Hangup, now: float) -> None:

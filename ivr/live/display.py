@@ -134,7 +134,7 @@ class TerminalDisplay:
     def _wrapped(self, prefix: str, text: str) -> str:
         if not self.live:
             return prefix + text
-        return wrap(prefix + text, self.width(), len(prefix))
+        return wrap(prefix + text, self.width() - 1, len(prefix))  # no line ends at the edge
 
     def _line(self, text: str) -> None:
         with self._lock:
