@@ -41,7 +41,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "run",
         help="call a menu interactively in the terminal",
         description="Call a menu interactively: press keys (0-9, *, #) or type what you "
-        "would say and press Enter. Timeouts run in real time.",
+        "would say and press Enter; Ctrl-D hangs up. Timeouts run in real time.",
+        epilog="Exit status: 0 when the call was routed or the menu ended it, 4 when the "
+        "caller hung up first (Ctrl-D, or the end of piped input), 1 on an error.",
     )
     add_menu_argument(parser)
     parser.add_argument("--lang", help="language of the call (default: the menu's first)")

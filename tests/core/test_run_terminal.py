@@ -216,3 +216,16 @@ def test_prompts_wrap_to_a_narrow_terminal_and_keep_numbers_whole(
     assert lines[first + 1].startswith("     ") and lines[first + 1][5] != " "
     for number in ("1 1 3", "1 1 2", "1 1 0"):  # each read out whole on one line
         assert any(number in line for line in lines), (number, lines)
+
+
+def test_piped_input_that_ends_first_hangs_up_with_exit_status_4(norway_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "ivr", "run", str(norway_path), "--text"],
+        input="1\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    last = result.stdout.splitlines()[-1]
+    assert last == "=> you hung up at emergency (end of input); no service reached"
+    assert result.returncode == 4
