@@ -61,7 +61,19 @@ class HangUp:
     """The caller put the phone down."""
 
 
-Event = KeyPress | Speech | Silence | BargeIn | HangUp
+@dataclass(frozen=True)
+class Talking:
+    """The caller started talking or typing (``started``), or stopped without a word
+    that counts (a cough, an erased line).
+
+    No no-input timeout may fire while the caller talks: its reprompt would cut
+    into their sentence. A stop that brings no ``Speech`` starts the timeout afresh.
+    """
+
+    started: bool = True
+
+
+Event = KeyPress | Speech | Silence | BargeIn | HangUp | Talking
 
 
 # -- session outputs -------------------------------------------------------------

@@ -1,7 +1,7 @@
 """The call session: a state machine driven by caller events on a virtual clock.
 
 No audio and no wall clock: a front end feeds ``KeyPress``, ``Speech``,
-``Silence`` and ``HangUp`` events and acts on the ``Say``/``Listen``/``Route``/
+``Silence``, ``Talking`` and ``HangUp`` events and acts on the ``Say``/``Listen``/``Route``/
 ``Hangup`` outputs. Timeouts fire when ``Silence`` moves the virtual clock
 past them, so a three-times-no-input path runs in microseconds in a test.
 
@@ -40,6 +40,7 @@ from ivr.events import (
     SayKind,
     Silence,
     Speech,
+    Talking,
 )
 from ivr.menuindex import MenuIndex
 from ivr.model import Action, Menu, Node, Service
@@ -50,6 +51,7 @@ __all__ = ["DEFAULT_START", "MAX_CHOICES", "MAX_TYPEAHEAD", "Line", "Mode", "Ses
 log = logging.getLogger(__name__)
 
 DEFAULT_START = datetime(2026, 11, 23, 12, 0)  # a Monday, mid-day: GP offices are open
+CALLER_HUNG_UP = "caller hung up"  # the hangup_reason when the caller put the phone down
 
 
 class Session:
@@ -100,6 +102,11 @@ class Session:
         return self.menu.nodes[self.state.node]
 
     @property
+    def caller_hung_up(self) -> bool:
+        """True when the call ended because the caller put the phone down."""
+        return self.hangup_reason == CALLER_HUNG_UP
+
+    @property
     def waiting_for_digits(self) -> bool:
         """True while keys are held back in case more digits follow."""
         return self.state.digit_deadline is not None
@@ -130,6 +137,10 @@ class Session:
             log.debug("prompt interrupted by %s after %.2fs", event.by, event.played_seconds)
             self.record.visit(VisitKind.BARGE_IN, self.state.node)
             return self._flush()
+        if isinstance(event, Talking):
+            self._talking(event.started)
+            return self._flush()
+        self.state.talking = False
         self.caller_events += 1
         if self.caller_events > self.menu.max_caller_events:
             self.say(self.menu.messages.call_limit.get(self.lang), "system")
@@ -142,7 +153,7 @@ class Session:
             speech.hear(self, event.text, event.confidence)
         elif isinstance(event, HangUp):
             self.record.caller("(hangs up)", "hangup", self.elapsed)
-            self.hangup_reason = "caller hung up"
+            self.hangup_reason = CALLER_HUNG_UP
             self.outcome = "hangup"
             self.state.mode = Mode.ENDED
         return self._flush()
@@ -260,9 +271,20 @@ class Session:
     def _listen(self) -> None:
         node = self.node
         timeout = node.settings.no_input_timeout
-        self.state.input_deadline = self.elapsed + timeout
+        self.state.input_deadline = None if self.state.talking else self.elapsed + timeout
         mode = self.state.mode.listen
         self._out.append(Listen(node.id, mode, timeout, self.grammar(), self.free_speech))
+
+    def _talking(self, started: bool) -> None:
+        """Hold the no-input timeout while the caller talks; a stop with nothing said
+        gives them the node's whole timeout again, as a fresh silence."""
+        state = self.state
+        if started:
+            state.talking = True
+            state.input_deadline = None
+        elif state.talking:
+            state.talking = False
+            state.input_deadline = self.elapsed + self.node.settings.no_input_timeout
 
     def _stop(self) -> None:
         self.state.mode = Mode.ENDED

@@ -73,6 +73,7 @@ class CallState:
     entry: str = ""  # digits collected so far at a collect node
     digit_deadline: float | None = None  # when held keys stop waiting for more
     input_deadline: float | None = None  # when waiting for the caller counts as no input
+    talking: bool = False  # the caller is talking or typing: no input deadline meanwhile
     no_input: int = 0
     no_match: int = 0
     choices: list[Choice] = field(default_factory=list)  # what a pending question offers

@@ -47,6 +47,7 @@ from ivr.events import (
     Say,
     Silence,
     Speech,
+    Talking,
 )
 from ivr.model import Menu
 from ivr.session import Session
@@ -65,6 +66,8 @@ def describe(event: Event) -> str:
         return f"silence {event.seconds:.3f}"
     if isinstance(event, BargeIn):
         return f"barge-in {event.by} after {event.played_seconds:.2f}s"
+    if isinstance(event, Talking):
+        return "starts talking" if event.started else "stops talking"
     return "hang up"
 
 

@@ -1,32 +1,39 @@
 """``ivr run MENU``: an interactive call in the terminal.
 
 On a terminal, keys act the moment they are pressed, like a phone keypad;
-any other character starts a line of "speech" ended by Enter. With piped
+any other character starts a line of "speech" ended by Enter; Ctrl-D hangs
+up. Text and voice calls on a terminal run through the same live driver
+(``ivr.live.call``), so they show the same lines in the same order. With piped
 input, each line is either keys (only 0-9, * and #) or speech; an empty line
-is silence until the next timeout. When audio devices are there the menu
-speaks its prompts and listens on the microphone (``ivr.live``); without them
-it says so once and carries on in text.
+is silence until the next timeout, on the virtual clock. When audio devices
+are there the menu speaks its prompts and listens on the microphone
+(``ivr.live``); without them it says so once and carries on in text.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import queue
-import select
 import sys
 import threading
-import time
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from ivr.cli.common import add_menu_argument, open_menu, parse_time
 from ivr.errors import IvrError
-from ivr.events import PHONE_KEYS, KeyPress, Output, Route, Say, Silence, Speech
-from ivr.live.inputs import EndOfInput, Key, LiveInput, Typed
+from ivr.events import PHONE_KEYS, HangUp, KeyPress, Output, Route, Say, Silence, Speech
+from ivr.live.inputs import CallerHungUp, EndOfInput, Key, LiveInput, Typed
 from ivr.model import ENGINES
 from ivr.nlu.rankers import menu_index
 from ivr.session import Session
+
+if TYPE_CHECKING:
+    from ivr.live.call import LiveCall
+    from ivr.live.display import TerminalDisplay
+
+#: Exit status when the caller hung up (Ctrl-D, or the end of piped input) before the
+#: call reached a service or the menu ended it; 0 when it did.
+EXIT_HUNG_UP = 4
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -34,7 +41,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "run",
         help="call a menu interactively in the terminal",
         description="Call a menu interactively: press keys (0-9, *, #) or type what you "
-        "would say and press Enter. Timeouts run in real time.",
+        "would say and press Enter; Ctrl-D hangs up. Timeouts run in real time.",
+        epilog="Exit status: 0 when the call was routed or the menu ended it, 4 when the "
+        "caller hung up first (Ctrl-D, or the end of piped input), 1 on an error.",
     )
     add_menu_argument(parser)
     parser.add_argument("--lang", help="language of the call (default: the menu's first)")
@@ -114,24 +123,21 @@ def run(args: argparse.Namespace) -> int:
         start_time=parse_time(args.at) if args.at else None,
         index=menu_index(menu),
     )
-    if not args.text and _run_live(session, args):
-        return 0
-    if sys.stdin.isatty():
-        _run_terminal(session)
-    else:
-        show(session.start(), sys.stdout)
-        _run_piped(session, sys.stdin)
-    if not session.ended:
-        print("=> call left waiting (end of input)")
-    elif session.outcome == "hangup" and session.route is None:
-        print("=> the call ended")
-    return 0
+    if args.text or not _run_live(session, args):
+        if sys.stdin.isatty():
+            _run_terminal(session)
+        else:
+            show(session.start(), sys.stdout)
+            _run_piped(session, sys.stdin)
+            _end_of_input(session)
+    return EXIT_HUNG_UP if session.caller_hung_up else 0
 
 
 def _run_live(session: Session, args: argparse.Namespace) -> bool:
     """A call on the audio devices; False when there are none (the caller gets text)."""
     from ivr.live.build import LiveOptions, build_live_call
     from ivr.live.display import TerminalDisplay
+    from ivr.live.quiet import native_stderr_logged
 
     options = LiveOptions(
         output_device=args.output_device,
@@ -143,39 +149,64 @@ def _run_live(session: Session, args: argparse.Namespace) -> bool:
         barge_in_on_speech=not args.no_speech_barge_in,
         record=Path(args.record) if args.record else None,
     )
-    parts = build_live_call(session, TerminalDisplay(), options)
-    if args.voice and parts.listener is None:
-        raise IvrError(parts.notes[-1], "check the microphone with: ivr devices")
-    for note in parts.notes:
-        print(f"ivr: {note}", file=sys.stderr)
-    if parts.call.player is None and parts.listener is None:
-        return False
-    _feed_keyboard(parts.inbox)
-    if parts.listener is not None:
-        parts.listener.start()
-    try:
-        if sys.stdin.isatty():
-            from ivr.live.keyboard import keypad_mode
-
-            with keypad_mode(sys.stdin.fileno()):
-                parts.call.run(parts.inbox)
-        else:
-            parts.call.run(parts.inbox)
-    finally:
+    display = TerminalDisplay()
+    with native_stderr_logged(display.stream() if display.live else None):
+        parts = build_live_call(session, display, options)
+        if args.voice and parts.listener is None:
+            raise IvrError(parts.notes[-1], "check the microphone with: ivr devices")
+        for note in parts.notes:
+            print(f"ivr: {note}", file=sys.stderr)
+        if parts.call.player is None and parts.listener is None:
+            return False
         if parts.listener is not None:
-            parts.listener.stop()
-        if parts.call.recorder is not None:
-            print(f"ivr: recorded the call in {parts.call.recorder.save()}", file=sys.stderr)
+            parts.listener.start()
+        try:
+            _converse(parts.call, parts.inbox, display, voice=parts.listener is not None)
+        finally:
+            if parts.listener is not None:
+                parts.listener.stop()
+            if parts.call.recorder is not None:
+                print(f"ivr: recorded the call in {parts.call.recorder.save()}", file=sys.stderr)
     return True
 
 
-def _feed_keyboard(inbox: queue.Queue[LiveInput]) -> None:
-    """Keys and typed words from stdin, on their own thread."""
-    if sys.stdin.isatty():
-        from ivr.live.keyboard import KeyboardSource
+def _run_terminal(session: Session) -> None:
+    """Keys and typed words on a terminal, prompts as text: the live call, without audio."""
+    from ivr.live.call import LiveCall
+    from ivr.live.display import TerminalDisplay
 
-        KeyboardSource(sys.stdin.fileno(), inbox).start()
-        return
+    display = TerminalDisplay()
+    inbox: queue.Queue[LiveInput] = queue.Queue()
+    _converse(LiveCall(session, display), inbox, display, voice=False)
+
+
+def _converse(
+    call: LiveCall, inbox: queue.Queue[LiveInput], display: TerminalDisplay, *, voice: bool
+) -> None:
+    """Run the call with the keyboard (or piped lines) as the caller's keypad."""
+    if not sys.stdin.isatty():
+        _feed_lines(inbox)
+        call.run(inbox)
+    else:
+        from ivr.live.keyboard import KeyboardSource, keypad_mode
+        from ivr.live.quiet import stderr_to
+
+        fd = sys.stdin.fileno()
+        display.legend(voice)
+        # keypad mode before the first prompt, so that no early key waits for Enter
+        with keypad_mode(fd), stderr_to(display.stream()):
+            keyboard = KeyboardSource(fd, inbox)
+            keyboard.start()
+            try:
+                call.run(inbox)
+            finally:
+                keyboard.stop()
+    if not call.session.ended:  # the input ended with the call still waiting
+        call.step(CallerHungUp(), call.clock())
+
+
+def _feed_lines(inbox: queue.Queue[LiveInput]) -> None:
+    """Keys and typed words from piped stdin, on their own thread."""
 
     def read_lines() -> None:
         for raw in sys.stdin:
@@ -191,6 +222,7 @@ def _feed_keyboard(inbox: queue.Queue[LiveInput]) -> None:
 
 
 def _run_piped(session: Session, stream: TextIO) -> None:
+    """Piped text on the virtual clock: an empty line is silence until the next timeout."""
     for raw in stream:
         line = raw.strip()
         if session.ended:
@@ -206,49 +238,10 @@ def _run_piped(session: Session, stream: TextIO) -> None:
             show(session.send(Speech(line)), sys.stdout)
 
 
-def _run_terminal(session: Session) -> None:
-    import termios
-    import tty
-
-    fd = sys.stdin.fileno()
-    saved = termios.tcgetattr(fd)
-    typed = ""
-    last = time.monotonic()
-    try:
-        tty.setcbreak(fd)  # before the first prompt, so no early key waits for Enter
-        show(session.start(), sys.stdout)
-        last = time.monotonic()
-        while not session.ended:
-            wait = session.next_deadline()
-            ready, _, _ = select.select([fd], [], [], wait)
-            now = time.monotonic()
-            if not ready:
-                show(session.send(Silence(now - last)), sys.stdout)
-                last = now
-                continue
-            char = os.read(fd, 1).decode(errors="ignore")
-            if not char:
-                break
-            if typed or char not in PHONE_KEYS:
-                if char in ("\r", "\n"):
-                    sys.stdout.write("\n")
-                    show(session.send(Silence(now - last)), sys.stdout)
-                    if typed.strip():
-                        show(session.send(Speech(typed)), sys.stdout)
-                    typed = ""
-                elif char in ("\x7f", "\b"):
-                    typed = typed[:-1]
-                    sys.stdout.write("\b \b")
-                elif char == "\x04":
-                    break
-                else:
-                    typed += char
-                    sys.stdout.write(char)
-                sys.stdout.flush()
-            else:
-                show(session.send(Silence(now - last)), sys.stdout)
-                sys.stdout.write(f"[{char}]\n")
-                show(session.send(KeyPress(char)), sys.stdout)
-            last = now
-    finally:
-        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+def _end_of_input(session: Session) -> None:
+    if not session.ended:
+        node = session.state.node
+        session.send(HangUp())
+        print(f"=> you hung up at {node} (end of input); no service reached")
+    elif session.route is None:
+        print(f"=> the call ended ({session.hangup_reason})")

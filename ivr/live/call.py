@@ -3,7 +3,13 @@ for the prompt to finish, keys and speech from any source.
 
 ``step(item, now)`` does all the work and takes the time as an argument, so the
 logic is tested with fake devices and a fake clock; ``run`` is the thin loop
-that reads the input queue with the real clock.
+that reads the input queue with the real clock. The same driver runs a call in
+text (no player): the lines then come in the same order as with a voice, the
+route after its announcement.
+
+A caller who is talking or typing is talking: the session holds its no-input
+timeout (``Talking``) until the utterance or the typed line arrives, so a
+reprompt never cuts into a sentence.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from ivr.audio.ports import AudioDeviceError
 from ivr.events import (
     BargeBy,
     BargeIn,
+    HangUp,
     Hangup,
     KeyPress,
     Listen,
@@ -30,8 +37,11 @@ from ivr.events import (
     Say,
     Silence,
     Speech,
+    Talking,
 )
 from ivr.live.inputs import (
+    CallerHungUp,
+    Draft,
     EndOfInput,
     Heard,
     InputLost,
@@ -41,16 +51,21 @@ from ivr.live.inputs import (
     Notice,
     PartialText,
     SpeechBegan,
+    SpeechDropped,
     Typed,
 )
 from ivr.live.record import CallRecorder
 from ivr.live.voice import PromptVoice
+from ivr.live.wording import heard_line, waiting_line
 from ivr.session import Session
 
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.02
 DRAIN_LIMIT = 120.0  # longest the last announcement may play after the call ended
+#: Longest the no-input timeout is held for speech that never became an utterance (the
+#: detector cuts utterances at 10 s; this covers a start whose end was never reported).
+TALK_HOLD_LIMIT = 20.0
 
 
 class Display(Protocol):
@@ -63,6 +78,9 @@ class Display(Protocol):
     def partial(self, text: str) -> None: ...
     def notice(self, text: str) -> None: ...
     def result(self, route: Route | None, reason: str | None) -> None: ...
+    def draft(self, text: str) -> None: ...
+    def waiting(self, text: str) -> None: ...
+    def hung_up(self) -> None: ...
 
 
 @dataclass
@@ -92,11 +110,15 @@ class LiveCall:
         self.clock = clock
         self.on_listen = on_listen
         self.recorder = recorder
-        self.pending: deque[Say] = deque()
+        # what the menu says, and the route or hang-up after it, in the order said
+        self.pending: deque[Say | Route | Hangup] = deque()
         self.playing: _Playing | None = None
         self.last_tick = 0.0
         self.input_ended = False
         self.barge_ins: list[BargeIn] = []
+        self.typing = False
+        self.speaking_since: float | None = None  # the detector heard speech start
+        self._held = ""  # keys shown as held for more digits
 
     # -- state -------------------------------------------------------------
     @property
@@ -118,33 +140,44 @@ class LiveCall:
             self._tick(now)
             self._caller(item.key, "press", now)
             self._handle(self.session.send(KeyPress(item.key)), now)
+        elif isinstance(item, Draft):
+            self._typing(item.text, now)
         elif isinstance(item, Typed):
             self._barge_in(now, "key", None)
             self._tick(now)
+            self.typing = False
+            self.display.draft("")
             self._caller(item.text, "say", now)
             self._handle(self.session.send(Speech(item.text)), now)
+        elif isinstance(item, CallerHungUp):
+            self._hang_up(now)
         elif isinstance(item, SpeechBegan):
             self._barge_in(now, "speech", None)
-        elif isinstance(item, Heard):
             self._tick(now)
-            self._caller(f"{item.text}  ({item.confidence:.2f})", "say", now)
-            if self.recorder is not None and item.audio is not None:
-                said_at = now - item.decode_seconds - item.audio.seconds
-                self.recorder.caller_audio(item.audio, said_at)
-            self._handle(self.session.send(Speech(item.text, item.confidence)), now)
+            self.speaking_since = now
+            self.session.send(Talking())
+        elif isinstance(item, SpeechDropped):
+            self._stopped_talking(now)
+        elif isinstance(item, Heard):
+            self._heard(item, now)
         elif isinstance(item, PartialText):
             self.display.partial(item.text)
         elif isinstance(item, LevelReading):
             self.display.level(item.dbfs)
         elif isinstance(item, InputLost):
             self.display.notice(f"{item.source}: {item.message}")
+            self._stopped_talking(now)
         elif isinstance(item, Notice):
             self.display.notice(item.text)
             if self.recorder is not None:
                 self.recorder.line("system", item.text, "notice", now)
         elif isinstance(item, EndOfInput):
             self.input_ended = True
+        if self.speaking_since is not None and now - self.speaking_since > TALK_HOLD_LIMIT:
+            log.info("speech started %.0f s ago and never ended: timers run again", TALK_HOLD_LIMIT)
+            self._stopped_talking(now)
         self._tick(now)
+        self._show_held_keys()
 
     # -- the loop ------------------------------------------------------------
     def run(self, inbox: queue.Queue[LiveInput]) -> None:
@@ -168,6 +201,72 @@ class LiveCall:
                 self.playing.prompt.wait(timeout=max(0.0, deadline - self.clock()))
             self._check_playing(self.clock())
 
+    # -- the caller's side ------------------------------------------------------
+    def _typing(self, text: str, now: float) -> None:
+        """The line being typed changed: typing is talking (it cuts the prompt as speech
+        would and holds the no-input timeout); an erased line is talking stopped."""
+        self.display.draft(text)
+        if text and not self.typing:
+            self._barge_in(now, "speech", None)
+            self._tick(now)
+            self.typing = True
+            self.session.send(Talking())
+        elif not text and self.typing:
+            self.typing = False
+            self._stopped_talking(now)
+
+    def _stopped_talking(self, now: float) -> None:
+        """Speech or typing ended with nothing to hear: the timeout starts afresh, unless
+        the caller is still talking the other way."""
+        self.speaking_since = None
+        if self.typing:
+            return
+        self._tick(now)
+        self._handle(self.session.send(Talking(started=False)), now)
+
+    def _heard(self, item: Heard, now: float) -> None:
+        self._tick(now)
+        self.speaking_since = None
+        settings = self.session.node.settings
+        log.info("heard %r at confidence %.2f (%s)", item.text, item.confidence, item.source)
+        outputs = self.session.send(Speech(item.text, item.confidence))
+        asked = self.session.state.mode.asks
+        self.display.caller(heard_line(item.text, item.confidence, settings, asked), "say")
+        if self.recorder is not None:
+            self.recorder.line("caller", f"{item.text}  ({item.confidence:.2f})", "say", now)
+            if item.audio is not None:
+                said_at = now - item.decode_seconds - item.audio.seconds
+                self.recorder.caller_audio(item.audio, said_at)
+        if self.typing:  # still typing: the utterance does not end that
+            self.session.send(Talking())
+        self._handle(outputs, now)
+
+    def _hang_up(self, now: float) -> None:
+        """The caller put the phone down: the prompt stops mid-word, the call ends."""
+        if self.session.ended:
+            return
+        playing, self.playing = self.playing, None
+        if playing is not None:
+            try:
+                self._recorded(playing, playing.prompt.stop().played_seconds)
+            except AudioDeviceError as exc:  # the call ends anyway
+                log.warning("stopping the prompt at hang-up: %s", exc)
+        self.pending.clear()
+        self.typing = False
+        self.display.draft("")
+        self.session.send(HangUp())
+        if self.recorder is not None:
+            self.recorder.line("caller", "(hangs up)", "hangup", now)
+        self.display.hung_up()
+
+    def _show_held_keys(self) -> None:
+        session = self.session
+        held = session.state.buffer if session.waiting_for_digits else ""
+        if held != self._held:
+            self._held = held
+            numbers = session.index.shortcut_numbers
+            self.display.waiting(waiting_line(held, numbers) if held else "")
+
     # -- internals -----------------------------------------------------------
     def _caller(self, text: str, kind: str, now: float) -> None:
         self.display.caller(text, kind)
@@ -175,22 +274,21 @@ class LiveCall:
             self.recorder.line("caller", text, kind, now)
 
     def _handle(self, outputs: list[Output], now: float) -> None:
+        self._show_held_keys()  # the wait, if it ended, goes before what follows it
         for item in outputs:
-            if isinstance(item, Say):
-                if self.player is None:
-                    self._show(item, now)
-                else:
-                    self.pending.append(item)
-            elif isinstance(item, Listen):
+            if isinstance(item, Listen):
                 self.display.node(item.node)
                 if self.on_listen is not None:
                     self.on_listen(item)
-            elif isinstance(item, Route | Hangup):
-                route = item if isinstance(item, Route) else None
-                self.display.result(route, self.session.hangup_reason)
-                if self.recorder is not None:
-                    self.recorder.line("ivr", f"[{type(item).__name__.lower()}]", "end", now)
+            else:
+                self.pending.append(item)
+                self._start_next(now)  # shown now in text; queued behind a playing prompt
         self._start_next(now)
+
+    def _result(self, item: Route | Hangup, now: float) -> None:
+        self.display.result(item if isinstance(item, Route) else None, self.session.hangup_reason)
+        if self.recorder is not None:
+            self.recorder.line("ivr", f"[{type(item).__name__.lower()}]", "end", now)
 
     def _show(self, say: Say, now: float) -> None:
         self.display.ivr(say.text)
@@ -200,6 +298,9 @@ class LiveCall:
     def _start_next(self, now: float) -> None:
         while self.playing is None and self.pending:
             say = self.pending.popleft()
+            if not isinstance(say, Say):
+                self._result(say, now)
+                continue
             self._show(say, now)
             if self.player is None or self.voice is None:
                 continue
@@ -248,9 +349,12 @@ class LiveCall:
             return
         result = prompt.wait(timeout=0)
         self._recorded(playing, result.played_seconds)
-        skipped = len(self.pending)
+        skipped = sum(isinstance(item, Say) for item in self.pending)
+        results = [item for item in self.pending if not isinstance(item, Say)]
         self.pending.clear()
         self.playing = None
+        for end in results:  # the route still happened, announced or not
+            self._result(end, now)
         event = BargeIn(result.played_seconds, by)
         self.barge_ins.append(event)
         self.session.send(event)

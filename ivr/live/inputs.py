@@ -22,8 +22,26 @@ class Typed:
 
 
 @dataclass(frozen=True)
+class Draft:
+    """The line being typed so far ("" once erased): the caller is talking, and the
+    terminal shows the line as it grows."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class CallerHungUp:
+    """The caller put the phone down (Ctrl-D on the terminal)."""
+
+
+@dataclass(frozen=True)
 class SpeechBegan:
     """The voice activity detector heard the caller start talking."""
+
+
+@dataclass(frozen=True)
+class SpeechDropped:
+    """What the detector took for the start of speech was too short to be speech."""
 
 
 @dataclass(frozen=True)
@@ -73,5 +91,16 @@ class Notice:
 
 
 LiveInput = (
-    Key | Typed | SpeechBegan | Heard | PartialText | LevelReading | InputLost | EndOfInput | Notice
+    Key
+    | Typed
+    | Draft
+    | CallerHungUp
+    | SpeechBegan
+    | SpeechDropped
+    | Heard
+    | PartialText
+    | LevelReading
+    | InputLost
+    | EndOfInput
+    | Notice
 )

@@ -1,7 +1,8 @@
 """The keyboard as a phone keypad, read on its own thread.
 
-Phone keys (0-9, * and #) are sent the moment they are pressed; any other
-character starts a line of typed "speech", sent when Enter is pressed.
+The bytes go through ``LineEditor`` (phone keys at once, typed lines, Ctrl-D,
+non-printing keys ignored); nothing is echoed here: the display shows the line
+being typed, so that what the menu says never splices into it.
 """
 
 from __future__ import annotations
@@ -10,18 +11,20 @@ import contextlib
 import os
 import queue
 import select
-import sys
 import threading
 from collections.abc import Iterator
-from typing import TextIO
 
-from ivr.events import PHONE_KEYS
-from ivr.live.inputs import EndOfInput, Key, LiveInput, Typed
+from ivr.live.inputs import CallerHungUp, EndOfInput, LiveInput
+from ivr.live.lineedit import LineEditor
+
+#: How long an Esc may wait for the rest of its sequence before it counts as Esc alone.
+ESCAPE_WAIT = 0.05
 
 
 @contextlib.contextmanager
 def keypad_mode(fd: int) -> Iterator[None]:
-    """Unbuffered, unechoed-line terminal input for the duration of a call."""
+    """Unbuffered, unechoed terminal input for the duration of a call (Ctrl-C still
+    interrupts)."""
     import termios
     import tty
 
@@ -34,12 +37,13 @@ def keypad_mode(fd: int) -> Iterator[None]:
 
 
 class KeyboardSource:
-    """Reads ``fd`` until ``stop()`` or end of input, putting Key/Typed items in ``inbox``."""
+    """Reads ``fd`` until ``stop()``, Ctrl-D or end of input, putting caller inputs in
+    ``inbox``."""
 
-    def __init__(self, fd: int, inbox: queue.Queue[LiveInput], echo: TextIO = sys.stdout) -> None:
+    def __init__(self, fd: int, inbox: queue.Queue[LiveInput]) -> None:
         self.fd = fd
         self.inbox = inbox
-        self.echo = echo
+        self.editor = LineEditor()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="ivr-keyboard", daemon=True)
 
@@ -51,28 +55,20 @@ class KeyboardSource:
         self._thread.join(timeout=1.0)
 
     def _run(self) -> None:
-        typed = ""
         while not self._stop.is_set():
-            ready, _, _ = select.select([self.fd], [], [], 0.1)
+            wait = ESCAPE_WAIT if self.editor.in_escape else 0.1
+            ready, _, _ = select.select([self.fd], [], [], wait)
             if not ready:
+                self.editor.escape_timed_out()
                 continue
-            data = os.read(self.fd, 1)
-            if not data or data == b"\x04":
+            try:
+                data = os.read(self.fd, 256)
+            except OSError:  # the terminal went away
+                data = b""
+            if not data:
                 self.inbox.put(EndOfInput())
                 return
-            char = data.decode(errors="ignore")
-            if not typed and char in PHONE_KEYS:
-                self.inbox.put(Key(char))
-            elif char in ("\r", "\n"):
-                if typed.strip():
-                    self.echo.write("\n")
-                    self.inbox.put(Typed(typed.strip()))
-                typed = ""
-            elif char in ("\x7f", "\b"):
-                if typed:
-                    typed = typed[:-1]
-                    self.echo.write("\b \b")
-            elif char.isprintable():
-                typed += char
-                self.echo.write(char)
-            self.echo.flush()
+            for item in self.editor.feed(data):
+                self.inbox.put(item)
+                if isinstance(item, CallerHungUp):
+                    return

@@ -18,7 +18,14 @@ import time
 import numpy as np
 
 from ivr.asr.recognizer import EngineError, Grammar, Recognizer, usable_grammar
-from ivr.audio.capture import Capture, Level, SpeechAudio, SpeechStarted, Utterance
+from ivr.audio.capture import (
+    Capture,
+    Level,
+    SpeechAudio,
+    SpeechCancelled,
+    SpeechStarted,
+    Utterance,
+)
 from ivr.audio.pcm import Audio, FloatArray
 from ivr.audio.ports import AudioDeviceError
 from ivr.audio.resample import StreamResampler, resample
@@ -31,6 +38,7 @@ from ivr.live.inputs import (
     Notice,
     PartialText,
     SpeechBegan,
+    SpeechDropped,
 )
 
 log = logging.getLogger(__name__)
@@ -101,6 +109,8 @@ class SpeechListener:
                 elif isinstance(event, SpeechStarted):
                     self.inbox.put(SpeechBegan())
                     self._start_partials()
+                elif isinstance(event, SpeechCancelled):  # the timeout may run again
+                    self.inbox.put(SpeechDropped())
                 elif isinstance(event, SpeechAudio):
                     self._partial(event.audio)
                 elif isinstance(event, Utterance):

@@ -31,3 +31,12 @@ class ListDisplay:
 
     def result(self, route: Route | None, reason: str | None) -> None:
         self.lines.append(f"RESULT {route.number if route else reason}")
+
+    def draft(self, text: str) -> None:
+        self.lines.append(f"DRAFT {text}")
+
+    def waiting(self, text: str) -> None:
+        self.lines.append(f"WAITING {text}")
+
+    def hung_up(self) -> None:
+        self.lines.append("HUNG UP")
