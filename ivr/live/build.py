@@ -17,7 +17,7 @@ from ivr.audio.capture import Capture
 from ivr.audio.player import PromptPlayer
 from ivr.audio.ports import AudioDeviceError
 from ivr.audio.streams import SoundDeviceInput, SoundDeviceOutput
-from ivr.audio.vad import VadConfig
+from ivr.audio.vad import VadConfig, VadKind, open_vad
 from ivr.errors import IvrError
 from ivr.live.call import Display, LiveCall
 from ivr.live.inputs import LiveInput
@@ -42,6 +42,7 @@ class LiveOptions:
     block_size: int | None = None
     engine: str = "auto"
     trailing_silence: float = 0.8
+    vad: VadKind = VadKind.AUTO  # what decides end of speech (--vad)
     barge_in_on_speech: bool = True
     record: Path | None = None
 
@@ -99,7 +100,8 @@ def build_live_call(session: Session, display: Display, options: LiveOptions) ->
                 device_rate=options.device_rate,
             )
             recognizer = open_recognizer(options.engine)
-            capture = Capture(source, VadConfig(trailing_silence=options.trailing_silence))
+            vad = VadConfig(trailing_silence=options.trailing_silence)
+            capture = Capture(source, detector=open_vad(source.rate, vad, options.vad))
             listener = SpeechListener(
                 capture,
                 recognizer,
