@@ -16,8 +16,8 @@ and carries a recurrent state from frame to frame: both are kept per detector,
 so one loaded model (an ``InferenceSession`` is safe to share between threads)
 serves every detector in the process. Its output is the probability that the
 frame is speech; as the package's own streaming helper does, a frame at or
-above ``threshold`` may start speech and speech goes on while frames stay at
-or above ``threshold - 0.15``. Everything after that (start confirmation,
+above ``threshold`` may start speech, speech goes quiet at a frame below
+``threshold - 0.15``, and only a frame at ``threshold`` again ends the quiet. Everything after that (start confirmation,
 trailing silence, pre-roll) is the shared state machine in ``ivr.audio.vad``.
 """
 
@@ -137,8 +137,12 @@ class SileroVad(FramedVad):
         return f"Silero VAD ({PACKAGE} {version}, {self.model.name} on onnxruntime)"
 
     def _judge(self, frame: FloatArray) -> tuple[bool, bool]:
-        self.probability = self.speech_probability(frame)
-        return self.probability >= self.threshold, self.probability >= self.end_threshold
+        self.probability = p = self.speech_probability(frame)
+        # Speech goes quiet below end_threshold, and once quiet only a frame at
+        # threshold brings it back: one doubtful frame in a noisy pause (0.45 is
+        # common at 5 dB) must not restart the trailing silence.
+        going_quiet = self.in_speech and self._quiet > 0
+        return p >= self.threshold, p >= (self.threshold if going_quiet else self.end_threshold)
 
     def speech_probability(self, frame: FloatArray) -> float:
         """The model's verdict on one frame of exactly the trained size (state carried on)."""

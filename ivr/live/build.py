@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+#: The microphone is read at 16 kHz, a rate every recogniser and VAD here takes.
+LISTEN_RATE = 16000
+
 
 @dataclass(frozen=True)
 class LiveOptions:
@@ -90,18 +93,21 @@ def build_live_call(session: Session, display: Display, options: LiveOptions) ->
             notes.append(f"no audio output ({exc.message}): prompts are shown as text")
     listener: SpeechListener | None = None
     if options.listen:
+        # Before the microphone: a forced VAD that cannot run is the caller's
+        # mistake (an Error), not a missing microphone.
+        vad = VadConfig(trailing_silence=options.trailing_silence)
+        detector = open_vad(LISTEN_RATE, vad, options.vad)
         try:
             from ivr.asr.recognizer import open_recognizer
 
             source = SoundDeviceInput(
                 _device(options.input_device),
-                rate=16000,
+                rate=LISTEN_RATE,
                 block_size=options.block_size,
                 device_rate=options.device_rate,
             )
             recognizer = open_recognizer(options.engine)
-            vad = VadConfig(trailing_silence=options.trailing_silence)
-            capture = Capture(source, detector=open_vad(source.rate, vad, options.vad))
+            capture = Capture(source, detector=detector)
             listener = SpeechListener(
                 capture,
                 recognizer,
