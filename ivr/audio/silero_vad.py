@@ -17,8 +17,9 @@ so one loaded model (an ``InferenceSession`` is safe to share between threads)
 serves every detector in the process. Its output is the probability that the
 frame is speech; as the package's own streaming helper does, a frame at or
 above ``threshold`` may start speech, speech goes quiet at a frame below
-``threshold - 0.15``, and only a frame at ``threshold`` again ends the quiet. Everything after that (start confirmation,
-trailing silence, pre-roll) is the shared state machine in ``ivr.audio.vad``.
+``threshold - 0.15``, and only a frame at ``threshold`` again ends the quiet.
+Everything after that (start confirmation, trailing silence, pre-roll) is the
+shared state machine in ``ivr.audio.vad``.
 """
 
 from __future__ import annotations
