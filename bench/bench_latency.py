@@ -26,6 +26,10 @@ measured per utterance and added, for the end-to-end figure.
 
 Run: python3 bench/bench_latency.py [--count 10] [--trailing 0.8]
 Needs pulseaudio, pulseaudio-utils, libasound2-plugins, libportaudio2, espeak-ng.
+
+``--vads [--clips 50] [--pause S]`` instead compares the energy and the Silero VAD offline on
+real speech in white noise (false starts, cut-offs, end delay, CPU): see
+bench/vad_noise.py. Needs ../shared/data/fsdd-dev; no audio devices.
 """
 
 from __future__ import annotations
@@ -47,6 +51,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from ivr.audio.capture import Capture, Utterance  # noqa: E402
 from ivr.audio.pcm import Audio, read_wav  # noqa: E402
@@ -193,7 +198,18 @@ def main() -> int:
     parser.add_argument("--count", type=int, default=10, help="utterances to play")
     parser.add_argument("--trailing", type=float, default=0.8, help="VAD trailing silence (s)")
     parser.add_argument("--gap", type=float, default=1.5, help="silence between utterances (s)")
+    parser.add_argument(
+        "--vads", action="store_true", help="compare the VADs on speech in noise (offline)"
+    )
+    parser.add_argument("--clips", type=int, default=50, help="FSDD recordings for --vads")
+    parser.add_argument(
+        "--pause", type=float, default=0.0, help="--vads: two digits per trial, this far apart"
+    )
     args = parser.parse_args()
+    if args.vads:
+        import vad_noise
+
+        return vad_noise.main(args.clips, args.trailing, args.pause)
     vd = load_virtual_devices()
     missing = vd.missing_programs()
     if missing:

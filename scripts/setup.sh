@@ -42,6 +42,12 @@ fi
 .venv/bin/python -m pip install -q --upgrade pip
 echo "setup: installing ivr with all extras into .venv"
 .venv/bin/python -m pip install -q -e '.[all,dev,vosk-ko]'
+# Silero VAD's ONNX model (end of speech in live calls) ships in the silero-vad
+# wheel, which depends on torch (gigabytes, with its CUDA libraries) only for
+# code ivr never runs: the model runs on onnxruntime (ivr[neural]). Hence
+# --no-deps, and not an extra (an extra would pull torch in).
+# Keep the pin in step with REQUIREMENT in ivr/audio/silero_vad.py.
+.venv/bin/python -m pip install -q --no-deps 'silero-vad==6.2.3'
 ADAPTED=models/pocketsphinx-en-us-espeak-ng
 if [ ! -d "$ADAPTED" ]; then
   # Scripted audio calls speak with espeak-ng; pocketsphinx hears it far better

@@ -33,6 +33,10 @@ ASOUND
         fi
         sleep 0.1
     done
+    # The default source would be the speaker's own monitor: `ivr run --voice`
+    # would hear itself. Make the defaults the menu's speaker and the caller's line.
+    pactl set-default-sink ivrspk
+    pactl set-default-source callerline.monitor
     for monitor in ivrspk.monitor callerline.monitor; do
         parec --device="$monitor" --latency-msec=20 </dev/null >/dev/null 2>&1 &
         echo $! >>"$dir/parec.pids"

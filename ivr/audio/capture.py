@@ -24,7 +24,14 @@ import numpy as np
 
 from ivr.audio.pcm import Audio, FloatArray
 from ivr.audio.ports import AudioDeviceError, AudioInput
-from ivr.audio.vad import EnergyVad, SpeechDiscarded, SpeechEnd, SpeechStart, VadConfig
+from ivr.audio.vad import (
+    EnergyVad,
+    SpeechDetector,
+    SpeechDiscarded,
+    SpeechEnd,
+    SpeechStart,
+    VadConfig,
+)
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +88,8 @@ _End = object()
 
 
 class Capture:
-    """Runs ``source`` through an ``EnergyVad``; iterate ``events()`` or ``utterances()``."""
+    """Runs ``source`` through a speech detector (``detector``, else an ``EnergyVad``
+    tuned by ``vad``); iterate ``events()`` or ``utterances()``."""
 
     def __init__(
         self,
@@ -90,11 +98,14 @@ class Capture:
         *,
         level_interval: float = 0.1,
         stall_timeout: float = 3.0,
+        detector: SpeechDetector | None = None,
     ) -> None:
         if stall_timeout <= 0:
             raise ValueError("stall_timeout must be positive")
         self.source = source
-        self.vad = EnergyVad(source.rate, vad)
+        if detector is not None and detector.rate != source.rate:
+            raise ValueError(f"detector runs at {detector.rate} Hz, the source at {source.rate}")
+        self.vad: SpeechDetector = detector or EnergyVad(source.rate, vad)
         self.level_interval = level_interval
         self.stall_timeout = stall_timeout
         self._queue: queue.Queue[object] = queue.Queue()

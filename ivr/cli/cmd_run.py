@@ -19,6 +19,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from ivr.audio.vad import VadKind
 from ivr.cli.common import add_menu_argument, open_menu, parse_time
 from ivr.errors import IvrError
 from ivr.events import PHONE_KEYS, HangUp, KeyPress, Output, Route, Say, Silence, Speech
@@ -94,6 +95,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="silence that ends an utterance (default: 0.8)",
     )
     parser.add_argument(
+        "--vad",
+        default=VadKind.AUTO.value,
+        choices=[kind.value for kind in VadKind],
+        help="what decides the caller has stopped talking: silero (a trained model, "
+        "if installed), energy, or auto (silero when it can run; default)",
+    )
+    parser.add_argument(
         "--no-speech-barge-in",
         action="store_true",
         help="only keys interrupt prompts, not the caller's voice",
@@ -146,6 +154,7 @@ def _run_live(session: Session, args: argparse.Namespace) -> bool:
         block_size=args.block_size,
         engine=args.engine,
         trailing_silence=args.trailing_silence,
+        vad=VadKind(args.vad),
         barge_in_on_speech=not args.no_speech_barge_in,
         record=Path(args.record) if args.record else None,
     )

@@ -17,7 +17,7 @@ from ivr.audio.capture import Capture
 from ivr.audio.player import PromptPlayer
 from ivr.audio.ports import AudioDeviceError
 from ivr.audio.streams import SoundDeviceInput, SoundDeviceOutput
-from ivr.audio.vad import VadConfig
+from ivr.audio.vad import VadConfig, VadKind, open_vad
 from ivr.errors import IvrError
 from ivr.live.call import Display, LiveCall
 from ivr.live.inputs import LiveInput
@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+#: The microphone is read at 16 kHz, a rate every recogniser and VAD here takes.
+LISTEN_RATE = 16000
+
 
 @dataclass(frozen=True)
 class LiveOptions:
@@ -42,6 +45,7 @@ class LiveOptions:
     block_size: int | None = None
     engine: str = "auto"
     trailing_silence: float = 0.8
+    vad: VadKind = VadKind.AUTO  # what decides end of speech (--vad)
     barge_in_on_speech: bool = True
     record: Path | None = None
 
@@ -89,17 +93,21 @@ def build_live_call(session: Session, display: Display, options: LiveOptions) ->
             notes.append(f"no audio output ({exc.message}): prompts are shown as text")
     listener: SpeechListener | None = None
     if options.listen:
+        # Before the microphone: a forced VAD that cannot run is the caller's
+        # mistake (an Error), not a missing microphone.
+        vad = VadConfig(trailing_silence=options.trailing_silence)
+        detector = open_vad(LISTEN_RATE, vad, options.vad)
         try:
             from ivr.asr.recognizer import open_recognizer
 
             source = SoundDeviceInput(
                 _device(options.input_device),
-                rate=16000,
+                rate=LISTEN_RATE,
                 block_size=options.block_size,
                 device_rate=options.device_rate,
             )
             recognizer = open_recognizer(options.engine)
-            capture = Capture(source, VadConfig(trailing_silence=options.trailing_silence))
+            capture = Capture(source, detector=detector)
             listener = SpeechListener(
                 capture,
                 recognizer,

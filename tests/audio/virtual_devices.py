@@ -5,6 +5,8 @@ Layout (see /work/shared/notes/audio-on-ci.md, verified here):
 - ``ivrspk``: the menu's speaker, a null sink; ``ivrmon`` records what it played.
 - ``callerline``: the caller's mouth, a null sink the test plays into;
   ``callermic`` is its monitor, the menu's microphone.
+- The defaults are ``ivrspk`` and ``callerline.monitor``, so a call on the
+  default devices speaks to the caller and hears the caller, never itself.
 
 PortAudio in Debian has no PulseAudio host API, so the devices are reached
 through ALSA's pulse plugin, declared in an ``.asoundrc`` in a private HOME.
@@ -142,6 +144,10 @@ def start_virtual_audio(root: Path | None = None, ready_timeout: float = 10.0) -
     audio = VirtualAudio(root=root, env=env, daemon=daemon)
     try:
         _wait_ready(audio, ready_timeout)
+        # PulseAudio's default source would be the first it made, the speaker's own
+        # monitor: a call on the default devices would hear itself, not the caller.
+        audio.pactl("set-default-sink", SPEAKER)
+        audio.pactl("set-default-source", f"{CALLER_LINE}.monitor")
         for monitor in (f"{SPEAKER}.monitor", f"{CALLER_LINE}.monitor"):
             audio.readers.append(
                 subprocess.Popen(
