@@ -46,7 +46,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument(
         "--prompt-budget",
         metavar="SECONDS",
-        help=f"warn about a prompt that takes longer than this to say (default {PROMPT_BUDGET_S:g})",
+        help="warn about a prompt that takes longer than this to say "
+        f"(default {PROMPT_BUDGET_S:g})",
     )
     parser.add_argument(
         "--max-options",

@@ -194,7 +194,7 @@ def _indentation(
     body = text.line(line)
     width = text.indent(body)
     block = "block" in context or "mapping values" in problem
-    if not block or col != width + 1 and "mapping values" not in problem:
+    if not block or (col != width + 1 and "mapping values" not in problem):
         return None
     ladder = text.ladder(line)
     if not ladder:

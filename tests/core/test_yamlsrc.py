@@ -178,7 +178,8 @@ def test_a_key_beside_a_list_item_says_how_far_to_indent_it(tmp_path: Path, pars
         ('a: "C:\\path"\n', 'F:1:7: "\\p" is not an escape YAML knows inside double quotes '
          "(write \\\\ for a backslash, or put the value in single quotes)"),
         ("a: 1\n---\nb: 2\n",
-         "F:2:1: a second YAML document (---) in the file (a file is one document: remove the ---)"),
+         "F:2:1: a second YAML document (---) in the file "
+         "(a file is one document: remove the ---)"),
     ],
 )  # fmt: skip
 def test_other_common_mistakes_are_named(

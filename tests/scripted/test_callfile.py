@@ -78,7 +78,7 @@ def test_every_problem_of_a_file_is_reported_with_its_place(
     assert errors_of(path) == [
         f"{path}:5:16: call 'a' step 1: press '1x': 'x' is not a phone key (use 0-9, * and #)",
         f"{path}:6:22: call 'a' step 2: the menu has no node 'emergenc' (did you mean "
-        "'emergency'? nodes: main, emergency, doctor_now, gp_open, gp, health_info, dial)",
+        "'emergency'? nodes: main, more, emergency, doctor_now, gp_open, gp, health_info, dial)",
         f"{path}:7:18: call 'a' step 3: silence must be a number of seconds from 0 to 3600, "
         "not the number -1 (e.g. silence: 6)",
         f"{path}:10:30: call 'a' step 1: expect_prompt_regex '(unclosed' is not a valid regular "
