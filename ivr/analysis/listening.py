@@ -128,6 +128,8 @@ def _slow_emergencies(
     menu: Menu, flow: Flow, durations: Durations, limits: Limits
 ) -> list[Finding]:
     findings: list[Finding] = []
+    if not menu.shortcuts:  # no emergency numbers: nothing to time
+        return findings
     for lang in menu.languages:
         times = {rt.service: rt for rt in time_to_service(menu, flow, durations, lang)}
         for sid in menu.shortcuts:

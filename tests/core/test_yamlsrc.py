@@ -152,6 +152,26 @@ def test_a_line_indented_to_no_level_above_it_says_which_levels_there_are(
     )
 
 
+def test_the_first_line_of_a_block_indented_oddly_is_blamed_not_its_next_sibling(
+    tmp_path: Path, parser: str
+) -> None:
+    # the parser accepts line 3's 5 spaces as the block's indentation and fails at line 4
+    text = "nodes:\n  main:\n     prompt: x\n    options: []\n"
+    assert syntax_error(tmp_path, text) == (
+        "F:3:6: this line is indented 5 spaces, but line 4 in the same block 4 "
+        "(indent the lines of a block alike)"
+    )
+    text = "words:\n  en:\n     - fire\n    - smoke\n    - gas\n"
+    assert syntax_error(tmp_path, text) == (
+        "F:3:6: this line is indented 5 spaces, but line 4 in the same block 4 "
+        "(indent the lines of a block alike)"
+    )
+    assert syntax_error(tmp_path, " menu: x\nstart: main\n") == (
+        "F:1:2: this line is indented 1 space, but line 2 in the same block 0 "
+        "(indent the lines of a block alike)"
+    )
+
+
 def test_a_line_indented_under_a_value_already_given(tmp_path: Path, parser: str) -> None:
     assert syntax_error(tmp_path, "nodes:\n  main:\n    prompt: x\n     options: 1\n") == (
         "F:4:6: this line is indented more than line 3, whose value is already given "
