@@ -1,7 +1,9 @@
 """``ivr lint``'s analyses of a menu, beyond the loader's schema checks.
 
 ``lint_file`` is the one entry point: it loads the menu (turning loader
-errors into findings), runs every analysis, and checks time budgets.
+errors into findings), runs every analysis, and checks time budgets and what
+a caller has to sit through (``listening``: long prompts, long option lists,
+slow emergency numbers).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any
 
 from ivr.analysis.findings import Finding, Severity, from_menu_error, sort_findings
 from ivr.analysis.flow import Flow
+from ivr.analysis.listening import Limits, check_listening
 from ivr.analysis.phrases import check_phrases
 from ivr.analysis.prompts import check_prompts
 from ivr.analysis.reach import check_structure
@@ -27,7 +30,7 @@ from ivr.errors import MenuError, MenuErrors
 from ivr.loader import load_menu
 from ivr.model import Menu
 
-__all__ = ["Finding", "LintReport", "Severity", "analyse", "lint_file"]
+__all__ = ["Finding", "Limits", "LintReport", "Severity", "analyse", "lint_file"]
 
 
 @dataclass
@@ -74,6 +77,7 @@ def lint_file(
     durations: Durations | None = None,
     use_cmudict: bool = True,
     vocabulary: bool = True,
+    limits: Limits | None = None,
 ) -> LintReport:
     name = str(path)
     try:
@@ -83,6 +87,7 @@ def lint_file(
     except MenuError as exc:
         return LintReport(name, None, [from_menu_error(exc)])
     findings = analyse(menu, use_cmudict=use_cmudict, vocabulary=vocabulary)
+    findings += check_listening(menu, durations=durations, limits=limits)
     routes = time_to_service(menu, durations=durations)
     budget_findings, report = check_budgets(menu, routes, budgets or [])
     return LintReport(name, menu, sort_findings(findings + budget_findings), routes, report)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ivr.errors import Location, MenuError
+from ivr.yamlsrc.syntax import YamlSyntaxError
 
 
 class Severity(enum.Enum):
@@ -68,6 +69,6 @@ def from_menu_error(error: MenuError) -> Finding:
         code = "duplicate-key"
     elif "duplicate key" in message:
         code = "duplicate-yaml-key"
-    elif message.startswith("invalid YAML") or ("tag " in message and "not allowed" in message):
+    elif isinstance(error, YamlSyntaxError) or ("tag " in message and "not allowed" in message):
         code = "yaml"
     return Finding(Severity.ERROR, code, error.where, message, error.hint or "")

@@ -92,6 +92,19 @@ class Path:
     seconds: float
     keys: str
     nodes: tuple[str, ...]
+    steps: tuple[str, ...] = ()  # the keys pressed at each node, in order
+
+    @property
+    def said(self) -> str:
+        return say_keys(self.steps or (self.keys,))
+
+
+def say_keys(steps: tuple[str, ...]) -> str:
+    """Keys as a person reads them: "6 then 1" (6, then 1 at the next menu), "1 1 3".
+
+    Written together, "61" reads as a count and "113" could be one key or three.
+    """
+    return " then ".join(" ".join(step) for step in steps if step) or "none"
 
 
 @dataclass(frozen=True)
@@ -104,11 +117,17 @@ class RouteTime:
     fewest_keys: str
     announce_s: float
     paths: dict[str, Path]  # mode -> fastest path in that mode
+    fewest_steps: tuple[str, ...] = ()
+
+    @property
+    def fewest_said(self) -> str:
+        return say_keys(self.fewest_steps or (self.fewest_keys,))
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "service": self.service,
             "number": self.number,
+            "display": self.display,
             "name": self.name,
             "presses": self.presses,
             "fewest_keys": self.fewest_keys,
@@ -117,6 +136,7 @@ class RouteTime:
         for mode, path in self.paths.items():
             out[f"{mode}_s"] = round(path.seconds, 2)
             out[f"{mode}_keys"] = path.keys
+            out[f"{mode}_steps"] = list(path.steps)
             out[f"{mode}_nodes"] = list(path.nodes)
         return out
 
@@ -200,7 +220,8 @@ def time_to_service(
         presses = paths.pop("presses")
         out.append(
             RouteTime(sid, service.number, service.display, service.name.get(costs.lang),
-                      int(presses.seconds), presses.keys, costs.announce(service), paths)
+                      int(presses.seconds), presses.keys, costs.announce(service), paths,
+                      presses.steps)
         )  # fmt: skip
     out.sort(key=lambda r: (r.paths["barge"].seconds, r.number))
     return out
@@ -209,11 +230,13 @@ def time_to_service(
 def _dijkstra(menu: Menu, flow: Flow, costs: _Costs, mode: str) -> dict[str, Path]:
     """Cheapest path to each service; in "presses" mode the cost is the number of keys."""
     routes: dict[str, Path] = {}
-    queue: list[tuple[float, int, str, str, tuple[str, ...]]] = [(0.0, 0, menu.start, "", ())]
+    queue: list[tuple[float, int, str, tuple[str, ...], tuple[str, ...]]] = [
+        (0.0, 0, menu.start, (), ())
+    ]
     done: set[str] = set()
     tie = 0
     while queue:
-        cost, _, node_id, keys, trail = heapq.heappop(queue)
+        cost, _, node_id, steps, trail = heapq.heappop(queue)
         if node_id in done:
             continue
         done.add(node_id)
@@ -231,18 +254,19 @@ def _dijkstra(menu: Menu, flow: Flow, costs: _Costs, mode: str) -> dict[str, Pat
             else:
                 confirm_s, extra = costs.confirm(node, ex, mode)
                 step = wait + (costs.keys(node, pressed) if pressed else 0.0) + confirm_s
+            path_steps = (*steps, *(k for k in (pressed, extra) if k))
+            path_keys = "".join(path_steps)
             for kind, target in flow.dests(ex):
                 total = cost + step
-                path_keys = keys + pressed + extra
                 if kind == "route":
                     if mode != "presses":
                         total += costs.announce(menu.services[target])
                     known = routes.get(target)
                     if known is None or (total, len(path_keys)) < (known.seconds, len(known.keys)):
-                        routes[target] = Path(total, path_keys, trail)
+                        routes[target] = Path(total, path_keys, trail, path_steps)
                 elif kind == "node" and target not in done:
                     tie += 1
-                    heapq.heappush(queue, (total, tie, target, path_keys, trail))
+                    heapq.heappush(queue, (total, tie, target, path_steps, trail))
     return routes
 
 
@@ -301,7 +325,7 @@ def check_budgets(
         ok = path.seconds <= budget.seconds
         report.append(
             {"budget": budget.text, "ok": ok, "number": rt.number, "mode": budget.mode,
-             "seconds": round(path.seconds, 2), "keys": path.keys}
+             "seconds": round(path.seconds, 2), "keys": path.keys, "keys_said": path.said}
         )  # fmt: skip
         if not ok:
             service = menu.services[rt.service]
@@ -309,7 +333,7 @@ def check_budgets(
                 Finding(
                     Severity.ERROR, "budget", service.where,
                     f"route {rt.display} ({rt.name}) takes {path.seconds:.1f} s "
-                    f"{MODE_NAMES[budget.mode]} (keys {path.keys}), over its budget of "
+                    f"{MODE_NAMES[budget.mode]} (keys {path.said}), over its budget of "
                     f"{budget.seconds:g} s",
                     "shorten the prompts or the announcement on the way, or add the number "
                     "to shortcuts:",

@@ -15,6 +15,7 @@ import yaml
 from ivr.errors import Location, MenuError
 from ivr.yamlsrc.located import YMap, YSeq, loc
 from ivr.yamlsrc.rules import MAX_DEPTH, MAX_EXPANDED_NODES, STR_TAG
+from ivr.yamlsrc.syntax import YamlSyntaxError, explain
 
 
 def load_strict(name: str, text: str, base: type[yaml.SafeLoader]) -> Any:
@@ -44,22 +45,16 @@ def load_strict(name: str, text: str, base: type[yaml.SafeLoader]) -> Any:
             ) from None
         raise MenuError(loc(name, mark), problem, "check the YAML syntax") from None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or exc.context or "invalid YAML"
-        hint = "check the YAML syntax"
-        context = exc.context or ""
-        if "alias" in context or "anchor" in context:
-            hint = 'quote "*" and "#" in values, e.g. key: "*"'
-        raise MenuError(loc(name, mark), f"invalid YAML: {problem}", hint) from None
+        raise explain(name, text, exc) from None
     except yaml.reader.ReaderError as exc:
-        raise MenuError(
+        raise YamlSyntaxError(
             _offset_loc(name, text, exc.position),
             f"invalid YAML: character {_shown(exc.character)} is not allowed",
             "remove control characters from the file",
         ) from None
     except yaml.YAMLError as exc:
         problem = " ".join(str(exc).split())
-        raise MenuError(
+        raise YamlSyntaxError(
             Location(name, 1, 1), f"invalid YAML: {problem}", "check the syntax"
         ) from None
     except (ValueError, TypeError) as exc:  # e.g. "!!map foo": a tag its value cannot take

@@ -26,7 +26,7 @@ def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, s
 
 def test_lint_valid_menu_exits_0(capsys: pytest.CaptureFixture[str], norway_path: Path) -> None:
     code, out, _ = run_cli(capsys, "lint", str(norway_path))
-    assert code == 0 and out.strip().endswith("ok (7 nodes, 8 services)")
+    assert code == 0 and out.strip().endswith("ok (8 nodes, 8 services)")
 
 
 def test_lint_invalid_menu_prints_located_lines_and_exits_1(
@@ -76,22 +76,22 @@ def test_call_steps_run_in_the_order_given(
         "--silence",
         "6",
         "--press",
-        "1",
+        "4",
         "--say",
-        "police",
+        "text service",
         "--json",
     )
     data = json.loads(out)
     kinds = [line["kind"] for line in data["transcript"] if line["who"] == "caller"]
     assert kinds == ["press", "say"]
     assert data["transcript"][1]["text"] == "Sorry, I didn't hear anything."
-    assert data["route"] == "112" and data["nodes"] == ["main", "emergency"]
+    assert data["route"] == "1412" and data["nodes"] == ["main", "more"]
 
 
 def test_call_waiting_and_hangup_outcomes(
     capsys: pytest.CaptureFixture[str], norway_path: Path
 ) -> None:
-    _, out, _ = run_cli(capsys, "call", str(norway_path), "--press", "7", "--json")
+    _, out, _ = run_cli(capsys, "call", str(norway_path), "--press", "44", "--json")
     assert json.loads(out)["outcome"] == "waiting"
     _, out, _ = run_cli(capsys, "call", str(norway_path), "--silence", "30", "--json")
     data = json.loads(out)
@@ -161,14 +161,14 @@ def test_run_with_piped_input(norway_path: Path) -> None:
 def test_run_piped_keys_and_silence(norway_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "ivr", "run", str(norway_path)],
-        input="\n1\n3\n",
+        input="\n4\n1\n",
         capture_output=True,
         text=True,
         timeout=60,
     )
     lines = result.stdout.splitlines()
     assert "IVR: Sorry, I didn't hear anything." in lines
-    assert lines[-1] == "=> routed to 110 (the fire service)"
+    assert lines[-1] == "=> routed to 02800 (the police information line)"
 
 
 def test_every_command_and_option_has_help_text() -> None:

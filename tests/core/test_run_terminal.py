@@ -104,7 +104,7 @@ def open_terminal(terminals: list[Terminal], *args: str, columns: int = 80) -> T
 
 def test_a_key_acts_without_enter(norway_path: Path, terminals: list[Terminal]) -> None:
     term = open_terminal(terminals, str(norway_path))
-    term.read_until("main menu.")
+    term.read_until("services.")  # the end of the prompt (one word: lines wrap)
     term.send(b"3")  # no newline: a phone key
     output = term.read_until("=> routed")
     assert "=> routed to 116 123 (the mental health helpline)" in output
@@ -115,7 +115,7 @@ def test_typed_words_are_speech_ended_by_enter(
     norway_path: Path, terminals: list[Terminal]
 ) -> None:
     term = open_terminal(terminals, str(norway_path), "--lang", "nb")
-    term.read_until("hovedmenyen.")
+    term.read_until("tjenester.")
     term.send("jeg ser røyk fra taket\r".encode())  # a letter of two bytes, too
     output = term.read_until("=> routed")
     assert "=> routed to 110 (brannvesenet)" in output
@@ -127,7 +127,7 @@ def test_the_first_line_tells_how_to_press_type_and_hang_up(
     norway_path: Path, terminals: list[Terminal]
 ) -> None:
     term = open_terminal(terminals, str(norway_path), "--text")
-    term.read_until("main menu.")
+    term.read_until("services.")  # the end of the prompt (one word: lines wrap)
     assert term.screen()[0] == (
         "Keys 0-9 * # act at once; type words + Enter to say them; Ctrl-D hangs up."
     )
@@ -137,7 +137,7 @@ def test_keys_dialled_quickly_reach_the_emergency_number(
     norway_path: Path, terminals: list[Terminal]
 ) -> None:
     term = open_terminal(terminals, str(norway_path), "--text")
-    term.read_until("main menu.")
+    term.read_until("services.")  # the end of the prompt (one word: lines wrap)
     term.send(b"113")
     output = term.read_until("=> routed")
     assert "=> routed to 113 (the medical emergency line)" in output
@@ -148,12 +148,13 @@ def test_a_key_that_may_become_an_emergency_number_shows_the_wait(
     norway_path: Path, terminals: list[Terminal]
 ) -> None:
     term = open_terminal(terminals, str(norway_path), "--text")
-    term.read_until("main menu.")
+    term.read_until("services.")  # the end of the prompt (one word: lines wrap)
     term.send(b"1")
-    output = term.read_until("Emergencies.")
     wait = "1 ... waiting in case you dial 110, 112 or 113"
-    assert wait in output
-    assert output.index("[1]") < output.index(wait) < output.index("IVR: Emergencies.")
+    term.read_until(wait)
+    term.send(b"13")
+    output = term.read_until("=> routed")
+    assert output.index("[1]") < output.index(wait) < output.index("=> routed to 113")
     assert wait not in term.screen()  # a state, wiped once it is over
 
 
@@ -183,7 +184,7 @@ def test_arrow_and_function_keys_are_not_taken_for_speech(
     norway_path: Path, terminals: list[Terminal]
 ) -> None:
     term = open_terminal(terminals, str(norway_path), "--text")
-    term.read_until("main menu.")
+    term.read_until("services.")  # the end of the prompt (one word: lines wrap)
     term.send(b"\x1b[A\x1b[D\x1bOP\t")  # up, left, F1, Tab
     term.send(b"3")
     output = term.read_until("=> routed")
@@ -195,7 +196,7 @@ def test_ctrl_d_hangs_up_with_an_outcome_and_exit_status_4(
     norway_path: Path, terminals: list[Terminal]
 ) -> None:
     term = open_terminal(terminals, str(norway_path), "--text")
-    term.read_until("main menu.")
+    term.read_until("services.")  # the end of the prompt (one word: lines wrap)
     term.send(b"my da")
     term.read_until("YOU: my da")
     term.send(b"\x04")
@@ -209,10 +210,10 @@ def test_prompts_wrap_to_a_narrow_terminal_and_keep_numbers_whole(
     norway_path: Path, terminals: list[Terminal]
 ) -> None:
     term = open_terminal(terminals, str(norway_path), "--text", columns=40)
-    term.read_until("main menu.")
+    term.read_until("services.")  # the end of the prompt (one word: lines wrap)
     lines = [line for line in term.screen() if line]
     assert all(len(line) < 40 for line in lines), lines
-    first = next(i for i, line in enumerate(lines) if line.startswith("IVR: Welcome"))
+    first = next(i for i, line in enumerate(lines) if line.startswith("IVR: Emergency and health"))
     assert lines[first + 1].startswith("     ") and lines[first + 1][5] != " "
     for number in ("1 1 3", "1 1 2", "1 1 0"):  # each read out whole on one line
         assert any(number in line for line in lines), (number, lines)
@@ -221,11 +222,11 @@ def test_prompts_wrap_to_a_narrow_terminal_and_keep_numbers_whole(
 def test_piped_input_that_ends_first_hangs_up_with_exit_status_4(norway_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "ivr", "run", str(norway_path), "--text"],
-        input="1\n",
+        input="4\n",
         capture_output=True,
         text=True,
         timeout=120,
     )
     last = result.stdout.splitlines()[-1]
-    assert last == "=> you hung up at emergency (end of input); no service reached"
+    assert last == "=> you hung up at more (end of input); no service reached"
     assert result.returncode == 4

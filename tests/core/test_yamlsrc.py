@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
+import ivr.yamlsrc
 from ivr.errors import MenuError, MenuErrors
 from ivr.scripted.callfile import load_call_file
 from ivr.yamlsrc import load_yaml
@@ -80,10 +82,130 @@ def test_merge_keys_are_refused(tmp_path: Path) -> None:
     )
 
 
-def test_syntax_error_is_located(tmp_path: Path) -> None:
+@pytest.fixture(params=["libyaml", "pure"])
+def parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Both parsers: libyaml and PyYAML word and place the same errors differently."""
+    if request.param == "pure":
+        monkeypatch.setattr(ivr.yamlsrc, "_BaseLoader", yaml.SafeLoader)
+    return str(request.param)
+
+
+def syntax_error(tmp_path: Path, text: str) -> str:
     path = tmp_path / "bad.yaml"
-    path.write_text("menu: [unclosed\n")
-    assert message(path).startswith("F:2:1: invalid YAML:")
+    path.write_text(text)
+    return message(path)
+
+
+def test_a_tab_in_the_indentation_is_named_where_it_is(tmp_path: Path, parser: str) -> None:
+    assert syntax_error(tmp_path, "menu: x\nnodes:\n  main:\n  \tprompt: hi\n") == (
+        "F:4:3: a tab character in the indentation; YAML indents with spaces "
+        "(replace the tab with spaces)"
+    )
+
+
+def test_an_unclosed_quote_points_where_it_opens_not_at_the_end(
+    tmp_path: Path, parser: str
+) -> None:
+    text = 'menu: x\nprompt: "hello\nnext: 1\nother: 2\n'
+    assert syntax_error(tmp_path, text) == (
+        'F:2:9: the " opened here is never closed (add the closing ")'
+    )
+
+
+def test_an_unclosed_bracket_points_where_it_opens(tmp_path: Path, parser: str) -> None:
+    assert syntax_error(tmp_path, "words: [fire, smoke\nroute: fire\nkey: 1\n") == (
+        "F:1:8: the [ opened here is never closed (add ] after the last item)"
+    )
+    assert syntax_error(tmp_path, "label: {en: fire\nroute: fire\n") == (
+        "F:1:8: the { opened here is never closed (add } after the last item)"
+    )
+
+
+def test_a_closed_bracket_with_a_missing_comma_points_at_the_item(
+    tmp_path: Path, parser: str
+) -> None:
+    assert syntax_error(tmp_path, 'words: ["fire" smoke]\n') == (
+        "F:1:16: expected , or ] here, in the list opened at line 1 (separate items with "
+        "commas, and quote an item that has , [ ] { } or # in it)"
+    )
+
+
+def test_a_missing_colon_is_reported_on_its_own_line_not_the_next(
+    tmp_path: Path, parser: str
+) -> None:
+    assert syntax_error(tmp_path, "menu: x\nstart main\nnodes: {}\n") == (
+        "F:2:1: a key with no colon after it (write it as key: value, e.g. start: main)"
+    )
+    text = 'nodes:\n  main:\n    prompt "hi"\n    options: []\n'
+    assert syntax_error(tmp_path, text) == (
+        'F:3:5: a key with no colon after it (write it as key: value, e.g. prompt: "hi")'
+    )
+
+
+def test_a_line_indented_to_no_level_above_it_says_which_levels_there_are(
+    tmp_path: Path, parser: str
+) -> None:
+    assert syntax_error(tmp_path, "a:\n  b: 1\n c: 2\n") == (
+        "F:3:2: this line is indented 1 space, which lines up with no line above it: line 2 "
+        "has 2, line 1 has 0 (indent it exactly as far as the key or list item it belongs "
+        "beside)"
+    )
+
+
+def test_the_first_line_of_a_block_indented_oddly_is_blamed_not_its_next_sibling(
+    tmp_path: Path, parser: str
+) -> None:
+    # the parser accepts line 3's 5 spaces as the block's indentation and fails at line 4
+    text = "nodes:\n  main:\n     prompt: x\n    options: []\n"
+    assert syntax_error(tmp_path, text) == (
+        "F:3:6: this line is indented 5 spaces, but line 4 in the same block 4 "
+        "(indent the lines of a block alike)"
+    )
+    text = "words:\n  en:\n     - fire\n    - smoke\n    - gas\n"
+    assert syntax_error(tmp_path, text) == (
+        "F:3:6: this line is indented 5 spaces, but line 4 in the same block 4 "
+        "(indent the lines of a block alike)"
+    )
+    assert syntax_error(tmp_path, " menu: x\nstart: main\n") == (
+        "F:1:2: this line is indented 1 space, but line 2 in the same block 0 "
+        "(indent the lines of a block alike)"
+    )
+
+
+def test_a_line_indented_under_a_value_already_given(tmp_path: Path, parser: str) -> None:
+    assert syntax_error(tmp_path, "nodes:\n  main:\n    prompt: x\n     options: 1\n") == (
+        "F:4:6: this line is indented more than line 3, whose value is already given "
+        "(line it up with line 3, at 4 spaces, if it is a new key)"
+    )
+
+
+def test_a_key_beside_a_list_item_says_how_far_to_indent_it(tmp_path: Path, parser: str) -> None:
+    assert syntax_error(tmp_path, "options:\n  - key: 1\n  label: x\n") == (
+        "F:3:3: a key where the list beside it expects a - item; its last item is at line 2 "
+        "(indent it 4 spaces if it belongs to that item, or start it with - for a new item)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a: b: c\n", 'F:1:5: a value with ": " in it (put the value in quotes, e.g. key: "a: b")'),
+        ('a: "say "hi" now"\n',
+         "F:1:10: text after the closing quote of a value (put the whole value inside the quotes)"),
+        ("a:\n  -x\n  - y: 1\n",
+         "F:2:3: a - with no space after it (write - x: a list item needs a space after the dash)"),
+        ("a: @x\n", "F:1:4: a value cannot start with @ (put the value in quotes)"),
+        ('a: "C:\\path"\n', 'F:1:7: "\\p" is not an escape YAML knows inside double quotes '
+         "(write \\\\ for a backslash, or put the value in single quotes)"),
+        ("a: 1\n---\nb: 2\n",
+         "F:2:1: a second YAML document (---) in the file "
+         "(a file is one document: remove the ---)"),
+    ],
+)  # fmt: skip
+def test_other_common_mistakes_are_named(
+    tmp_path: Path, parser: str, text: str, expected: str
+) -> None:
+    assert syntax_error(tmp_path, text) == expected
 
 
 def test_locations_are_kept_for_keys_and_items(tmp_path: Path) -> None:

@@ -53,16 +53,16 @@ def test_same_seed_same_calls(norway: Menu) -> None:
 def test_the_oracle_flags_a_route_nobody_chose(norway: Menu) -> None:
     oracle = SafetyOracle(norway, lang="en")
     oracle.check(None, "main", [Listen("main", "menu", 5.0)])
-    problem = oracle.check(KeyPress("4"), "main", [Route("fire", "110", "110", "the fire service")])
+    problem = oracle.check(KeyPress("3"), "main", [Route("fire", "110", "110", "the fire service")])
     assert problem == (
-        "routed to fire (110) but the caller chose ['police_info'] with: key 4 at main"
+        "routed to fire (110) but the caller chose ['mental_health'] with: key 3 at main"
     )
 
 
 @pytest.mark.parametrize(
     ("events", "node", "service"),
     [
-        ([KeyPress("1"), KeyPress("1"), Silence(5.0)], "main", "ambulance"),  # typed ahead
+        ([KeyPress("4"), KeyPress("1"), Silence(5.0)], "main", "police_info"),  # typed ahead
         ([Speech("I smell gas")], "main", "fire"),  # tree search from the top
         ([Speech("car accident"), KeyPress("2")], "emergency", "fire"),  # choose question
         ([KeyPress("1"), KeyPress("1"), KeyPress("3")], "emergency", "ambulance"),  # shortcut
@@ -83,9 +83,9 @@ def test_the_oracle_accepts_routes_the_caller_chose(
 def test_real_sessions_pass_the_oracle_on_scripted_calls(norway: Menu) -> None:
     for events in (
         [Speech("I smell gas")],
-        [KeyPress("1"), KeyPress("1"), Silence(3.0)],
+        [KeyPress("4"), KeyPress("1"), Silence(3.0)],
         [Speech("car accident"), KeyPress("2")],
-        [KeyPress("8"), *[KeyPress(k) for k in "02800#"]],
+        [KeyPress("4"), KeyPress("5"), *[KeyPress(k) for k in "02800#"]],
         [KeyPress("0"), KeyPress("1"), Silence(2.0)],
     ):
         session, problems = replay(norway, events, lang="en")
@@ -186,7 +186,8 @@ def test_digits_node_still_collects_after_a_confirm_detour(norway: Menu) -> None
     """Found by ivr chaos (seed 275665): a confirm question at a collect node answered with
     something else used to leave the node in menu mode, so 0 became the operator key."""
     keyed = [KeyPress(k) for k in "02800#"]
-    events = [KeyPress("8"), Speech("repeat", 0.4), Speech("blah"), *keyed, Silence(3.0)]
+    events = [KeyPress("4"), KeyPress("5"), Speech("repeat", 0.4), Speech("blah"), *keyed,
+              Silence(3.0)]  # fmt: skip
     session, problems = replay(norway, events, lang="en")
     assert problems == []
     assert session.route is not None and session.route.number == "02800"

@@ -22,7 +22,8 @@ needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz dot
 def test_dot_has_nodes_keys_phrases_routes_and_error_branches(cli: Cli, norway_path: Path) -> None:
     code, out, _ = cli("graph", str(norway_path), "--format", "dot")
     assert code == 0 and out.startswith("digraph menu {")
-    assert '"n_main" -> "n_emergency" [label="1 | \\"emergency\\", \\"emergency services\\"' in out
+    assert '"n_main" -> "n_more" [label="4 | \\"other services\\""' in out
+    assert '"n_main" -> "n_emergency" [label="\\"emergency\\", \\"emergency services\\"' in out
     assert '"s_ambulance" [label="113\\nthe medical emergency line"' in out
     assert '"anywhere" -> "s_fire" [label="110"' in out  # a shortcut, drawn once
     assert '"n_main" -> "hangup" [label="3x no input / 3x no match", style=dashed' in out
@@ -33,7 +34,7 @@ def test_dot_has_nodes_keys_phrases_routes_and_error_branches(cli: Cli, norway_p
 def test_mermaid_is_a_flowchart_with_escaped_labels(cli: Cli, norway_path: Path) -> None:
     code, out, _ = cli("graph", str(norway_path), "--format", "mermaid")
     assert code == 0 and "flowchart LR" in out
-    assert 'n_main -->|"1 #124; #quot;emergency#quot;' in out
+    assert 'n_main -->|"4 #124; #quot;other services#quot;"| n_more' in out
     assert 'anywhere ==>|"113"| s_ambulance' in out
     assert re.search(r"n_main -\.->\|\"3x no input / 3x no match\"\| hangup", out)
 
@@ -74,7 +75,7 @@ def test_html_is_one_self_contained_page(
     links = re.findall(r"(?:src|href)=\"([^\"]+)\"", page) + re.findall(r"url\(([^)#]+)\)", page)
     assert links == []  # nothing to fetch
     assert "<script" not in page
-    assert "<td>113</td><td>the medical emergency line</td><td>11</td>" in page
+    assert "<td>02800</td><td>the police information line</td><td>41</td>" in page
 
 
 def test_coverage_colours_missed_nodes_and_options(
@@ -83,14 +84,14 @@ def test_coverage_colours_missed_nodes_and_options(
     coverage = tmp_path / "coverage.json"
     coverage.write_text(json.dumps({"menus": {str(norway_path): {
         "nodes": {"total": 7, "visited": 6, "missed": ["gp"]},
-        "options": {"total": 30, "visited": 29, "missed": ["main.7"]},
+        "options": {"total": 30, "visited": 29, "missed": ["more.4"]},
         "errors": {"total": 6, "visited": 5, "missed": ["dial:no_input"]},
     }}}))  # fmt: skip
     code, out, _ = cli("graph", str(norway_path), "--coverage", str(coverage))
     assert code == 0
     assert '"n_gp" [label="gp", shape=box, style=rounded, color="#c0392b"' in out
     assert '"n_main" [label="main (start)", shape=box, style=rounded, color="#1e8449"' in out
-    assert re.search(r'"n_main" -> "n_health_info" \[[^\n]*color="#c0392b", style=bold', out)
+    assert re.search(r'"n_more" -> "n_health_info" \[[^\n]*color="#c0392b", style=bold', out)
     assert re.search(r'"n_dial" -> "hangup" \[[^\n]*color="#c0392b"', out)
     assert re.search(r'"n_main" -> "hangup" \[[^\n]*color="#1e8449"', out)
 

@@ -127,3 +127,23 @@ def test_bad_budgets_are_refused_with_a_hint(text: str) -> None:
     with pytest.raises(IvrError) as caught:
         parse_budget(text)
     assert caught.value.hint
+
+
+def test_keys_are_read_menu_by_menu_with_the_confirmation_as_its_own_step(timing_menu) -> None:  # type: ignore[no-untyped-def]
+    times = by_service(timing_menu)
+    doc = times["doc"]
+    assert doc.paths["barge"].steps == ("1", "2", "1")
+    assert doc.paths["barge"].said == "1 then 2 then 1"  # the last 1 says yes
+    assert times["fire"].paths["barge"].said == "1 1 0" and times["fire"].fewest_said == "1 1 0"
+
+
+def test_norway_emergency_numbers_are_keyed_within_15_s_by_a_caller_who_listens_to_the_end(
+    norway_path: Path,
+) -> None:
+    menu = load_menu(norway_path)
+    for lang in menu.languages:
+        times = {rt.service: rt for rt in time_to_service(menu, lang=lang)}
+        for sid in menu.shortcuts:
+            listened = times[sid].paths["listen"]
+            assert listened.seconds - times[sid].announce_s <= 15, (lang, sid)
+            assert listened.steps == (menu.services[sid].number,)

@@ -78,7 +78,7 @@ def test_every_problem_of_a_file_is_reported_with_its_place(
     assert errors_of(path) == [
         f"{path}:5:16: call 'a' step 1: press '1x': 'x' is not a phone key (use 0-9, * and #)",
         f"{path}:6:22: call 'a' step 2: the menu has no node 'emergenc' (did you mean "
-        "'emergency'? nodes: main, emergency, doctor_now, gp_open, gp, health_info, dial)",
+        "'emergency'? nodes: main, more, emergency, doctor_now, gp_open, gp, health_info, dial)",
         f"{path}:7:18: call 'a' step 3: silence must be a number of seconds from 0 to 3600, "
         "not the number -1 (e.g. silence: 6)",
         f"{path}:10:30: call 'a' step 1: expect_prompt_regex '(unclosed' is not a valid regular "
@@ -128,8 +128,9 @@ def test_malformed_yaml_is_reported_with_file_line_and_column(
     write_calls: Callable[..., Path],
 ) -> None:
     path = write_calls("calls:\n  - name: a\n    steps: [press: '1'\n")
-    (message,) = errors_of(path)
-    assert message.startswith(f"{path}:5:1: invalid YAML:")
+    assert errors_of(path) == [
+        f"{path}:4:12: the [ opened here is never closed (add ] after the last item)"
+    ]
 
 
 def test_menu_path_is_relative_to_the_call_file(tmp_path: Path) -> None:

@@ -102,8 +102,8 @@ def test_coverage_and_junit_files_for_the_norway_suite(
     )
     out = capsys.readouterr().out
     assert code == 0
-    assert "  nodes        7/7    100.0%" in out
-    assert "  options     22/22   100.0%" in out
+    assert "  nodes        8/8    100.0%" in out
+    assert "  options     23/23   100.0%" in out
     (menu,) = json.loads(cov.read_text(encoding="utf-8"))["menus"].values()
     assert menu["nodes"]["percent"] == 100.0
     assert junit.read_text(encoding="utf-8").startswith("<?xml")

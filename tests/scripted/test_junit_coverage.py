@@ -54,7 +54,7 @@ def test_junit_has_a_suite_per_file_and_a_case_per_call(
     assert failure is not None
     assert failure.get("message") == (
         f"step 2 ({a}:10:23): expect_route: '113': expected routed to 113; "
-        "got routed to 02800 (the police information line)"
+        "got still waiting at node 'more' (mode menu)"
     )
     assert "CALLER  4" in (failure.text or "")
     assert "CALLER  4" in (cases[1].findtext("system-out") or "")
@@ -75,15 +75,15 @@ def test_coverage_json_lists_what_no_call_reached(
     assert key.endswith("menus/norway.yaml")
     assert menu["calls"] == 2
     nodes = menu["nodes"]
-    assert (nodes["total"], nodes["visited"]) == (7, 1)
+    assert (nodes["total"], nodes["visited"]) == (8, 2)
     assert nodes["missed"] == ["emergency", "doctor_now", "gp_open", "gp", "health_info", "dial"]
     assert nodes["hits"]["main"] == 2
     options = menu["options"]
-    assert (options["total"], options["visited"], options["percent"]) == (22, 2, 9.1)
+    assert (options["total"], options["visited"], options["percent"]) == (23, 2, 8.7)
     assert options["hits"]["main.3"] == 1 and options["hits"]["main.4"] == 1
-    assert "main.1" in options["missed"]
+    assert "main.w1" in options["missed"]  # the emergencies option, said, never keyed
     errors = menu["errors"]
-    assert errors["total"] == 6 * len(ERROR_KINDS)  # every node but the time branch
+    assert errors["total"] == 7 * len(ERROR_KINDS)  # every node but the time branch
     assert errors["visited"] == 0
     assert errors["by_node"]["main"] == {k: 0 for k in ERROR_KINDS}
     rules = load_menu(NORWAY).nodes["doctor_now"].branch
@@ -92,7 +92,7 @@ def test_coverage_json_lists_what_no_call_reached(
 
 def test_error_branches_are_counted_per_node(write_calls: Callable[..., Path]) -> None:
     path = write_calls(
-        "calls:\n  - name: x\n    steps:\n      - press: '1'\n      - press: '5'\n"
+        "calls:\n  - name: x\n    steps:\n      - say: emergency\n      - press: '5'\n"
         "      - silence: 6\n      - say: purple\n      - say: orange\n"
     )
     files = load_call_files([str(path)])

@@ -38,7 +38,7 @@ def test_a_wrong_route_fails_with_a_precise_report(write_calls: Callable[..., Pa
         "  got:      routed to 113 (the medical emergency line)",
     ]
     assert lines[4] == "  transcript so far:"
-    assert lines[5].startswith("    IVR     Welcome to the Norway emergency")
+    assert lines[5].startswith("    IVR     Emergency and health line.")
     assert lines[6] == "    CALLER  my dad has chest pain"
     assert lines[7].startswith("    IVR     Connecting you to the medical emergency line")
 
@@ -46,16 +46,16 @@ def test_a_wrong_route_fails_with_a_precise_report(write_calls: Callable[..., Pa
 def test_expect_prompt_looks_at_the_latest_turn_only(write_calls: Callable[..., Path]) -> None:
     path = write_calls(
         "calls:\n"
-        "  - name: welcome is gone after a key\n"
+        "  - name: the greeting is gone after a key\n"
         "    steps:\n"
-        "      - expect_prompt: WELCOME TO THE NORWAY\n"
-        "      - press: '1'\n"
-        "      - expect_prompt: welcome\n"
+        "      - expect_prompt: EMERGENCY AND HEALTH LINE\n"
+        "      - press: '4'\n"
+        "      - expect_prompt: emergency and health line\n"
     )
     (outcome,) = run_loaded(load_call_file(path))
     assert outcome.failure is not None
-    assert outcome.failure.expected == 'the latest prompt to contain "welcome"'
-    assert outcome.failure.got.startswith('the IVR said: "Emergencies. Press 1 for an ambulance')
+    assert outcome.failure.expected == 'the latest prompt to contain "emergency and health line"'
+    assert outcome.failure.got.startswith('the IVR said: "Other services. Press 1 for the police')
 
 
 def test_silence_keeps_the_reprompt_as_the_latest_prompt(
