@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ivr.audio.capture import Capture
+from ivr.audio.frontend import open_capture
 from ivr.audio.player import PromptPlayer
 from ivr.audio.ports import AudioDeviceError
 from ivr.audio.streams import SoundDeviceInput, SoundDeviceOutput
@@ -90,6 +90,7 @@ def build_live_call(session: Session, display: Display, options: LiveOptions) ->
     listener: SpeechListener | None = None
     if options.listen:
         try:
+            from ivr.asr.listen import engine_for
             from ivr.asr.recognizer import open_recognizer
 
             source = SoundDeviceInput(
@@ -98,8 +99,9 @@ def build_live_call(session: Session, display: Display, options: LiveOptions) ->
                 block_size=options.block_size,
                 device_rate=options.device_rate,
             )
-            recognizer = open_recognizer(options.engine)
-            capture = Capture(source, VadConfig(trailing_silence=options.trailing_silence))
+            engine = engine_for(options.engine, session.menu.engine)
+            recognizer = open_recognizer(engine, language=session.lang)
+            capture = open_capture(source, VadConfig(trailing_silence=options.trailing_silence))
             listener = SpeechListener(
                 capture,
                 recognizer,
@@ -109,7 +111,7 @@ def build_live_call(session: Session, display: Display, options: LiveOptions) ->
             )
         except (IvrError, AudioDeviceError) as exc:
             notes.append(f"no microphone input ({exc.message}): keys and typed words only")
-    recorder = CallRecorder(options.record) if options.record is not None else None
+    recorder = CallRecorder(options.record, session) if options.record is not None else None
     call = LiveCall(
         session,
         display,

@@ -130,7 +130,7 @@ class LiveCall:
             self._caller(f"{item.text}  ({item.confidence:.2f})", "say", now)
             if self.recorder is not None and item.audio is not None:
                 said_at = now - item.decode_seconds - item.audio.seconds
-                self.recorder.caller_audio(item.audio, said_at)
+                self.recorder.heard(item, said_at)
             self._handle(self.session.send(Speech(item.text, item.confidence)), now)
         elif isinstance(item, PartialText):
             self.display.partial(item.text)

@@ -58,8 +58,10 @@ def test_call_json_has_the_contract_shape(
     code, out, _ = run_cli(capsys, "call", str(norway_path), "--say", "I smell gas", "--json")
     data = json.loads(out)
     assert code == 0
-    assert set(data) == {"outcome", "route", "service", "nodes", "transcript", "reason"}
-    assert data["reason"] is None
+    assert set(data) == {
+        "outcome", "route", "service", "nodes", "transcript", "reason", "unused_steps"
+    }  # fmt: skip
+    assert data["reason"] is None and data["unused_steps"] == []
     assert data["outcome"] == "route" and data["route"] == "110"
     assert data["service"] == "the fire service" and data["nodes"] == ["main"]
     assert data["transcript"][1] == {"who": "caller", "text": "I smell gas", "kind": "say", "at": 0}
