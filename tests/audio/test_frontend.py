@@ -117,9 +117,7 @@ def test_utterances_split_by_a_long_pause_are_heard_as_one_in_order() -> None:
     assert np.array_equal(joined.samples, np.concatenate([first.samples, second.samples]))
 
 
-def test_the_recogniser_gets_the_utterance_at_the_line_rate_with_its_peak_at_minus_6_dbfs() -> (
-    None
-):
+def test_the_recogniser_gets_the_utterance_at_the_line_rate_with_its_peak_at_minus_6_dbfs() -> None:
     quiet = concat([silence(0.5, 8000), word(8000), silence(0.5, 8000)])
     quiet = Audio(quiet.samples * 0.1, 8000)
     prepared = frontend.prepare_clip(quiet)
