@@ -16,7 +16,12 @@ a live call would hear nothing). Plain pocketsphinx, digits grammar zero..nine,
 no second opinions, so the figures show the front end alone; bench_asr.py has
 the engine's own figures.
 
-Run: python bench/bench_frontend.py [--every 1]
+Then the one-word phrases of the Norway menu's emergency node, spoken by two
+espeak-ng voices at 8 kHz with 0.4 s of line each side, through the engine a
+call uses (``open_recognizer("auto")``) and that node's grammar: the whole
+clip against the front end, as recorded and 20 dB quieter.
+
+Run: python bench/bench_frontend.py [--every 1] [--no-words]
 """
 
 from __future__ import annotations
@@ -74,9 +79,45 @@ def score(rec: Recognizer, clips: list[tuple[Audio, str]], prepare: Prepare) -> 
     return f"{share:5.1f}%  no speech {nothing:3d}  front end {per_clip:4.1f} ms/clip"
 
 
+def menu_words() -> None:
+    from ivr.asr.espeak_corpus import espeak_available, speak
+    from ivr.asr.recognizer import open_recognizer, usable_grammar
+    from ivr.audio.pcm import concat, silence
+    from ivr.audio.resample import resample
+    from ivr.loader import load_menu
+    from ivr.menuindex import MenuIndex
+
+    if not espeak_available():
+        print("menu words: espeak-ng is not installed")
+        return
+    menu = load_menu(ROOT / "menus" / "norway.yaml")
+    rec = open_recognizer("auto", partials=False)
+    grammar = usable_grammar(MenuIndex(menu).grammar("emergency", "en", False), rec)
+    assert grammar is not None
+    words = [p for p in grammar.phrases if " " not in p][:20]
+    clips = []
+    for voice in ("en-us+m3", "en-gb-x-rp+f3"):
+        for phrase in words:
+            spoken = resample(speak(phrase, voice, 150), 8000)
+            clips.append((concat([silence(0.4, 8000), spoken, silence(0.4, 8000)]), phrase))
+    print(f"{len(clips)} menu words (2 espeak-ng voices, 8 kHz), {rec.name}, node 'emergency'")
+    for name, prepare, db in (
+        ("whole clip", lambda a: a, 0.0),
+        ("whole clip, -20 dB", lambda a: a, 20.0),
+        ("front end", frontend.prepare_clip, 0.0),
+        ("front end, -20 dB", frontend.prepare_clip, 20.0),
+    ):
+        right = 0
+        for audio, said in clips:
+            heard = prepare(quieter(audio, db))
+            right += heard is not None and recognize(rec, heard, grammar).text == said
+        print(f"  {name:24s} {right}/{len(clips)}", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--every", type=int, default=1, help="take every Nth clip (default: all)")
+    parser.add_argument("--no-words", action="store_true", help="skip the menu words")
     args = parser.parse_args()
     if not FSDD.is_dir():
         sys.exit(f"FSDD recordings not found at {FSDD}")
@@ -98,6 +139,8 @@ def main() -> None:
     rows += [(f"cut + peak {peak:g}", clips, at_peak(peak)) for peak in (0.125, 0.5, 0.7, 0.9)]
     for name, data, prepare in rows:
         print(f"  {name:24s} {score(rec, data, prepare)}", flush=True)
+    if not args.no_words:
+        menu_words()
 
 
 if __name__ == "__main__":

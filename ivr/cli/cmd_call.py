@@ -39,6 +39,7 @@ exit status:
   3    the call ended before every step was used: the steps left are named on
        stderr and in the JSON's unused_steps
   130  interrupted (Ctrl-C)
+  141  the output was closed early (e.g. piped into head)
 """
 
 

@@ -14,6 +14,7 @@ import queue
 import shutil
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +30,7 @@ from ivr.audio.resample import resample
 sf = pytest.importorskip("soundfile")
 
 NORWAY = Path(__file__).resolve().parents[2] / "menus" / "norway.yaml"
+MakeFile = Callable[[Path, Audio], Path]
 
 
 def tone(seconds: float, rate: int, amplitude: float = 0.3) -> Audio:
@@ -63,9 +65,9 @@ def live_utterances(audio: Audio) -> list[Audio]:
 
 @pytest.mark.parametrize("make", [eight_khz_wav, stereo_float_wav])
 def test_a_file_gives_offline_the_utterance_the_live_capture_cuts_from_it(
-    tmp_path: Path, make: object
+    tmp_path: Path, make: MakeFile
 ) -> None:
-    path = make(tmp_path / "word.wav", word(16000))  # type: ignore[operator]
+    path = make(tmp_path / "word.wav", word(16000))
     clip = read_audio(path)
     offline = frontend.utterance(clip)
     (live,) = live_utterances(clip)
@@ -192,11 +194,11 @@ def heard_live(path: Path) -> tuple[str, float]:
 @pytest.mark.engine
 @pytest.mark.parametrize("make", [eight_khz_wav, stereo_float_wav])
 def test_one_recording_is_heard_alike_by_listen_call_play_and_a_live_call(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, make: object
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, make: MakeFile
 ) -> None:
     pytest.importorskip("pocketsphinx")
     spoken = espeak(tmp_path / "spoken.wav", "ambulance")
-    path = make(tmp_path / "ambulance.wav", spoken)  # type: ignore[operator]
+    path = make(tmp_path / "ambulance.wav", spoken)
     listened = heard_by_listen(capsys, path)
     played = heard_by_play(capsys, path)
     live = heard_live(path)

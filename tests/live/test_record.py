@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -22,7 +23,7 @@ NORWAY = Path(__file__).resolve().parents[2] / "menus" / "norway.yaml"
 RATE = 16000
 
 
-def recorded_call(tmp_path: Path) -> dict[str, object]:
+def recorded_call(tmp_path: Path) -> dict[str, Any]:
     """A live Norway call, text prompts, one utterance heard as "ambulance" at 0.95."""
     session = Session(load_menu(NORWAY))
     clock = FakeClock()
@@ -34,11 +35,13 @@ def recorded_call(tmp_path: Path) -> dict[str, object]:
     voice = Audio((0.2 * np.sin(np.arange(RATE) * 0.05)).astype(np.float32), RATE)
     call.step(Heard("ambulance", 0.95, voice, 0.1, "grammar"), clock())
     recorder.save()
-    data: dict[str, object] = json.loads((tmp_path / "rec" / "transcript.json").read_text())
+    data: dict[str, Any] = json.loads((tmp_path / "rec" / "transcript.json").read_text())
     return data
 
 
-def scripted_call(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> dict:  # type: ignore[type-arg]
+def scripted_call(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> dict[str, Any]:
     """``ivr call --say ambulance --audio --json`` with a recogniser that hears it at 0.95."""
     from ivr.scripted import audio
 
@@ -47,7 +50,7 @@ def scripted_call(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.Monkey
 
     monkeypatch.setattr(audio, "make_audio_hearing", fake_hearing)
     assert main(["call", str(NORWAY), "--say", "ambulance", "--audio", "--json"]) == 0
-    data: dict[str, object] = json.loads(capsys.readouterr().out)
+    data: dict[str, Any] = json.loads(capsys.readouterr().out)
     return data
 
 
@@ -59,17 +62,16 @@ def test_the_recorded_log_has_the_shape_of_ivr_call_json_plus_the_recording(
     assert set(live) - {"recording"} == set(scripted) - {"unused_steps"}
     for key in ("outcome", "route", "service", "nodes", "reason"):
         assert live[key] == scripted[key], key
-    assert [set(row) for row in live["heard"]] == [set(row) for row in scripted["heard"]]  # type: ignore[attr-defined]
-    assert {tuple(line) for line in live["transcript"]} == {("who", "text", "kind", "at")}  # type: ignore[attr-defined]
-    live_lines = [(ln["who"], ln["text"], ln["kind"]) for ln in live["transcript"]]  # type: ignore[attr-defined]
-    call_lines = [(ln["who"], ln["text"], ln["kind"]) for ln in scripted["transcript"]]  # type: ignore[attr-defined]
+    assert [set(row) for row in live["heard"]] == [set(row) for row in scripted["heard"]]
+    assert {tuple(line) for line in live["transcript"]} == {("who", "text", "kind", "at")}
+    live_lines = [(ln["who"], ln["text"], ln["kind"]) for ln in live["transcript"]]
+    call_lines = [(ln["who"], ln["text"], ln["kind"]) for ln in scripted["transcript"]]
     assert live_lines == call_lines
 
 
 def test_the_caller_line_holds_the_words_only_and_no_route_pseudo_line(tmp_path: Path) -> None:
     data = recorded_call(tmp_path)
     transcript = data["transcript"]
-    assert isinstance(transcript, list)
     caller = [line for line in transcript if line["who"] == "caller"]
     assert caller == [{"who": "caller", "text": "ambulance", "kind": "say", "at": 2.0}]
     assert not any(line["text"].startswith("[") for line in transcript)
