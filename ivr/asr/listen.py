@@ -1,4 +1,9 @@
-"""Recognise many files with one loaded model (loading is the slow part)."""
+"""Recognise many files with one loaded model (loading is the slow part).
+
+Each file is prepared by the one audio front end (``ivr.audio.frontend``) as
+a live call would hear it, so a file gives here the text and confidence it
+gives through ``ivr call --play`` and a live call.
+"""
 
 from __future__ import annotations
 
@@ -13,11 +18,13 @@ from ivr.asr.recognizer import (
     Grammar,
     Recognizer,
     Result,
+    Source,
     Transcriber,
     open_transcriber,
     recognize,
 )
 from ivr.audio.files import read_audio
+from ivr.audio.frontend import prepare_clip
 from ivr.audio.pcm import Audio, AudioError
 from ivr.errors import IvrError
 
@@ -33,7 +40,9 @@ NO_FREE_SPEECH = (
 
 @dataclass(frozen=True)
 class ListenResult:
-    """One file's outcome; ``error`` is set (and ``result`` None) when it could not be read."""
+    """One file's outcome; ``error`` is set (and ``result`` None) when it could not be read.
+    ``speech`` is False when the front end found no speech in it (``result`` is then
+    the empty one, as a live call would hear nothing)."""
 
     file: str
     result: Result | None
@@ -41,6 +50,7 @@ class ListenResult:
     elapsed: float
     option: str | None = None
     error: str | None = None
+    speech: bool = True
 
 
 def listen_files(
@@ -51,7 +61,7 @@ def listen_files(
     def decode(audio: Audio) -> Result:
         return recognize(recognizer, audio, grammar)
 
-    return _each(paths, decode)
+    return _each(paths, decode, Result("", 0.0))
 
 
 def transcribe_files(
@@ -62,17 +72,20 @@ def transcribe_files(
     def decode(audio: Audio) -> Result:
         return transcribe(transcriber, audio)
 
-    return _each(paths, decode)
+    return _each(paths, decode, Result("", 0.0, source=Source.TRANSCRIPT))
 
 
 def transcribe(transcriber: Transcriber, audio: Audio) -> Result:
-    """One clip's free transcript, at the rate the transcriber wants."""
+    """One prepared utterance's free transcript, at the rate the transcriber wants."""
     from ivr.audio.resample import resample
 
     return transcriber.transcribe(resample(audio, transcriber.sample_rate))
 
 
-def _each(paths: Iterable[str | Path], decode: Callable[[Audio], Result]) -> Iterator[ListenResult]:
+def _each(
+    paths: Iterable[str | Path], decode: Callable[[Audio], Result], nothing: Result
+) -> Iterator[ListenResult]:
+    """``nothing``: the result of a file with no speech in it, which is not decoded."""
     for path in paths:
         name = str(path)
         try:
@@ -81,12 +94,23 @@ def _each(paths: Iterable[str | Path], decode: Callable[[Audio], Result]) -> Ite
             yield ListenResult(name, None, 0.0, 0.0, error=str(exc))
             continue
         started = time.perf_counter()
+        prepared = prepare_clip(audio)
+        if prepared is None:
+            elapsed = time.perf_counter() - started
+            yield ListenResult(name, nothing, audio.seconds, elapsed, speech=False)
+            continue
         try:
-            result = decode(audio)
+            result = decode(prepared)
         except IvrError as exc:
             yield ListenResult(name, None, audio.seconds, 0.0, error=f"{name}: {exc}")
             continue
         yield ListenResult(name, result, audio.seconds, time.perf_counter() - started)
+
+
+def engine_for(asked: str, menu_engine: str) -> str:
+    """The engine a menu is heard with: the one asked for on the command line, else
+    (``auto``) the one the menu names, as its scripted calls are heard."""
+    return menu_engine if asked == "auto" else asked
 
 
 def open_free_transcriber(language: str = "en", engine: str = "auto") -> Transcriber:

@@ -17,7 +17,9 @@ rate with and without the cut:
   0.346 vs 0.339 (``bench/bench_asr.py --engine free``).
 
 So it no longer helps under noise, and ``MoonshineTranscriber`` leaves it off
-(``trim=True`` turns it on); kept for the benchmark's comparison.
+(``trim=True`` turns it on); kept for the benchmark's comparison. No call path
+uses it: what a recogniser hears is cut by the live end-of-speech detector, in
+the one audio front end (``ivr.audio.frontend``).
 """
 
 from __future__ import annotations

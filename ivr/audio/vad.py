@@ -25,6 +25,7 @@ detectors are deterministic and testable on files.
 from __future__ import annotations
 
 import logging
+import os
 from abc import ABC, abstractmethod
 from collections import deque
 from dataclasses import dataclass
@@ -312,7 +313,11 @@ def open_vad(
     rate: int, config: VadConfig | None = None, kind: VadKind = VadKind.AUTO
 ) -> SpeechDetector:
     """The detector ``kind`` asks for; ``auto`` takes the trained one when it can run
-    here and says in one log line which it took, and why not the other."""
+    here and says in one log line which it took, and why not the other. The
+    ``IVR_VAD`` environment variable (``silero`` or ``energy``) says what ``auto``
+    means, for every path at once (live calls, ``--play``, ``ivr listen``)."""
+    if kind is VadKind.AUTO:
+        kind = _auto_from_environment()
     if kind is VadKind.ENERGY:
         log.info("end of speech: energy VAD (asked for)")
         return EnergyVad(rate, config)
@@ -337,3 +342,14 @@ def open_vad(
         )
     log.info("end of speech: energy VAD (the Silero VAD cannot run: %s)", reason)
     return EnergyVad(rate, config)
+
+
+def _auto_from_environment() -> VadKind:
+    value = os.environ.get("IVR_VAD", "").strip().lower()
+    try:
+        return VadKind(value) if value else VadKind.AUTO
+    except ValueError:
+        raise IvrError(
+            f"IVR_VAD={value!r} is not a VAD",
+            "set IVR_VAD to " + ", ".join(k.value for k in VadKind) + ", or unset it",
+        ) from None

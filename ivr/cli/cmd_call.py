@@ -6,22 +6,41 @@ menu's engine with the grammar of the node the call is at (and, where the node
 takes a described need, free speech); ``--say`` stays typed text unless
 ``--audio`` speaks it. Every recording is read before the call starts, so a
 bad file is one ``Error:`` line and no half-made call.
+
+Steps given after the call has ended are not dropped in silence: they are
+named on stderr and in the JSON (``unused_steps``), and the exit status is 3,
+so a script notices that the call went otherwise than it was written for.
 """
 
 from __future__ import annotations
 
 import argparse
+import shlex
+import sys
 from collections.abc import Sequence
 from typing import Any
 
-from ivr.calls import Hearing, Playing, Recognised, Step, call_result, recognised, run_step
+from ivr.calllog import CallLog, HeardRow
+from ivr.calls import Hearing, Playing, Recognised, Step, recognised, run_step
 from ivr.cli.common import add_menu_argument, open_menu, parse_time, print_json
 from ivr.errors import IvrError
 from ivr.nlu.rankers import menu_index
 from ivr.session import Session
 
-#: Marks the rows of recordings in ``heard``; the JSON shows the path as ``said``.
-_PLAYED = "_played"
+#: Exit status of a call that ended before every step was used.
+UNUSED_STEPS = 3
+
+EXIT_STATUSES = """\
+exit status:
+  0    the call ran every step (whatever came of it: routed, hung up or waiting)
+  1    an error: the menu, an option or a recording is bad, or no speech engine
+       (one "Error: ..." line on stderr)
+  2    the command line is wrong (usage)
+  3    the call ended before every step was used: the steps left are named on
+       stderr and in the JSON's unused_steps
+  130  interrupted (Ctrl-C)
+  141  the output was closed early (e.g. piped into head)
+"""
 
 
 class _StepAction(argparse.Action):
@@ -45,6 +64,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="make one scripted call and print where it went",
         description="Make one scripted call. Steps run in the order given; a --press is "
         "followed by a short pause, so held-back digits are acted on.",
+        epilog=EXIT_STATUSES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_menu_argument(parser)
     parser.set_defaults(steps=[])
@@ -112,13 +133,7 @@ def run(args: argparse.Namespace) -> int:
             read_audio(path)
     session = Session(menu, lang=args.lang, start_time=at, index=menu_index(menu))
     session.start()
-    heard: list[dict[str, Any]] = []
-    notices: list[tuple[int, str]] = []  # (transcript position, text), each said once
-
-    def notice(text: str) -> None:
-        if all(text != said for _, said in notices):
-            notices.append((len(session.transcript), text))
-
+    log = CallLog(session)
     hearing: Hearing | None = None
     if args.audio:
         from ivr.scripted.audio import make_audio_hearing
@@ -130,9 +145,9 @@ def run(args: argparse.Namespace) -> int:
                 lang=session.lang,
                 noise_db=args.noise_db,
                 node_free=lambda: session.free_speech,
-                notice=notice,
+                notice=log.notice,
             ),
-            heard,
+            log,
         )
     playing: Playing | None = None
     if recordings:
@@ -144,72 +159,85 @@ def run(args: argparse.Namespace) -> int:
                 session.grammar,
                 lang=session.lang,
                 node_free=lambda: session.free_speech,
-                notice=notice,
+                notice=log.notice,
             ),
-            heard,
+            log,
         )
-    for step in args.steps:
+    unused: list[Step] = []
+    for number, step in enumerate(args.steps):
         if session.ended:
+            unused = args.steps[number:]
             break
+        pressed = session.caller_events
         run_step(session, step, hearing, playing)
-    result = call_result(session)
-    if args.audio or recordings:
-        result["heard"] = [{k: v for k, v in row.items() if k != _PLAYED} for row in heard]
-        result["notices"] = [text for _, text in notices]
+        used = session.caller_events - pressed
+        if step.kind == "press" and session.ended and used < len(step.value):
+            # "--press 1139": the call was routed at 113, the 9 was never heard
+            unused = [Step("press", step.value[used:]), *args.steps[number + 1 :]]
+            break
+    result = log.to_json(heard=bool(args.audio or recordings))
+    result["unused_steps"] = [{"kind": step.kind, "value": step.value} for step in unused]
     if args.json:
         print_json(result)
-        return 0
+    else:
+        _print(result, log, session)
+    if unused:
+        print(f"ivr: {unused_message(result, unused)}", file=sys.stderr)
+        return UNUSED_STEPS
+    return 0
+
+
+def unused_message(result: dict[str, Any], unused: list[Step]) -> str:
+    """The steps the call had no use for, as they were given, and how it ended first."""
+    if result["outcome"] == "route":
+        ended = f"routed to {result['route']}"
+    else:
+        ended = f"hung up: {result['reason']}" if result["reason"] else "hung up"
+    shown = " ".join(f"--{step.kind} {shlex.quote(step.value)}" for step in unused)
+    return f"the call ended ({ended}) before these steps, which were not used: {shown}"
+
+
+def _print(result: dict[str, Any], log: CallLog, session: Session) -> None:
     for number, line in enumerate(result["transcript"]):
-        for at_line, text in notices:
+        for at_line, text in log.notices:
             if at_line == number:
                 print(f"SYSTEM  {text}")
         who = "IVR   " if line["who"] == "ivr" else "CALLER"
         print(f"{who}  {line['text']}")
-    for at_line, text in notices:
+    for at_line, text in log.notices:
         if at_line >= len(result["transcript"]):
             print(f"SYSTEM  {text}")
-    for row in heard:
-        shown = repr(row["heard"]) if row["heard"] else "nothing"
-        did = f"played {row['said']}" if row[_PLAYED] else f"said {row['said']!r}"
-        free = " (free transcript)" if row["source"] == "transcript" else ""
-        print(f"(audio) {did}, heard {shown}, confidence {row['confidence']:.2f}{free}")
+    for row in log.heard:
+        shown = repr(row.heard) if row.heard else "nothing"
+        did = f"played {row.said}" if row.played else f"said {row.said!r}"
+        free = " (free transcript)" if row.source == "transcript" else ""
+        print(f"(audio) {did}, heard {shown}, confidence {row.confidence:.2f}{free}")
     if result["outcome"] == "route":
         print(f"=> routed to {result['route']} ({result['service']})")
     elif result["outcome"] == "hangup":
         print("=> the call ended")
     else:
         print(f"=> waiting at node {session.state.node}")
-    return 0
 
 
-def _row(said: str, got: Recognised, played: bool) -> dict[str, Any]:
-    return {
-        "said": said,
-        "heard": got.text,
-        "confidence": round(got.confidence, 3),
-        "source": got.source,
-        _PLAYED: played,
-    }
-
-
-def _recording(hearing: Hearing, heard: list[dict[str, Any]]) -> Hearing:
+def _recording(hearing: Hearing, log: CallLog) -> Hearing:
     """``hearing``, noting what was said and what the recogniser made of it: with audio
     the heard text drives the call, and a user needs to see where the two part."""
 
     def hear(said: str) -> Recognised:
         got = recognised(hearing(said))
-        heard.append(_row(said, got, played=False))
+        log.hear(HeardRow.of(said, got, played=False))
         return got
 
     return hear
 
 
-def _played(playing: Playing, heard: list[dict[str, Any]]) -> Playing:
+def _played(playing: Playing, log: CallLog) -> Playing:
     """``playing``, noting each recording (its path as given) and what was heard in it."""
 
     def play(path: str) -> Recognised:
         got = playing(path)
-        heard.append(_row(path, got, played=True))
+        log.hear(HeardRow.of(path, got, played=True))
         return got
 
     return play

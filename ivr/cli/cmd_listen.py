@@ -2,7 +2,11 @@
 
 With a grammar (``--menu``/``--grammar``/``--phrases``) each file is heard as one
 of its phrases; ``--free`` prints what was said, word for word, from a
-free-speech transcriber (``ivr[neural]``).
+free-speech transcriber (``ivr[neural]``). With ``--menu`` a file is heard as a
+call at that node hears it (the menu's engine and language, the node's closed
+grammar, free speech where the node takes a described need), and every file
+goes through the audio front end a live call uses, so the answer here is the
+answer of ``ivr call --play`` and of a live call.
 """
 
 from __future__ import annotations
@@ -12,7 +16,13 @@ import json
 import sys
 from collections.abc import Iterable
 
-from ivr.asr.listen import ListenResult, listen_files, open_free_transcriber, transcribe_files
+from ivr.asr.listen import (
+    ListenResult,
+    engine_for,
+    listen_files,
+    open_free_transcriber,
+    transcribe_files,
+)
 from ivr.asr.mllr import ADAPTATIONS
 from ivr.asr.recognizer import (
     ENGINES,
@@ -52,7 +62,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("--lang", help="the menu language to listen in (default: its first)")
     parser.add_argument(
-        "--engine", choices=ENGINES, default="auto", help="speech engine (default: auto)"
+        "--engine",
+        choices=ENGINES,
+        default="auto",
+        help="speech engine (default: auto; with --menu, the menu's engine)",
     )
     parser.add_argument(
         "--model", metavar="DIR", default=None, help="vosk model folder (implies --engine vosk)"
@@ -60,7 +73,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--closed",
         action="store_true",
-        help="never reject: always answer with the closest phrase",
+        help="never reject: always answer with the closest phrase (with --menu always so, "
+        "as a call listens)",
     )
     parser.add_argument(
         "--adapt",
@@ -171,9 +185,15 @@ def run(args: argparse.Namespace) -> int:
     elif args.node is not None:
         raise IvrError("--node needs --menu", "add --menu MENU")
     engine = "vosk" if args.model and args.engine == "auto" else args.engine
-    recognizer = open_recognizer(engine, args.model, partials=False, adaptation=args.adapt)
+    language = "en"
     if node is not None:
-        grammar = usable_grammar(node.phrases(), recognizer, allow_unknown=not args.closed)
+        engine, language = engine_for(engine, node.menu.engine), node.lang
+    recognizer = open_recognizer(
+        engine, args.model, language=language, partials=False, adaptation=args.adapt
+    )
+    if node is not None:
+        # the grammar a call at the node listens with: closed, free where it takes needs
+        grammar = usable_grammar(node.phrases(), recognizer, free=node.tree)
     else:
         grammar = _grammar(args)
     return _report(listen_files(args.wavs, recognizer, grammar), args, node)
@@ -199,9 +219,13 @@ def _report(
             }
             if args.free:
                 del record["option"]
+            if args.free or node is not None:  # a node that takes needs may transcribe
                 record["source"] = item.result.source.value
             print(json.dumps(record, ensure_ascii=False), flush=True)
         else:
+            if not item.speech:  # nothing was decoded: no confidence to show
+                print(f"{item.file}: (no speech found)", flush=True)
+                continue
             shown = item.result.text or "(nothing recognised)"
             picked = node.option(item.result.text) if node and item.result.text else None
             suffix = f" -> {picked}" if picked else ""

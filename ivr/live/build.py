@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ivr.audio.capture import Capture
+from ivr.audio.frontend import open_capture
 from ivr.audio.player import PromptPlayer
 from ivr.audio.ports import AudioDeviceError
 from ivr.audio.streams import SoundDeviceInput, SoundDeviceOutput
@@ -98,6 +98,7 @@ def build_live_call(session: Session, display: Display, options: LiveOptions) ->
         vad = VadConfig(trailing_silence=options.trailing_silence)
         detector = open_vad(LISTEN_RATE, vad, options.vad)
         try:
+            from ivr.asr.listen import engine_for
             from ivr.asr.recognizer import open_recognizer
 
             source = SoundDeviceInput(
@@ -106,8 +107,9 @@ def build_live_call(session: Session, display: Display, options: LiveOptions) ->
                 block_size=options.block_size,
                 device_rate=options.device_rate,
             )
-            recognizer = open_recognizer(options.engine)
-            capture = Capture(source, detector=detector)
+            engine = engine_for(options.engine, session.menu.engine)
+            recognizer = open_recognizer(engine, language=session.lang)
+            capture = open_capture(source, vad, detector=detector)
             listener = SpeechListener(
                 capture,
                 recognizer,
@@ -117,7 +119,7 @@ def build_live_call(session: Session, display: Display, options: LiveOptions) ->
             )
         except (IvrError, AudioDeviceError) as exc:
             notes.append(f"no microphone input ({exc.message}): keys and typed words only")
-    recorder = CallRecorder(options.record) if options.record is not None else None
+    recorder = CallRecorder(options.record, session) if options.record is not None else None
     call = LiveCall(
         session,
         display,

@@ -232,11 +232,9 @@ class LiveCall:
         outputs = self.session.send(Speech(item.text, item.confidence))
         asked = self.session.state.mode.asks
         self.display.caller(heard_line(item.text, item.confidence, settings, asked), "say")
-        if self.recorder is not None:
-            self.recorder.line("caller", f"{item.text}  ({item.confidence:.2f})", "say", now)
-            if item.audio is not None:
-                said_at = now - item.decode_seconds - item.audio.seconds
-                self.recorder.caller_audio(item.audio, said_at)
+        if self.recorder is not None and item.audio is not None:
+            said_at = now - item.decode_seconds - item.audio.seconds
+            self.recorder.heard(item, said_at)
         if self.typing:  # still typing: the utterance does not end that
             self.session.send(Talking())
         self._handle(outputs, now)

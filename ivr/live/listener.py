@@ -6,6 +6,11 @@ their own words there (``Listen.free``: the recogniser may answer with a
 transcript); it reports the input level, the start of speech (for barge-in),
 partial results, and each recognised utterance. At the first such node with
 nothing here that can transcribe, it says so once (a ``Notice``).
+
+Each utterance the capture cuts is prepared by the one audio front end
+(``ivr.audio.frontend.prepare_utterance``) and decoded by ``ivr.asr.recognize``,
+as ``ivr listen`` and ``ivr call --play`` prepare and decode a recording; the
+capture itself comes from ``ivr.audio.frontend.open_capture``.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ import time
 
 import numpy as np
 
-from ivr.asr.recognizer import EngineError, Grammar, Recognizer, usable_grammar
+from ivr.asr.recognizer import EngineError, Grammar, Recognizer, recognize, usable_grammar
 from ivr.audio.capture import (
     Capture,
     Level,
@@ -26,9 +31,10 @@ from ivr.audio.capture import (
     SpeechStarted,
     Utterance,
 )
+from ivr.audio.frontend import prepare_utterance
 from ivr.audio.pcm import Audio, FloatArray
 from ivr.audio.ports import AudioDeviceError
-from ivr.audio.resample import StreamResampler, resample
+from ivr.audio.resample import StreamResampler
 from ivr.events import Listen
 from ivr.live.inputs import (
     Heard,
@@ -43,7 +49,6 @@ from ivr.live.inputs import (
 
 log = logging.getLogger(__name__)
 
-CHUNK_SECONDS = 0.1
 PARTIAL_SECONDS = 0.3
 
 
@@ -164,12 +169,7 @@ class SpeechListener:
             grammar = self._grammar
         began = time.perf_counter()
         try:
-            pcm = resample(audio, self.recognizer.sample_rate)
-            step = max(1, int(CHUNK_SECONDS * pcm.rate))
-            self.recognizer.start(grammar)
-            for start in range(0, len(pcm.samples), step):
-                self.recognizer.feed(Audio(pcm.samples[start : start + step], pcm.rate))
-            result = self.recognizer.finish()
+            result = recognize(self.recognizer, prepare_utterance(audio), grammar)
         except EngineError as exc:
             log.error("recogniser failed: %s", exc)
             self.inbox.put(InputLost("recogniser", str(exc)))

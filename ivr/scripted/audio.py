@@ -12,6 +12,10 @@ recogniser that can transcribe may answer with what was said.
 A recording (``--play``, a call file's ``play:``) is a human caller: it is
 heard by the menu's own engine without the espeak-ng adaptation.
 
+Both go through the audio front end a live call uses (``ivr.audio.frontend``:
+end of speech by the live detector, level), so a recording is heard here as
+``ivr listen`` and a live call hear it.
+
 The speech packages are imported only when an audio call is made, so text
 calls never need numpy, espeak-ng or a recogniser.
 """
@@ -35,9 +39,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: Rate the caller's audio is handed to the recogniser at.
-LINE_RATE = 16000
-PAD_SECONDS = 0.3  # silence around the utterance, as on a real line
+PAD_SECONDS = 0.3  # silence around the utterance, as on a real line (noise is mixed in it)
 CALLER_RATE = 150  # words per minute: a little slower than the menu's voices
 
 
@@ -98,13 +100,21 @@ class _Ear:
         self.noted = False
 
     def __call__(self, audio: Audio) -> Recognised:
+        """What is heard of ``audio`` (a line with the caller's words on it), prepared
+        by the front end; nothing, without asking the recogniser, when it holds no speech."""
+        from ivr.audio.frontend import prepare_clip
+
         phrases = list(self.node_grammar())
         free = self.node_free() if self.node_free is not None else False
         if free:
             self._check_free()
-            heard = self.recognizer.recognize(audio, phrases, self.lang, free=True)  # type: ignore[call-arg]
+        prepared = prepare_clip(audio)
+        if prepared is None:
+            return Recognised("", 0.0)
+        if free:
+            heard = self.recognizer.recognize(prepared, phrases, self.lang, free=True)  # type: ignore[call-arg]
         else:
-            heard = self.recognizer.recognize(audio, phrases, self.lang)
+            heard = self.recognizer.recognize(prepared, phrases, self.lang)
         return recognised(heard)
 
     def _check_free(self) -> None:
@@ -148,6 +158,7 @@ def make_audio_hearing(
     engines (``ivr.tts``, ``ivr.asr``), loaded here and only here. ``notice``
     is told once when a node takes a described need nobody here can transcribe.
     """
+    from ivr.audio.frontend import LINE_RATE
     from ivr.audio.pcm import concat, mix_noise, silence
     from ivr.audio.resample import resample
 
@@ -203,14 +214,13 @@ def make_recording_hearing(
     """A ``Playing``: a recording heard as the caller's next utterance.
 
     The file is read (``ivr.audio.files.read_audio``: any WAV, FLAC, OGG; bad
-    files are one-line ``AudioError`` errors), padded with the silence a line has
-    around speech, resampled by the recogniser, and heard with the node's
-    grammar. ``recognizer`` defaults to the menu's engine for the call's
-    language, unadapted: recordings are people, not espeak-ng. A relative
-    path is taken from ``folder`` when given (a call file's folder).
+    files are one-line ``AudioError`` errors), prepared by the audio front end as
+    a live call would hear it, and heard with the node's grammar.
+    ``recognizer`` defaults to the menu's engine for the call's language,
+    unadapted: recordings are people, not espeak-ng. A relative path is taken
+    from ``folder`` when given (a call file's folder).
     """
     from ivr.audio.files import read_audio
-    from ivr.audio.pcm import concat, silence
 
     if recognizer is None:
         recognizer = _default_recognizer(menu, lang, synthetic_caller=False)
@@ -218,9 +228,7 @@ def make_recording_hearing(
 
     def playing(path: str) -> Recognised:
         full = os.path.join(folder, path) if folder is not None else path
-        audio = read_audio(full)
-        pad = silence(PAD_SECONDS, audio.rate)
-        heard = ear(concat([pad, audio, pad]))
+        heard = ear(read_audio(full))
         log.info(
             "recording %s heard as %r (%.2f, %s)", path, heard.text, heard.confidence, heard.source
         )

@@ -156,12 +156,15 @@ def test_listen_with_the_vosk_engine(  # type: ignore[no-untyped-def]
 
     if not espeak_available():
         pytest.skip("espeak-ng absent")
-    wav = tmp_path / "sam.wav"
-    write_wav(wav, speak("삼", "ko", 130))
+    # "사", not "삼": this model hears espeak-ng's "삼" only when it starts on the first
+    # sample, and nothing once 50 ms of silence lead in, as every utterance the front
+    # end cuts (like every live one) has
+    wav = tmp_path / "sa.wav"
+    write_wav(wav, speak("사", "ko", 130))
     code = main(["listen", str(wav), "--phrases", ",".join(KO_DIGITS), "--model",
                  str(vosk_ko.model_dir), "--json"])  # fmt: skip
     assert code == 0
     row = json.loads(capsys.readouterr().out)
-    assert row["text"] == "삼"
+    assert row["text"] == "사"
     assert 0.0 < row["confidence"] <= 0.5  # no [unk] in this model: a forced choice
     assert row["seconds"] > 0 and row["elapsed"] >= 0

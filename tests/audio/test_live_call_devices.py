@@ -136,7 +136,7 @@ def test_a_spoken_request_barges_in_and_routes_and_prompts_come_out_of_the_speak
 def test_a_key_barges_in_on_the_real_speaker_and_the_call_is_recorded(
     live: Live, tmp_path: Path
 ) -> None:
-    live.call.recorder = CallRecorder(tmp_path / "rec")
+    live.call.recorder = CallRecorder(tmp_path / "rec", live.call.session)
     thread = live.start()
     time.sleep(0.8)
     live.inbox.put(Key("2"))

@@ -168,7 +168,7 @@ def test_the_live_call_listens_with_the_vad_its_options_name(
     from tests.live.displays import ListDisplay
 
     monkeypatch.setattr(build, "SoundDeviceInput", lambda *a, **k: FakeInput(silence(1.0, RATE)))
-    monkeypatch.setattr(recognizer, "open_recognizer", lambda engine: _Recogniser())
+    monkeypatch.setattr(recognizer, "open_recognizer", lambda engine, language="en": _Recogniser())
     options = build.LiveOptions(speak=False, vad=kind, trailing_silence=0.6)
     parts = build.build_live_call(Session(load_menu_text(TINY)), ListDisplay(), options)
     assert parts.listener is not None, parts.notes
@@ -265,3 +265,13 @@ def test_nan_settings_are_refused(kind: VadKind) -> None:
         open_vad(RATE, VadConfig(trailing_silence=float("nan")), kind)
     with pytest.raises(IvrError, match="pre_roll"):
         open_vad(RATE, VadConfig(pre_roll=float("nan")), kind)
+
+
+def test_ivr_vad_in_the_environment_says_what_auto_means(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("IVR_VAD", "energy")
+    assert isinstance(open_vad(RATE, None, VadKind.AUTO), EnergyVad)
+    monkeypatch.setenv("IVR_VAD", "loud")
+    with pytest.raises(IvrError) as info:
+        open_vad(RATE, None, VadKind.AUTO)
+    assert info.value.message == "IVR_VAD='loud' is not a VAD"
+    assert isinstance(open_vad(RATE, None, VadKind.ENERGY), EnergyVad)  # asked for: no env

@@ -58,8 +58,10 @@ def test_call_json_has_the_contract_shape(
     code, out, _ = run_cli(capsys, "call", str(norway_path), "--say", "I smell gas", "--json")
     data = json.loads(out)
     assert code == 0
-    assert set(data) == {"outcome", "route", "service", "nodes", "transcript", "reason"}
-    assert data["reason"] is None
+    assert set(data) == {
+        "outcome", "route", "service", "nodes", "transcript", "reason", "unused_steps"
+    }  # fmt: skip
+    assert data["reason"] is None and data["unused_steps"] == []
     assert data["outcome"] == "route" and data["route"] == "110"
     assert data["service"] == "the fire service" and data["nodes"] == ["main"]
     assert data["transcript"][1] == {"who": "caller", "text": "I smell gas", "kind": "say", "at": 0}
@@ -206,3 +208,66 @@ def test_errors_never_show_a_traceback(tmp_path: Path) -> None:
         assert result.returncode == 1
         assert "Traceback" not in result.stderr + result.stdout
         assert len((result.stderr + result.stdout).strip().splitlines()) == 1
+
+
+def test_steps_after_the_call_ended_are_named_on_stderr_and_exit_3(
+    capsys: pytest.CaptureFixture[str], norway_path: Path
+) -> None:
+    code, out, err = run_cli(capsys, "call", str(norway_path), "--say", "ambulance", "--say", "yes")
+    assert code == 3
+    assert out.splitlines()[-1] == "=> routed to 113 (the medical emergency line)"
+    assert err == (
+        "ivr: the call ended (routed to 113) before these steps, which were not used: --say yes\n"
+    )
+
+
+def test_unused_steps_are_in_the_json_as_given_with_the_keys_left_of_a_press(
+    capsys: pytest.CaptureFixture[str], norway_path: Path
+) -> None:
+    code, out, err = run_cli(
+        capsys, "call", str(norway_path), "--press", "1139", "--say", "my dad", "--json"
+    )
+    assert code == 3
+    assert json.loads(out)["unused_steps"] == [
+        {"kind": "press", "value": "9"},
+        {"kind": "say", "value": "my dad"},
+    ]
+    assert err == (
+        "ivr: the call ended (routed to 113) before these steps, which were not used: "
+        "--press 9 --say 'my dad'\n"
+    )
+
+
+def test_a_call_that_hangs_up_before_the_last_step_says_why(
+    capsys: pytest.CaptureFixture[str], norway_path: Path
+) -> None:
+    code, _, err = run_cli(capsys, "call", str(norway_path), "--silence", "30", "--press", "1")
+    assert code == 3
+    assert err == (
+        "ivr: the call ended (hung up: max failures) before these steps, which were not "
+        "used: --press 1\n"
+    )
+
+
+def test_a_call_that_uses_every_step_exits_0_whatever_its_outcome(
+    capsys: pytest.CaptureFixture[str], norway_path: Path
+) -> None:
+    for steps in (["--press", "113"], ["--press", "7"], ["--silence", "30"]):
+        code, _, err = run_cli(capsys, "call", str(norway_path), *steps)
+        assert (code, err) == (0, ""), steps
+
+
+def test_call_help_lists_every_exit_status(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(capsys, "call", "--help")
+    assert code == 0
+    assert out.endswith(
+        "exit status:\n"
+        "  0    the call ran every step (whatever came of it: routed, hung up or waiting)\n"
+        "  1    an error: the menu, an option or a recording is bad, or no speech engine\n"
+        '       (one "Error: ..." line on stderr)\n'
+        "  2    the command line is wrong (usage)\n"
+        "  3    the call ended before every step was used: the steps left are named on\n"
+        "       stderr and in the JSON's unused_steps\n"
+        "  130  interrupted (Ctrl-C)\n"
+        "  141  the output was closed early (e.g. piped into head)\n"
+    )

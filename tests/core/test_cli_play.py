@@ -87,9 +87,14 @@ def test_a_recorded_need_drives_the_call_and_the_json_shows_what_was_heard(
     monkeypatch.chdir(tmp_path)
     wav(tmp_path / "need.wav")
     ear.answers = [Recognised("my father has chest pain", 0.93, "transcript")]
-    code, out, _ = call(capsys, str(norway_path), "--play", "need.wav", "--say", "yes", "--json")
+    code, out, err = call(capsys, str(norway_path), "--play", "need.wav", "--say", "yes", "--json")
     data = json.loads(out)
-    assert code == 0 and data["route"] == "113"
+    # sure enough to route at once: the "yes" was never asked for
+    assert code == 3 and data["route"] == "113"
+    assert data["unused_steps"] == [{"kind": "say", "value": "yes"}]
+    assert err == (
+        "ivr: the call ended (routed to 113) before these steps, which were not used: --say yes\n"
+    )
     assert data["heard"] == [
         {"said": "need.wav", "heard": "my father has chest pain", "confidence": 0.93,
          "source": "transcript"}
@@ -135,22 +140,39 @@ def test_the_recording_is_heard_with_the_grammar_of_the_node_the_call_is_at(
     assert [row["source"] for row in data["heard"]] == ["grammar", "grammar"]
 
 
-def test_the_recording_reaches_the_recogniser_mono_at_its_own_rate_with_line_silence(
+def test_the_recording_reaches_the_recogniser_as_the_front_end_prepares_it(
     capsys: pytest.CaptureFixture[str], norway_path: Path, ear: FakeEar, tmp_path: Path
 ) -> None:
+    """Mono, at the line rate, cut by the live call's detector (0.3 s before the
+    speech, 0.2 s after), its loudest sample at -12 dBFS (``ivr.audio.frontend``)."""
+    from ivr.audio.frontend import PEAK
+
     path = tmp_path / "a.flac"
     t = np.arange(22050) / 22050
     left = (0.4 * np.sin(2 * np.pi * 300 * t)).astype(np.float32)
-    sf.write(path, np.stack([left, np.zeros_like(left)], axis=1), 22050)
+    quiet = np.zeros(22050, np.float32)
+    both = np.concatenate([quiet, left, quiet])
+    sf.write(path, np.stack([both, np.zeros_like(both)], axis=1), 22050)
     ear.answers = [Recognised("", 0.0)]
     call(capsys, str(norway_path), "--play", str(path), "--json")
     (heard,) = ear.seen
-    assert heard.audio.rate == 22050  # the engine adapter resamples to its own rate
-    pad = round(0.3 * 22050)
-    assert len(heard.audio.samples) == 22050 + 2 * pad
-    assert not heard.audio.samples[:pad].any() and not heard.audio.samples[-pad:].any()
-    middle = heard.audio.samples[pad:-pad]
-    assert float(np.max(np.abs(middle))) == pytest.approx(0.2, abs=0.01)  # averaged down
+    assert heard.audio.rate == 16000
+    assert heard.audio.seconds == pytest.approx(0.3 + 1.0 + 0.2, abs=0.03)
+    before, after = round(0.28 * 16000), round(0.18 * 16000)
+    assert not heard.audio.samples[:before].any() and not heard.audio.samples[-after:].any()
+    assert float(np.max(np.abs(heard.audio.samples))) == pytest.approx(PEAK, abs=0.01)
+
+
+def test_a_recording_without_speech_is_heard_as_nothing_without_the_recogniser(
+    capsys: pytest.CaptureFixture[str], norway_path: Path, ear: FakeEar, tmp_path: Path
+) -> None:
+    quiet = tmp_path / "quiet.wav"
+    sf.write(quiet, np.full(16000, 0.001, np.float32), 16000)  # -60 dBFS: a quiet line
+    code, out, _ = call(capsys, str(norway_path), "--play", str(quiet), "--json")
+    data = json.loads(out)
+    assert code == 0 and ear.seen == []
+    assert data["heard"] == [{"said": str(quiet), "heard": "", "confidence": 0.0,
+                              "source": "grammar"}]  # fmt: skip
 
 
 def test_play_press_say_and_silence_run_in_the_order_given(
@@ -342,9 +364,10 @@ def test_a_recorded_menu_word_at_8khz_stereo_flac_reaches_the_ambulance(
     sf.write(flac, np.stack([spoken.samples, spoken.samples], axis=1), 8000)
     code, out, _ = call(capsys, str(norway_path), "--play", str(flac), "--say", "yes", "--json")
     data = json.loads(out)
-    assert code == 0
     assert data["heard"][0]["said"] == str(flac) and data["heard"][0]["heard"] == "ambulance"
     assert data["route"] == "113"
+    # the "yes" answers "Did you say ...?" when the recogniser was unsure, else is left
+    assert (code, data["unused_steps"]) in ((0, []), (3, [{"kind": "say", "value": "yes"}]))
 
 
 @pytest.mark.engine
@@ -364,3 +387,10 @@ def test_a_recorded_plain_language_need_routes_to_113(
     (heard,) = data["heard"]
     assert heard["source"] == "transcript" and "chest pain" in heard["heard"]
     assert data["notices"] == []
+
+
+@pytest.fixture(autouse=True)
+def energy_vad(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These recordings are tones, which only the energy VAD takes for speech (Silero,
+    the default where installed, rightly hears no one in them)."""
+    monkeypatch.setenv("IVR_VAD", "energy")

@@ -158,7 +158,7 @@ def test_prompts_are_cached_between_plays(tiny: Menu, tmp_path: Path) -> None:
 
 def test_recording_saves_both_sides_and_the_transcript(tiny: Menu, tmp_path: Path) -> None:
     call, clock, _, _, _ = make_call(tiny, tmp_path)
-    recorder = CallRecorder(tmp_path / "rec")
+    recorder = CallRecorder(tmp_path / "rec", call.session)
     call.recorder = recorder
     call.begin(clock())
     run_for(call, clock, 1.0)
@@ -168,10 +168,18 @@ def test_recording_saves_both_sides_and_the_transcript(tiny: Menu, tmp_path: Pat
     recorder.save()
     data = json.loads((tmp_path / "rec" / "transcript.json").read_text())
     texts = [line["text"] for line in data["transcript"]]
-    assert texts[0].startswith("Main menu.") and "information line  (0.95)" in texts
+    assert texts[0].startswith("Main menu.") and "information line" in texts
+    assert data["heard"] == [
+        {"said": "caller-1.wav", "heard": "information line", "confidence": 0.95,
+         "source": "grammar"}
+    ]  # fmt: skip
     from ivr.audio.pcm import read_wav
 
     ivr_track = read_wav(tmp_path / "rec" / "ivr.wav")
     caller_track = read_wav(tmp_path / "rec" / "caller.wav")
+    assert read_wav(tmp_path / "rec" / "caller-1.wav").seconds == pytest.approx(0.5)
     assert ivr_track.rate == 16000 and ivr_track.seconds > 1.0
+    (utterance,) = data["recording"]["utterances"]
+    assert utterance == {"file": "caller-1.wav", "at": pytest.approx(0.45, abs=0.05),
+                         "seconds": 0.5}  # fmt: skip
     assert caller_track.seconds == pytest.approx(0.45 + 0.5, abs=0.05)

@@ -182,10 +182,9 @@ def test_the_live_call_shows_the_notice_once_and_records_it(tmp_path: Path) -> N
     listener, inbox = listener_for(FakeRecognizer(), free_speech=False)
     clock = FakeClock()
     display = ListDisplay()
-    recorder = CallRecorder(tmp_path / "rec")
-    call = LiveCall(
-        Session(menu), display, clock=clock, on_listen=listener.listen, recorder=recorder
-    )
+    session = Session(menu)
+    recorder = CallRecorder(tmp_path / "rec", session)
+    call = LiveCall(session, display, clock=clock, on_listen=listener.listen, recorder=recorder)
     call.begin(clock())
     for item in drain(inbox):
         call.step(item, clock())
@@ -194,4 +193,4 @@ def test_the_live_call_shows_the_notice_once_and_records_it(tmp_path: Path) -> N
     notice_at = display.lines.index(f"NOTICE {NO_FREE}")
     assert display.lines[notice_at - 1] == "NODE main"
     assert call.session.route is not None and call.session.route.id == "fire"
-    assert {"who": "system", "text": NO_FREE, "kind": "notice", "t": 0.0} in recorder.lines
+    assert recorder.to_json()["notices"] == [NO_FREE]
