@@ -1,15 +1,20 @@
 """JUnit XML for CI systems: a testsuite per call file, a testcase per call.
 
 Written to a temporary file beside the target and renamed over it, so a CI
-never picks up half a report from an interrupted run.
+never picks up half a report from an interrupted run. Each testsuite's ``id``
+is the file's place in the run, the same in every shard of a ``--shard K/N``
+run (``ivr.scripted.select``), so ``merge_junit`` can rebuild the unsharded
+report from the shards' reports.
 """
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
+from ivr.errors import IvrError
 from ivr.fsutil import atomic_output
 from ivr.scripted.report import failure_text, transcript_text
 from ivr.scripted.runner import ERROR, FAIL, FileOutcome
@@ -26,13 +31,14 @@ def junit_tree(files: Sequence[FileOutcome]) -> ET.ElementTree:
     root = ET.Element("testsuites", name="ivr")
     totals = {"tests": 0, "failures": 0, "errors": 0}
     total_time = 0.0
-    for file in files:
+    for number, file in enumerate(files):
         seconds = sum(c.wall_seconds for c in file.calls)
         total_time += seconds
         suite = ET.SubElement(
             root,
             "testsuite",
             name=file.path,
+            id=str(number),
             tests=str(len(file.calls)),
             failures=str(file.failed),
             errors=str(file.errors),
@@ -85,3 +91,131 @@ def write_junit(files: Sequence[FileOutcome], path: str | Path) -> None:
     tree = junit_tree(files)
     with atomic_output(path, "JUnit report") as handle:
         tree.write(handle, encoding="utf-8", xml_declaration=True)
+
+
+@dataclass(frozen=True)
+class Totals:
+    """What a merged report holds, for the line ``ivr test --merge-junit`` prints."""
+
+    reports: int
+    files: int
+    tests: int
+    failures: int
+    errors: int
+    skipped: int
+
+
+def _read_report(path: str) -> list[ET.Element]:
+    """The testsuites of one JUnit file (a ``testsuites`` root, or a lone ``testsuite``)."""
+    try:
+        root = ET.parse(path).getroot()
+    except FileNotFoundError:
+        raise IvrError(f"JUnit report {path} does not exist", "check the path") from None
+    except ET.ParseError as exc:
+        line, col = exc.position
+        reason = str(exc).split(":", 1)[0]
+        raise IvrError(
+            f"{path}:{line}:{col + 1}: not well-formed XML: {reason}",
+            "give the files ivr test --junit wrote, whole",
+        ) from None
+    except OSError as exc:
+        raise IvrError(f"cannot read JUnit report {path}: {exc.strerror or exc}") from None
+    if root.tag == "testsuite":
+        return [root]
+    if root.tag != "testsuites":
+        raise IvrError(
+            f"{path}: not a JUnit report (its root is <{root.tag}>, not <testsuites>)",
+            "give the files ivr test --junit wrote",
+        )
+    return root.findall("testsuite")
+
+
+def _line(case: ET.Element) -> int:
+    try:
+        return int(case.get("line", ""))
+    except ValueError:
+        return 0
+
+
+def _seconds(element: ET.Element) -> float:
+    try:
+        return float(element.get("time", "0"))
+    except ValueError:
+        return 0.0
+
+
+def merge_junit(inputs: Sequence[str], out: str | Path) -> Totals:
+    """Merge JUnit reports (the shards of one run) into one, written atomically to ``out``.
+
+    Testsuites of the same call file become one, its calls back in file order
+    (by ``line``) and the files in run order (by ``id``), with every count and
+    time summed again; so the merge of ``--shard 1/N`` ... ``N/N`` equals the
+    unsharded report but for the times. A call in two reports is an error: it
+    means shards of different runs, or one shard given twice.
+    """
+    suites: dict[str, ET.Element] = {}
+    order: dict[str, tuple[float, int]] = {}
+    seen: dict[tuple[str, str], str] = {}
+    for path in inputs:
+        for suite in _read_report(path):
+            name = suite.get("name", "")
+            if name not in suites:
+                try:
+                    place = float(suite.get("id", ""))
+                except ValueError:
+                    place = float("inf")  # no id: after those with one, in input order
+                order[name] = (place, len(order))
+                merged = ET.Element("testsuite", name=name)
+                if suite.get("id") is not None:
+                    merged.set("id", suite.get("id", ""))
+                properties = suite.find("properties")
+                if properties is not None:
+                    merged.append(properties)
+                suites[name] = merged
+            for case in suite.findall("testcase"):
+                key = (name, case.get("name", ""))
+                if key in seen:
+                    raise IvrError(
+                        f"call {key[1]!r} of {name} is in both {seen[key]} and {path}",
+                        "merge the shards of one run, each once",
+                    )
+                seen[key] = path
+                suites[name].append(case)
+    root = ET.Element("testsuites", name="ivr")
+    totals = {"tests": 0, "failures": 0, "errors": 0}
+    skipped_total = 0
+    total_time = 0.0
+    for name in sorted(suites, key=lambda n: order[n]):
+        merged = suites[name]
+        properties = merged.find("properties")
+        cases = sorted(merged.findall("testcase"), key=_line)
+        for child in list(merged):
+            merged.remove(child)
+        counts = {
+            "tests": len(cases),
+            "failures": sum(1 for c in cases if c.find("failure") is not None),
+            "errors": sum(1 for c in cases if c.find("error") is not None),
+        }
+        skipped = sum(1 for c in cases if c.find("skipped") is not None)
+        seconds = sum(_seconds(c) for c in cases)
+        for key, value in counts.items():
+            merged.set(key, str(value))
+            totals[key] += value
+        merged.set("skipped", str(skipped))
+        merged.set("time", f"{seconds:.3f}")
+        if properties is not None:
+            merged.append(properties)
+        merged.extend(cases)
+        skipped_total += skipped
+        total_time += seconds
+        root.append(merged)
+    for key, value in totals.items():
+        root.set(key, str(value))
+    root.set("time", f"{total_time:.3f}")
+    ET.indent(root)
+    with atomic_output(out, "JUnit report") as handle:
+        ET.ElementTree(root).write(handle, encoding="utf-8", xml_declaration=True)
+    return Totals(
+        len(inputs), len(suites), totals["tests"], totals["failures"], totals["errors"],
+        skipped_total,
+    )  # fmt: skip
