@@ -144,15 +144,8 @@ def _seconds(element: ET.Element) -> float:
         return 0.0
 
 
-def merge_junit(inputs: Sequence[str], out: str | Path) -> Totals:
-    """Merge JUnit reports (the shards of one run) into one, written atomically to ``out``.
-
-    Testsuites of the same call file become one, its calls back in file order
-    (by ``line``) and the files in run order (by ``id``), with every count and
-    time summed again; so the merge of ``--shard 1/N`` ... ``N/N`` equals the
-    unsharded report but for the times. A call in two reports is an error: it
-    means shards of different runs, or one shard given twice.
-    """
+def _gather(inputs: Sequence[str]) -> list[ET.Element]:
+    """One testsuite per call file, holding its cases from every report, in run order."""
     suites: dict[str, ET.Element] = {}
     order: dict[str, tuple[float, int]] = {}
     seen: dict[tuple[str, str], str] = {}
@@ -165,57 +158,70 @@ def merge_junit(inputs: Sequence[str], out: str | Path) -> Totals:
                 except ValueError:
                     place = float("inf")  # no id: after those with one, in input order
                 order[name] = (place, len(order))
-                merged = ET.Element("testsuite", name=name)
+                merged = suites[name] = ET.Element("testsuite", name=name)
                 if suite.get("id") is not None:
                     merged.set("id", suite.get("id", ""))
                 properties = suite.find("properties")
                 if properties is not None:
                     merged.append(properties)
-                suites[name] = merged
             for case in suite.findall("testcase"):
-                key = (name, case.get("name", ""))
-                if key in seen:
+                call = (name, case.get("name", ""))
+                if call in seen:
                     raise IvrError(
-                        f"call {key[1]!r} of {name} is in both {seen[key]} and {path}",
+                        f"call {call[1]!r} of {name} is in both {seen[call]} and {path}",
                         "merge the shards of one run, each once",
                     )
-                seen[key] = path
+                seen[call] = path
                 suites[name].append(case)
+    return [suites[name] for name in sorted(suites, key=lambda n: order[n])]
+
+
+def _recount(suite: ET.Element) -> dict[str, int]:
+    """Put the suite's calls back in file order and its counts and time right."""
+    properties = suite.find("properties")
+    cases = sorted(suite.findall("testcase"), key=_line)
+    for child in list(suite):
+        suite.remove(child)
+    counts = {
+        "tests": len(cases),
+        "failures": sum(1 for c in cases if c.find("failure") is not None),
+        "errors": sum(1 for c in cases if c.find("error") is not None),
+        "skipped": sum(1 for c in cases if c.find("skipped") is not None),
+    }
+    for field_name, value in counts.items():
+        suite.set(field_name, str(value))
+    suite.set("time", f"{sum(_seconds(c) for c in cases):.3f}")
+    if properties is not None:
+        suite.append(properties)
+    suite.extend(cases)
+    return counts
+
+
+def merge_junit(inputs: Sequence[str], out: str | Path) -> Totals:
+    """Merge JUnit reports (the shards of one run) into one, written atomically to ``out``.
+
+    Testsuites of the same call file become one, its calls back in file order
+    (by ``line``) and the files in run order (by ``id``), with every count and
+    time summed again; so the merge of ``--shard 1/N`` ... ``N/N`` equals the
+    unsharded report but for the times. A call in two reports is an error: it
+    means shards of different runs, or one shard given twice.
+    """
+    suites = _gather(inputs)
     root = ET.Element("testsuites", name="ivr")
-    totals = {"tests": 0, "failures": 0, "errors": 0}
-    skipped_total = 0
-    total_time = 0.0
-    for name in sorted(suites, key=lambda n: order[n]):
-        merged = suites[name]
-        properties = merged.find("properties")
-        cases = sorted(merged.findall("testcase"), key=_line)
-        for child in list(merged):
-            merged.remove(child)
-        counts = {
-            "tests": len(cases),
-            "failures": sum(1 for c in cases if c.find("failure") is not None),
-            "errors": sum(1 for c in cases if c.find("error") is not None),
-        }
-        skipped = sum(1 for c in cases if c.find("skipped") is not None)
-        seconds = sum(_seconds(c) for c in cases)
-        for key, value in counts.items():
-            merged.set(key, str(value))
-            totals[key] += value
-        merged.set("skipped", str(skipped))
-        merged.set("time", f"{seconds:.3f}")
-        if properties is not None:
-            merged.append(properties)
-        merged.extend(cases)
-        skipped_total += skipped
-        total_time += seconds
-        root.append(merged)
-    for key, value in totals.items():
-        root.set(key, str(value))
-    root.set("time", f"{total_time:.3f}")
+    totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    seconds = 0.0
+    for suite in suites:
+        for field_name, value in _recount(suite).items():
+            totals[field_name] += value
+        seconds += _seconds(suite)
+        root.append(suite)
+    for field_name in ("tests", "failures", "errors"):
+        root.set(field_name, str(totals[field_name]))
+    root.set("time", f"{seconds:.3f}")
     ET.indent(root)
     with atomic_output(out, "JUnit report") as handle:
         ET.ElementTree(root).write(handle, encoding="utf-8", xml_declaration=True)
     return Totals(
         len(inputs), len(suites), totals["tests"], totals["failures"], totals["errors"],
-        skipped_total,
+        totals["skipped"],
     )  # fmt: skip
