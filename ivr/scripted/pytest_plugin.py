@@ -36,20 +36,36 @@ from ivr.scripted.runner import run_call
 
 log = logging.getLogger(__name__)
 
-#: Understanding indexes built in this process, by menu file: one per menu per worker.
-_INDEXES: dict[str, MenuIndex] = {}
+#: Understanding indexes built in this session, by menu file: one per menu per worker.
+#: Kept on the session's config, not in this module: an index must not outlive the
+#: session that built it (pytester's in-process runs unload the modules they imported).
+INDEXES = pytest.StashKey[dict[str, MenuIndex]]()
 
 
-def index_for(loaded: LoadedFile) -> MenuIndex:
-    """The menu's index, built at the first call that needs it in this process.
+def index_for(loaded: LoadedFile, built: dict[str, MenuIndex]) -> MenuIndex:
+    """The menu's index from ``built``, or built now and kept there.
 
     Call files naming the same menu each load their own copy of it; an equal copy
     shares the index, a changed file (edited between loads) gets its own.
     """
-    index = _INDEXES.get(loaded.calls.menu_path)
+    index = built.get(loaded.calls.menu_path)
     if index is None or (index.menu is not loaded.menu and index.menu != loaded.menu):
-        index = _INDEXES[loaded.calls.menu_path] = menu_index(loaded.menu)
+        index = built[loaded.calls.menu_path] = menu_index(loaded.menu)
     return index
+
+
+class _FileIndex:
+    """A call file's index, asked of ``index_for`` once, by the file's first call run here."""
+
+    def __init__(self, loaded: LoadedFile, built: dict[str, MenuIndex]) -> None:
+        self.loaded = loaded
+        self.built = built
+        self.index: MenuIndex | None = None
+
+    def get(self) -> MenuIndex:
+        if self.index is None:
+            self.index = index_for(self.loaded, self.built)
+        return self.index
 
 
 def _share_cores() -> None:
@@ -104,8 +120,11 @@ class CallFileCollector(pytest.File):
             loaded = load_call_file(self.path)
         except IvrError as exc:
             raise CallFileError(str(exc)) from None
+        index = _FileIndex(loaded, self.config.stash.setdefault(INDEXES, {}))
         for call in loaded.calls.calls:
-            item: CallItem = CallItem.from_parent(self, name=call.name, loaded=loaded, call=call)
+            item: CallItem = CallItem.from_parent(
+                self, name=call.name, loaded=loaded, call=call, index=index
+            )
             yield item
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
@@ -115,16 +134,19 @@ class CallFileCollector(pytest.File):
 
 
 class CallItem(pytest.Item):
-    def __init__(self, *, loaded: LoadedFile, call: ScriptedCall, **kwargs: Any) -> None:
+    def __init__(
+        self, *, loaded: LoadedFile, call: ScriptedCall, index: _FileIndex, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self.loaded = loaded
         self.call = call
+        self.index = index
         if call.audio or any(step.kind == "play" for step in call.steps):
             self.add_marker("engine")
 
     def runtest(self) -> None:
         audio = bool(self.config.getoption("ivr_audio", default=False))
-        outcome = run_call(self.loaded, self.call, audio=audio, index=index_for(self.loaded))
+        outcome = run_call(self.loaded, self.call, audio=audio, index=self.index.get())
         if outcome.unavailable:
             pytest.skip(f"audio call skipped: {outcome.error}")
         if not outcome.ok:

@@ -46,7 +46,7 @@ def test_k_picks_calls_by_a_piece_of_their_name_ignoring_case(
     path = write_calls(THREE)
     assert run_cli(["test", str(path), "-k", "mental HEALTH"], monkeypatch) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[1:] == ["  PASS  Mental Health by key", ""] + out[3:]
+    assert out[1:3] == ["  PASS  Mental Health by key", ""]
     assert out[-1].startswith("1 call in 1 file: 1 passed, 0 failed")
 
 
