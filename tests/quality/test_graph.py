@@ -134,14 +134,29 @@ def _orphans(diagram: Diagram) -> list[str]:
     return [n.id for n in diagram.nodes if n.id not in linked]
 
 
-def test_the_norway_coverage_graph_has_no_orphan_node(norway_path: Path, tmp_path: Path) -> None:
-    files = load_call_files([str(NORWAY_CALLS)])
+def _coverage_graph(calls: Path, tmp_path: Path) -> Diagram:
+    """The diagram of the calls' menu, coloured by the coverage of running them."""
+    files = load_call_files([str(calls)])
     report = coverage_report({f.calls.menu_path: f.menu for f in files}, run_files(files))
     write_coverage_json(report, tmp_path / "cov.json")
-    coverage = load_coverage(tmp_path / "cov.json", str(norway_path))
-    diagram = build_diagram(load_menu(norway_path), coverage=coverage)
+    menu_path = files[0].calls.menu_path
+    coverage = load_coverage(tmp_path / "cov.json", menu_path)
+    return build_diagram(load_menu(menu_path), coverage=coverage)
+
+
+def test_the_norway_coverage_graph_has_no_orphan_node(tmp_path: Path) -> None:
+    diagram = _coverage_graph(NORWAY_CALLS, tmp_path)
     assert _orphans(diagram) == []
     assert all(n.coverage == "visited" for n in diagram.nodes if n.id.startswith("n_"))
+
+
+def test_the_coverage_graph_of_the_ivr_new_example_has_no_orphan_node(
+    cli: Cli, tmp_path: Path
+) -> None:
+    assert cli("new", str(tmp_path / "clinic.yaml"))[0] == 0
+    diagram = _coverage_graph(tmp_path / "clinic.calls.yaml", tmp_path)
+    assert _orphans(diagram) == []
+    assert "hangup" not in {n.id for n in diagram.nodes}  # failures go to reception there
 
 
 @pytest.mark.parametrize("name", ["structure.yaml", "limits.yaml", "timing.yaml", "phrases.yaml"])
