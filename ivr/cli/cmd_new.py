@@ -123,6 +123,15 @@ calls:
       - expect_node: results
       - press: "2"
       - expect_route: 555 0102
+  - name: how to get test results
+    steps:
+      - press: "3"
+      - press: "1"
+      - expect_prompt: five working days
+  - name: hash repeats the prompt
+    steps:
+      - press: "#"
+      - expect_prompt: Welcome to the clinic
   - name: star goes back to the main menu
     steps:
       - press: "3"

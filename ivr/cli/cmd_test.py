@@ -1,8 +1,8 @@
 """``ivr test PATH...``: run scripted calls (``*.calls.yaml``) and report pass/fail per call.
 
 ``-k`` narrows the run to some calls, ``--shard K/N`` to one of N machines' share
-(``ivr.scripted.select``), and ``--merge-junit OUT`` joins the shards' JUnit
-reports into one.
+(``ivr.scripted.select``); ``--merge-junit OUT`` and ``--merge-coverage OUT`` join
+the shards' JUnit reports and coverage files into one of each.
 """
 
 from __future__ import annotations
@@ -12,7 +12,12 @@ import time
 
 from ivr.errors import IvrError
 from ivr.scripted.callfile import load_call_files
-from ivr.scripted.coverage import coverage_report, coverage_text, write_coverage_json
+from ivr.scripted.coverage import (
+    coverage_report,
+    coverage_text,
+    merge_coverage,
+    write_coverage_json,
+)
 from ivr.scripted.junit import merge_junit, write_junit
 from ivr.scripted.report import call_line, failure_text, summary_line
 from ivr.scripted.runner import run_files
@@ -25,14 +30,15 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="run scripted test calls (*.calls.yaml) and report which pass",
         description="Run the scripted calls in call files (folders are searched for "
         "*.calls.yaml). Prints a PASS/FAIL line per call, a report for each failure and a "
-        "summary; exits 1 if any call fails. With --merge-junit OUT, the PATHs are JUnit "
-        "reports of the shards of one run, merged into OUT.",
+        "summary; exits 1 if any call fails. With --merge-junit OUT (or --merge-coverage "
+        "OUT), the PATHs are the JUnit reports (coverage files) of the shards of one run, "
+        "merged into OUT.",
     )
     parser.add_argument(
         "paths",
         nargs="+",
         metavar="PATH",
-        help="call files, or folders to search for *.calls.yaml (with --merge-junit: reports)",
+        help="call files, or folders to search for *.calls.yaml (or the files to merge)",
     )
     parser.add_argument(
         "-k",
@@ -54,6 +60,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         metavar="OUT",
         help="merge the JUnit reports given as PATHs (the shards of one run) into OUT; "
         "exits 1 if the merged report has a failure",
+    )
+    parser.add_argument(
+        "--merge-coverage",
+        metavar="OUT",
+        help="merge the --coverage-json files given as PATHs (the shards of one run) into OUT",
     )
     parser.add_argument(
         "--junit", metavar="FILE", help="also write a JUnit XML report to FILE (for CI)"
@@ -84,7 +95,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.merge_junit:
+    if args.merge_junit or args.merge_coverage:
         return _merge(args)
     started = time.perf_counter()
     shard = parse_shard(args.shard) if args.shard is not None else None
@@ -120,7 +131,14 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _merge(args: argparse.Namespace) -> int:
-    """``--merge-junit OUT IN...``: nothing is run, so the options of a run are refused."""
+    """``--merge-junit OUT IN...`` or ``--merge-coverage OUT IN...``: nothing is run, so the
+    options of a run are refused."""
+    mode = "--merge-junit" if args.merge_junit else "--merge-coverage"
+    if args.merge_junit and args.merge_coverage:
+        raise IvrError(
+            "--merge-junit and --merge-coverage take different files",
+            "merge each kind in a command of its own",
+        )
     refused = [
         flag
         for flag, given in (
@@ -136,9 +154,14 @@ def _merge(args: argparse.Namespace) -> int:
     ]
     if refused:
         raise IvrError(
-            f"--merge-junit runs no calls, so {', '.join(refused)} cannot go with it",
-            "merge in a step of its own: ivr test --merge-junit OUT shard-*.xml",
+            f"{mode} runs no calls, so {', '.join(refused)} cannot go with it",
+            f"merge in a step of its own: ivr test {mode} OUT FILE...",
         )
+    if args.merge_coverage:
+        report = merge_coverage(list(args.paths), args.merge_coverage)
+        print(f"merged {_count(len(args.paths), 'coverage file')} into {args.merge_coverage}")
+        print(coverage_text(report))
+        return 0
     totals = merge_junit(list(args.paths), args.merge_junit)
     passed = totals.tests - totals.failures - totals.errors - totals.skipped
     line = (

@@ -27,13 +27,13 @@ def test_new_writes_a_menu_and_calls_that_pass_lint_strict_and_ivr_test(
     calls = tmp_path / "menus" / "my clinic.calls.yaml"
     assert (code, err) == (0, "")
     assert out.splitlines()[0] == (
-        f"wrote {menu} (a menu to change into yours) and {calls} (7 calls that pass on it)"
+        f"wrote {menu} (a menu to change into yours) and {calls} (9 calls that pass on it)"
     )
     report = lint_file(str(menu))
     assert report.ok(True), [f.line() for f in report.findings]
     assert ivr_main(["lint", str(menu), "--strict"]) == 0
     (result,) = run_files(load_call_files([str(calls)]))
-    assert len(result.calls) == 7
+    assert len(result.calls) == 9
     assert [c.name for c in result.calls if not c.ok] == []
     assert ivr_main(["test", str(tmp_path / "menus")]) == 0
 

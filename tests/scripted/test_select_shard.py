@@ -226,5 +226,37 @@ def test_merging_refuses_the_options_of_a_run(
     assert run_cli(argv, monkeypatch) == 1
     assert capsys.readouterr().err == (
         "Error: --merge-junit runs no calls, so -k, --audio cannot go with it "
-        "(merge in a step of its own: ivr test --merge-junit OUT shard-*.xml)\n"
+        "(merge in a step of its own: ivr test --merge-junit OUT FILE...)\n"
+    )
+
+
+def test_merged_shard_coverage_equals_the_unsharded_coverage(
+    write_calls: Callable[..., Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    paths = [str(write_calls(THREE, name="z.calls.yaml")), str(NORWAY_CALLS)]
+    whole = tmp_path / "whole.json"
+    run_cli(["test", *paths, "--coverage-json", str(whole)], monkeypatch)
+    shards = [tmp_path / f"cov-{k}.json" for k in (1, 2, 3, 4)]
+    for k, shard in enumerate(shards, start=1):
+        run_cli(["test", *paths, "--shard", f"{k}/4", "--coverage-json", str(shard)], monkeypatch)
+    capsys.readouterr()
+    merged = tmp_path / "merged.json"
+    assert run_cli(["test", "--merge-coverage", str(merged), *map(str, shards)], monkeypatch) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"merged 4 coverage files into {merged}\nCoverage of ")
+    assert merged.read_bytes() == whole.read_bytes()
+
+
+def test_a_coverage_file_of_another_kind_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "junit.json"
+    bad.write_text('{"tests": 3}', encoding="utf-8")
+    assert run_cli(["test", "--merge-coverage", str(tmp_path / "o"), str(bad)], monkeypatch) == 1
+    assert capsys.readouterr().err == (
+        f"Error: {bad}: not an ivr-coverage/1 coverage file "
+        "(give the files ivr test --coverage-json wrote)\n"
     )
