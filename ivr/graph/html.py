@@ -57,7 +57,7 @@ _SCRIPT = r"""
   stage.style.width = width + "px";
   stage.style.height = height + "px";
   var scale = 1, x = 0, y = 0, fitScale = 1, fitted = true;
-  var MARGIN = 0.96, STEP = 1.25;
+  var MARGIN = 0.96, STEP = 1.25, MAX_FIT = 2;  // a small menu is not blown up past 2x
 
   function apply() {
     stage.style.transform = "translate(" + x + "px, " + y + "px) scale(" + scale + ")";
@@ -69,7 +69,7 @@ _SCRIPT = r"""
   function fit() {
     var w = view.clientWidth, h = view.clientHeight;
     if (w <= 0 || h <= 0) { return; }
-    fitScale = Math.min(w / width, h / height) * MARGIN;
+    fitScale = Math.min(Math.min(w / width, h / height) * MARGIN, MAX_FIT);
     scale = fitScale;
     x = (w - width * scale) / 2;
     y = (h - height * scale) / 2;
