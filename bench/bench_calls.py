@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -82,16 +83,23 @@ def audio_suite(folder: Path, rounds: int) -> tuple[Path, int]:
     return suite, rounds * len(english)
 
 
-def _timed(*commands: list[str]) -> tuple[float, list[int]]:
-    """Run the commands at the same time; the wall time until the last ends, and exit codes."""
+def _cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def _timed(*commands: list[str]) -> tuple[float, float, list[int]]:
+    """Run the commands at the same time: the wall time until the last ends, the CPU
+    seconds they (and their children) used, and their exit codes."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    cpu = _cpu()
     started = time.perf_counter()
     running = [
         subprocess.Popen(c, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         for c in commands
     ]
     codes = [p.wait() for p in running]
-    return time.perf_counter() - started, codes
+    return time.perf_counter() - started, _cpu() - cpu, codes
 
 
 def scale_out(rounds: int) -> None:
@@ -115,14 +123,18 @@ def scale_out(rounds: int) -> None:
         print(f"scale-out: {count} audio calls, {os.cpu_count()} cores, load {_load()}")
         serial: dict[str, float] = {}
         for label, commands, compared in ways:
-            wall, codes = _timed(*commands)
+            wall, cpu, codes = _timed(*commands)
             base = serial.setdefault(compared, wall)
+            # --jobs workers are the forkserver's children, never waited for by ours
+            used = "    ? s" if "--jobs" in label else f"{cpu:5.1f} s"
             print(
                 f"  {label:<38} {wall:6.1f} s  {count / wall:5.2f} calls/s  "
-                f"x{base / wall:.2f}  exit {','.join(map(str, codes))}"
+                f"x{base / wall:.2f}  cpu {used}  exit {','.join(map(str, codes))}"
             )
         merged = folder / "merged.xml"
         _timed([*ivr, "--merge-junit", str(merged), *map(str, shards)])
+        # CPU seconds are what the load of other processes does not change: with N
+        # cores to itself, a way's wall time tends to its CPU seconds over min(N, ways).
         root = ET.parse(merged).getroot()
         print(f"  merged shard reports: {root.get('tests')} calls, {root.get('failures')} failed")
         print(f"  load average after: {_load()}")
@@ -142,7 +154,11 @@ def main() -> int:
         "--scale-rounds", type=int, default=3, help="audio calls x this for the scale-out figures"
     )
     parser.add_argument("--no-scale", action="store_true", help="skip the scale-out figures")
+    parser.add_argument("--scale-only", action="store_true", help="only the scale-out figures")
     args = parser.parse_args()
+    if args.scale_only:
+        scale_out(args.scale_rounds)
+        return 0
     measure(TEXT_CALLS, args.rounds)
     measure(TEXT_CALLS, args.rounds, jobs=2)
     if not args.no_audio:

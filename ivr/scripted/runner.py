@@ -263,10 +263,12 @@ def run_loaded(
     hearing_factory: HearingFactory | None = None,
     only: Sequence[str] | None = None,
     playing_factory: PlayingFactory | None = None,
+    index: MenuIndex | None = None,
 ) -> list[CallOutcome]:
     """Run the calls of one loaded file: all, or those named in ``only`` (names are unique
-    in a file, and stay right when the file was narrowed by ``-k`` or ``--shard``)."""
-    index = menu_index(loaded.menu)
+    in a file, and stay right when the file was narrowed by ``-k`` or ``--shard``).
+    ``index``: the menu's understanding index, when the caller keeps one."""
+    index = index or menu_index(loaded.menu)
     calls = loaded.calls.calls
     if only is None:
         picked = list(calls)
@@ -287,15 +289,16 @@ def run_loaded(
 
 
 # -- worker processes ------------------------------------------------------------
-_WORKER_FILES: dict[str, LoadedFile] = {}
+_WORKER_FILES: dict[str, tuple[LoadedFile, MenuIndex]] = {}
 
 
 def _run_chunk(path: str, names: list[str], audio: bool) -> list[CallOutcome]:
-    """In a worker: load the file once per process, run the named calls."""
-    loaded = _WORKER_FILES.get(path)
-    if loaded is None:
-        loaded = _WORKER_FILES[path] = load_call_file(path)
-    return run_loaded(loaded, audio=audio, only=names)
+    """In a worker: load the file and its menu's index once per process, run the named calls."""
+    kept = _WORKER_FILES.get(path)
+    if kept is None:
+        loaded = load_call_file(path)
+        kept = _WORKER_FILES[path] = (loaded, menu_index(loaded.menu))
+    return run_loaded(kept[0], audio=audio, only=names, index=kept[1])
 
 
 def _chunks(names: Sequence[str], jobs: int) -> list[list[str]]:
