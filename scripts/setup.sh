@@ -12,6 +12,7 @@ APT_PACKAGES=(
   sox                              # audio conversion in tools and tests
   pulseaudio pulseaudio-utils libasound2-plugins  # virtual audio devices for live-call tests
   graphviz                         # ivr graph --format svg
+  chromium                         # headless browser check of ivr graph --format html (Playwright)
   sphinxtrain sphinxbase-utils pocketsphinx  # build the espeak-ng-adapted model below
   pocketsphinx-testdata            # its TIDIGITS model: second opinion on spoken digits
   flite festival festvox-kallpc16k festvox-kdlpc16k festvox-us-slt-hts  # other voices for bench/speak_needs.py (festival: the held-out synthesiser)

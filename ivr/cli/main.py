@@ -32,6 +32,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "ivr.cli.cmd_devices",
     "ivr.cli.cmd_listen",
     "ivr.cli.cmd_models",
+    "ivr.cli.cmd_new",
 )
 
 

@@ -2,6 +2,10 @@
 
 Global things (commands, shortcuts) are drawn once from an "any node" box
 rather than from every node, or the picture drowns in identical arrows.
+A box no arrow touches (the "hang up" end of a menu whose failures all go to
+a person, a service nothing routes to, an "any node" box with nothing to
+point at) is left out: alone in a corner it reads as a mistake in the
+drawing, and lint reports an unused service already.
 """
 
 from __future__ import annotations
@@ -108,6 +112,13 @@ def build_diagram(menu: Menu, lang: str | None = None, coverage: Coverage | None
                         GEdge(ANYWHERE, dest, _edge_label(ex, lang), ex.kind
                               if ex.kind == "shortcut" else "command")
                     )  # fmt: skip
+    return _without_orphans(diagram, node_key(menu.start))
+
+
+def _without_orphans(diagram: Diagram, start: str) -> Diagram:
+    """The diagram less the boxes no arrow touches (the start node always stays)."""
+    linked = {e.source for e in diagram.edges} | {e.target for e in diagram.edges} | {start}
+    diagram.nodes = [n for n in diagram.nodes if n.id in linked]
     return diagram
 
 

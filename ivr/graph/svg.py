@@ -67,7 +67,7 @@ def render_builtin(diagram: Diagram) -> str:
     for edge in diagram.edges:
         outgoing[edge.source].append(edge.target)
     level: dict[str, int] = {}
-    roots = [*[i for i in ids if i.startswith("n_")][:1], ANYWHERE]
+    roots = [*[i for i in ids if i.startswith("n_")][:1], *[i for i in ids if i == ANYWHERE]]
     queue = deque(roots)
     for root in roots:
         level[root] = 0

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from ivr.call.record import ERRORS, VisitKind
+from ivr.errors import IvrError
 from ivr.fsutil import write_text
 from ivr.model import Menu
 from ivr.refs import Ref
@@ -141,3 +142,75 @@ def write_coverage_json(report: dict[str, Any], path: str | Path) -> None:
     """Write the JSON atomically, so the graph never reads half a file."""
     text = json.dumps(report, indent=2, ensure_ascii=False) + "\n"
     write_text(path, text, "coverage file")
+
+
+def _read_coverage(path: str) -> dict[str, Any]:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except FileNotFoundError:
+        raise IvrError(f"coverage file {path} does not exist", "check the path") from None
+    except json.JSONDecodeError as exc:
+        raise IvrError(
+            f"{path}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}",
+            "give the files ivr test --coverage-json wrote, whole",
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise IvrError(f"cannot read coverage file {path}: {exc}") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise IvrError(
+            f"{path}: not an {FORMAT} coverage file",
+            "give the files ivr test --coverage-json wrote",
+        )
+    if not isinstance(data.get("menus"), dict):
+        raise IvrError(f"{path}: its 'menus' is not a mapping", "write it with ivr test")
+    return data
+
+
+def _add_menu(into: dict[str, Any], more: dict[str, Any], where: str) -> None:
+    """Sum ``more``'s hits into ``into`` (one menu's coverage, as ``menu_coverage`` makes)."""
+    if into.get("menu") != more.get("menu"):
+        raise IvrError(
+            f"{where}: menu {more.get('menu')!r} where another report has {into.get('menu')!r}",
+            "merge the shards of one run",
+        )
+    into["calls"] = int(into.get("calls", 0)) + int(more.get("calls", 0))
+    for name in SECTIONS:
+        mine, theirs = into.get(name) or {}, more.get(name) or {}
+        hits: Counter[str] = Counter()
+        ids = list(mine.get("hits", {}))
+        ids += [i for i in theirs.get("hits", {}) if i not in mine.get("hits", {})]
+        for section in (mine, theirs):
+            hits.update({i: int(n) for i, n in section.get("hits", {}).items()})
+        merged = _section(ids, hits)
+        if name == "errors":
+            by_node: dict[str, dict[str, int]] = {}
+            for section in (mine, theirs):
+                for node, kinds in section.get("by_node", {}).items():
+                    counts = by_node.setdefault(node, dict.fromkeys(kinds, 0))
+                    for kind, n in kinds.items():
+                        counts[kind] = counts.get(kind, 0) + int(n)
+            merged["by_node"] = by_node
+        into[name] = merged
+
+
+def merge_coverage(inputs: Sequence[str], out: str | Path) -> dict[str, Any]:
+    """Merge the coverage files of the shards of one run into ``out``; returns the report.
+
+    Hits are summed and every total, percentage and ``missed`` list worked out
+    again, so the merge of ``--shard 1/N`` ... ``N/N`` equals the unsharded
+    coverage. Menus are matched by their key (relative to the folder each shard
+    ran in, so run every shard from the same place in its checkout).
+    """
+    menus: dict[str, dict[str, Any]] = {}
+    for path in inputs:
+        for key, coverage in _read_coverage(path)["menus"].items():
+            if not isinstance(coverage, dict):
+                raise IvrError(f"{path}: the coverage of {key} is not a mapping")
+            if key in menus:
+                _add_menu(menus[key], coverage, path)
+            else:
+                menus[key] = json.loads(json.dumps(coverage))  # a copy to sum into
+    report = {"format": FORMAT, "menus": {key: menus[key] for key in sorted(menus)}}
+    write_coverage_json(report, out)
+    return report

@@ -5,10 +5,21 @@ with ``pytest -p ivr.scripted.pytest_plugin``. A failing call fails with the
 same report ``ivr test`` prints; a malformed call file is a collection error
 listing every ``FILE:LINE:COL`` problem. ``--ivr-audio`` runs every call in
 audio mode.
+
+Under pytest-xdist (``pytest -n auto``) every worker collects every call file
+(cheap: YAML and the menu) and runs the calls it is sent. What is costly is
+loaded once per worker process, when its first call needs it, never at
+collection: a menu's understanding index (``menu_index``, with the sentence
+embedding model) is shared by all call files of that menu, and the speech
+engines' models are cached per process by ``ivr.asr``. A worker also takes
+only its share of the cores for the embedding model's OpenMP threads, so N
+workers do not run N times the machine's threads.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,6 +34,53 @@ from ivr.scripted.model import ScriptedCall
 from ivr.scripted.report import failure_text
 from ivr.scripted.runner import run_call
 
+log = logging.getLogger(__name__)
+
+#: Understanding indexes built in this session, by menu file: one per menu per worker.
+#: Kept on the session's config, not in this module: an index must not outlive the
+#: session that built it (pytester's in-process runs unload the modules they imported).
+INDEXES = pytest.StashKey[dict[str, MenuIndex]]()
+
+
+def index_for(loaded: LoadedFile, built: dict[str, MenuIndex]) -> MenuIndex:
+    """The menu's index from ``built``, or built now and kept there.
+
+    Call files naming the same menu each load their own copy of it; an equal copy
+    shares the index, a changed file (edited between loads) gets its own.
+    """
+    index = built.get(loaded.calls.menu_path)
+    if index is None or (index.menu is not loaded.menu and index.menu != loaded.menu):
+        index = built[loaded.calls.menu_path] = menu_index(loaded.menu)
+    return index
+
+
+class _FileIndex:
+    """A call file's index, asked of ``index_for`` once, by the file's first call run here."""
+
+    def __init__(self, loaded: LoadedFile, built: dict[str, MenuIndex]) -> None:
+        self.loaded = loaded
+        self.built = built
+        self.index: MenuIndex | None = None
+
+    def get(self) -> MenuIndex:
+        if self.index is None:
+            self.index = index_for(self.loaded, self.built)
+        return self.index
+
+
+def _share_cores() -> None:
+    """In an xdist worker: OpenMP threads for this worker's share of the cores.
+
+    Set before any model loads (``pytest_configure`` runs before collection),
+    and only when the user has not chosen a number.
+    """
+    workers = os.environ.get("PYTEST_XDIST_WORKER_COUNT")
+    if not os.environ.get("PYTEST_XDIST_WORKER") or not workers or not workers.isdigit():
+        return
+    threads = max(1, (os.cpu_count() or 1) // max(1, int(workers)))
+    os.environ.setdefault("OMP_NUM_THREADS", str(threads))
+    log.info("xdist worker: %s OpenMP threads", os.environ["OMP_NUM_THREADS"])
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("ivr", "scripted IVR calls")
@@ -35,6 +93,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    _share_cores()
     config.addinivalue_line(
         "markers", "engine: runs a real speech engine (espeak-ng, pocketsphinx, vosk) on real audio"
     )
@@ -61,7 +120,7 @@ class CallFileCollector(pytest.File):
             loaded = load_call_file(self.path)
         except IvrError as exc:
             raise CallFileError(str(exc)) from None
-        index = menu_index(loaded.menu)
+        index = _FileIndex(loaded, self.config.stash.setdefault(INDEXES, {}))
         for call in loaded.calls.calls:
             item: CallItem = CallItem.from_parent(
                 self, name=call.name, loaded=loaded, call=call, index=index
@@ -76,7 +135,7 @@ class CallFileCollector(pytest.File):
 
 class CallItem(pytest.Item):
     def __init__(
-        self, *, loaded: LoadedFile, call: ScriptedCall, index: MenuIndex, **kwargs: Any
+        self, *, loaded: LoadedFile, call: ScriptedCall, index: _FileIndex, **kwargs: Any
     ) -> None:
         super().__init__(**kwargs)
         self.loaded = loaded
@@ -87,7 +146,7 @@ class CallItem(pytest.Item):
 
     def runtest(self) -> None:
         audio = bool(self.config.getoption("ivr_audio", default=False))
-        outcome = run_call(self.loaded, self.call, audio=audio, index=self.index)
+        outcome = run_call(self.loaded, self.call, audio=audio, index=self.index.get())
         if outcome.unavailable:
             pytest.skip(f"audio call skipped: {outcome.error}")
         if not outcome.ok:

@@ -261,13 +261,20 @@ def run_loaded(
     *,
     audio: bool = False,
     hearing_factory: HearingFactory | None = None,
-    only: Sequence[int] | None = None,
+    only: Sequence[str] | None = None,
     playing_factory: PlayingFactory | None = None,
+    index: MenuIndex | None = None,
 ) -> list[CallOutcome]:
-    """Run the calls of one loaded file (all, or those at the ``only`` positions)."""
-    index = menu_index(loaded.menu)
+    """Run the calls of one loaded file: all, or those named in ``only`` (names are unique
+    in a file, and stay right when the file was narrowed by ``-k`` or ``--shard``).
+    ``index``: the menu's understanding index, when the caller keeps one."""
+    index = index or menu_index(loaded.menu)
     calls = loaded.calls.calls
-    picked = [calls[i] for i in only] if only is not None else list(calls)
+    if only is None:
+        picked = list(calls)
+    else:
+        by_name = {call.name: call for call in calls}
+        picked = [by_name[name] for name in only]
     return [
         run_call(
             loaded,
@@ -282,21 +289,22 @@ def run_loaded(
 
 
 # -- worker processes ------------------------------------------------------------
-_WORKER_FILES: dict[str, LoadedFile] = {}
+_WORKER_FILES: dict[str, tuple[LoadedFile, MenuIndex]] = {}
 
 
-def _run_chunk(path: str, positions: list[int], audio: bool) -> list[CallOutcome]:
-    """In a worker: load the file once per process, run some of its calls."""
-    loaded = _WORKER_FILES.get(path)
-    if loaded is None:
-        loaded = _WORKER_FILES[path] = load_call_file(path)
-    return run_loaded(loaded, audio=audio, only=positions)
+def _run_chunk(path: str, names: list[str], audio: bool) -> list[CallOutcome]:
+    """In a worker: load the file and its menu's index once per process, run the named calls."""
+    kept = _WORKER_FILES.get(path)
+    if kept is None:
+        loaded = load_call_file(path)
+        kept = _WORKER_FILES[path] = (loaded, menu_index(loaded.menu))
+    return run_loaded(kept[0], audio=audio, only=names, index=kept[1])
 
 
-def _chunks(count: int, jobs: int) -> list[list[int]]:
-    """Split call positions into contiguous chunks, a few per worker, to balance load."""
-    size = max(1, -(-count // (jobs * 4)))
-    return [list(range(i, min(i + size, count))) for i in range(0, count, size)]
+def _chunks(names: Sequence[str], jobs: int) -> list[list[str]]:
+    """Split a file's calls into contiguous chunks, a few per worker, to balance load."""
+    size = max(1, -(-len(names) // (jobs * 4)))
+    return [list(names[i : i + size]) for i in range(0, len(names), size)]
 
 
 def run_files(
@@ -339,7 +347,7 @@ def run_files(
         futures = [
             [
                 pool.submit(_run_chunk, f.calls.path, chunk, audio)
-                for chunk in _chunks(len(f.calls.calls), jobs)
+                for chunk in _chunks([c.name for c in f.calls.calls], jobs)
             ]
             for f in files
         ]
