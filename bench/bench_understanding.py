@@ -216,6 +216,7 @@ def voice_rows(
     only: Sequence[str] = VOICE_SETS,
 ) -> list[Row]:
     from ivr.asr.recognizer import Grammar, open_recognizer, recognize, usable_grammar
+    from ivr.audio.frontend import prepare_clip
     from ivr.audio.pcm import Audio, read_wav, silence
     from ivr.audio.resample import resample
 
@@ -265,7 +266,9 @@ def voice_rows(
                         end_of_speech = time.perf_counter()
                         speech = Speech("", 0.0)
                     else:
-                        pcm = resample(audio, recognizer.sample_rate)
+                        # as every path hears a recording: the front end's cut and level
+                        prepared = prepare_clip(audio)
+                        pcm = resample(prepared or silence(0.3, 8000), recognizer.sample_rate)
                         step = max(1, pcm.rate // 10)
                         recognizer.start(grammar)
                         for start in range(0, len(pcm.samples), step):
@@ -273,6 +276,8 @@ def voice_rows(
                         end_of_speech = time.perf_counter()
                         result = recognizer.finish()
                         speech = Speech(result.text, result.confidence)
+                        if prepared is None:
+                            speech = Speech("", 0.0)
                     call.hear(speech)
                     evaluations.append(call.finish(time.perf_counter() - end_of_speech))
                 name = f"{synth}/{condition}/{set_name}"

@@ -118,6 +118,12 @@ EXTRA_WORDS = 2
 ONE_MODEL = 0.45
 #: Transcripts of at most this many words have every phrase of the grammar scored.
 SHORT = 3
+#: What a phrase is worth at a closed grammar that both models wrote word for word: two
+#: engines of unlike kinds (one forced onto the grammar, one free) seldom agree on a
+#: whole phrase by chance, though each alone was unsure in noise ("health information"
+#: at 0.19). Not at a node that takes descriptions, where a low confidence still turns
+#: acting into asking (the sentence decides there, not the phrase).
+AGREED = SURE
 #: Candidate phrases scored for longer transcripts besides the grammar's answer.
 CANDIDATES = 8
 #: A chosen phrase's confidence falls by 0.1 for every this/10 nats it is less likely
@@ -318,7 +324,12 @@ class FreeSpeech:
         samples = np.concatenate(buffer) if buffer else np.zeros(0, np.float32)
         audio = Audio(samples, self.recognizer.sample_rate)
         choice = self.decide(audio, grammar, result, transcriber)
-        if not grammar.free and choice.result.source is not Source.GRAMMAR:
+        if not grammar.free and choice.reason == "both heard the phrase":
+            # at menu words only, two unlike engines writing one phrase word for word
+            # is no chance, however unsure each was alone in noise
+            agreed = _as_phrase(result, result.text, max(choice.result.confidence, AGREED))
+            choice = Choice(agreed, choice.reason, result, choice.transcript, {}, None)
+        elif not grammar.free and choice.result.source is not Source.GRAMMAR:
             # Words no phrase of a closed grammar explains: the grammar path forced them
             # onto its nearest phrase, which is then worth a question at most.
             capped = _as_phrase(result, result.text, min(result.confidence, UNCONFIRMED))

@@ -24,6 +24,7 @@ from ivr.asr.base import (
 )
 from ivr.asr.digits_fusion import DigitsFusion
 from ivr.asr.free_speech import (
+    AGREED,
     GAP_SCALE,
     ONE_MODEL,
     SURE,
@@ -247,6 +248,21 @@ def test_a_closed_grammar_unsure_of_a_phrase_the_transcriber_agrees_with_is_trus
         Source.GRAMMAR,
         0.9,
     )
+
+
+def test_a_phrase_both_engines_wrote_at_a_closed_grammar_is_worth_acting_on() -> None:
+    # in noise each engine alone was unsure; word for word agreement is not chance
+    inner = FakeRecognizer(_phrase("mental health", 0.19))
+    transcriber = FakeScorer(_transcript("mental health", 0.1, -3.0), {"mental health": -3.0})
+    rec = FreeSpeech(inner, transcriber)
+    result = recognize(rec, _audio(), CLOSED)
+    assert (result.text, result.confidence) == ("mental health", AGREED)
+    assert AGREED >= 0.5  # the Norway menu's confirm_below: acted on
+    # at a node that takes descriptions the low confidence stands (the policy asks)
+    inner = FakeRecognizer(_phrase("mental health", 0.19))
+    transcriber = FakeScorer(_transcript("mental health", 0.1, -3.0), {"mental health": -3.0})
+    result = recognize(FreeSpeech(inner, transcriber), _audio(), FREE)
+    assert result.confidence < 0.5
 
 
 def test_a_closed_grammar_never_answers_with_a_transcript() -> None:
