@@ -53,10 +53,11 @@ from ivr.scripted.needs import (  # noqa: E402
     Need,
     NeedCall,
     NeedSet,
+    Said,
     Verdict,
     evaluate_need,
-    keys_to,
     load_needs,
+    steps_to,
 )
 
 NORWAY = ROOT / "menus" / "norway.yaml"
@@ -66,6 +67,7 @@ TEXT_SETS = (
     "en-dev", "en-dev2", "en-dev3", "en-heldout", "nb-dev", "nb-dev2", "nb-dev3", "nb-heldout",
 )  # fmt: skip
 VOICE_SETS = ("en-dev", "en-heldout", "en-words")
+Steps = tuple[str | Said, ...]  # keys, or a label said, to the node where a need is said
 SYNTHS = ("espeak-ng", "flite", "festival")
 HELD_OUT_SYNTHS = frozenset({"festival"})
 CONDITIONS = ("clean", "snr15")
@@ -177,14 +179,14 @@ def read_index(folder: Path) -> dict[str, dict[str, Any]] | None:
 
 def voice_needs(
     menu: Menu, set_name: str, entries: dict[str, dict[str, Any]], sets: dict[str, NeedSet]
-) -> tuple[list[tuple[Path, Need, str]], int]:
+) -> tuple[list[tuple[Path, Need, Steps]], int]:
     """(audio file, need, keys to press first) for each file whose sentence is still current."""
-    out: list[tuple[Path, Need, str]] = []
+    out: list[tuple[Path, Need, Steps]] = []
     skipped = 0
     if set_name == "en-words":
         for file, entry in sorted(entries.items()):
             at = datetime.strptime(str(entry["at"]), "%Y-%m-%d %H:%M")
-            keys = keys_to(menu, str(entry["node"]), at)
+            keys = steps_to(menu, str(entry["node"]), at)
             expect = tuple(str(e) for e in entry["expect"])
             if keys is None or not expect:
                 skipped += 1
@@ -202,7 +204,7 @@ def voice_needs(
         if need is None or need.text != entry.get("text") or wanted != entry.get("expect"):
             skipped += 1  # the set changed since the audio was made: rerun speak_needs.py
             continue
-        out.append((Path(file), need, ""))
+        out.append((Path(file), need, ()))
     return out, skipped
 
 

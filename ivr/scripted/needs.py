@@ -16,7 +16,7 @@ passes a clock in, or measures around ``NeedCall.hear`` itself. The names of
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ivr.call.record import VisitKind
@@ -37,10 +37,12 @@ from ivr.scripted.outcomes import (  # noqa: F401 (re-exported)
     HANGUP_OUTCOME,
     MAX_BRANCH_DEPTH,
     NODE_PREFIX,
+    Said,
     action_outcome,
     keys_to,
     option_outcome,
     outcome_names,
+    steps_to,
 )
 from ivr.session import Session
 
@@ -106,16 +108,21 @@ class NeedCall:
         *,
         lang: str,
         index: MenuIndex | None = None,
-        keys: str = "",
+        keys: str | Sequence[str | Said] = "",
     ) -> None:
         """``keys`` are pressed first (each followed by the caller's pause) to bring the
-        call to the node where the need is said; what they do is not judged."""
+        call to the node where the need is said, or an option's label said where it has
+        no key (``steps_to``); what they do is not judged."""
         self.menu = menu
         self.need = need
         self.session = Session(menu, lang=lang, start_time=need.at, index=index)
         self.session.start()
-        for key in keys:
-            self.session.send(KeyPress(key))
+        for step in keys:
+            if isinstance(step, Said):
+                label = step.option.label.get(lang) or step.option.phrases.get(lang)[0]
+                self.session.send(Speech(label))
+            else:
+                self.session.send(KeyPress(step))
             self.session.settle()
         self._mark = len(self.session.visits)
         self._heard: Speech | None = None

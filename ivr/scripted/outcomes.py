@@ -11,6 +11,7 @@ only differ when the menu went somewhere else, never by spelling.
 from __future__ import annotations
 
 from collections import deque
+from dataclasses import dataclass
 from datetime import datetime
 
 from ivr.model import Action, ActionKind, Menu, Option
@@ -84,18 +85,36 @@ def keys_to(menu: Menu, node_id: str, at: datetime) -> str | None:
     A benchmark that says an option's own words where a caller would say them
     (at the option's node) brings the call there by keys first.
     """
-    queue: deque[tuple[str, str]] = deque([(menu.start, "")])
+    steps = steps_to(menu, node_id, at)
+    if steps is None or any(not isinstance(step, str) for step in steps):
+        return None
+    return "".join(str(step) for step in steps)
+
+
+@dataclass(frozen=True)
+class Said:
+    """A step on the way to a node that has no key: its option's label, said."""
+
+    option: Option
+
+
+def steps_to(menu: Menu, node_id: str, at: datetime) -> tuple[str | Said, ...] | None:
+    """The shortest way from the start to ``node_id`` at ``at``: keys, and where an
+    option has none (the Norway menu's emergencies, reached by saying "emergency"),
+    its label said. At each node the keyed options are tried first."""
+    queue: deque[tuple[str, tuple[str | Said, ...]]] = deque([(menu.start, ())])
     seen = {menu.start}
     while queue:
-        here, keys = queue.popleft()
+        here, steps = queue.popleft()
         if here == node_id:
-            return keys
-        for option in menu.nodes[here].options:
+            return steps
+        for option in sorted(menu.nodes[here].options, key=lambda o: o.key is None):
             leads = option_outcome(menu, option, at)
-            if option.key is None or leads is None or not leads.startswith(NODE_PREFIX):
+            if leads is None or not leads.startswith(NODE_PREFIX):
                 continue
             there = leads[len(NODE_PREFIX) :]
             if there not in seen:
                 seen.add(there)
-                queue.append((there, keys + option.key))
+                step: str | Said = option.key if option.key is not None else Said(option)
+                queue.append((there, (*steps, step)))
     return None

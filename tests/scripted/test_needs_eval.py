@@ -23,6 +23,7 @@ from ivr.scripted.needs import (
     Need,
     NeedCall,
     Question,
+    Said,
     Verdict,
     action_outcome,
     evaluate_need,
@@ -30,6 +31,7 @@ from ivr.scripted.needs import (
     load_needs,
     option_outcome,
     outcome_names,
+    steps_to,
 )
 from tests.scripted.conftest import NORWAY, REPO
 
@@ -465,3 +467,17 @@ def test_keys_to_a_node_follow_time_branches(norway: Menu) -> None:
     assert keys_to(norway, "more", NIGHT) == "4"
     assert keys_to(norway, "gp_open", DAY) == "2"
     assert keys_to(norway, "gp_open", NIGHT) is None  # at night "2" routes to 116 117
+
+
+def test_a_node_without_a_key_is_reached_by_saying_its_options_label(norway: Menu) -> None:
+    steps = steps_to(norway, "emergency", NIGHT)
+    assert steps is not None and len(steps) == 1 and isinstance(steps[0], Said)
+    assert steps[0].option.label.get("en") == "emergencies"
+    assert keys_to(norway, "emergency", NIGHT) is None  # no keys alone get there
+    from ivr.errors import Location
+
+    need = Need(1, "ambulance", ("113",), False, NIGHT, Location("n", 1, 1))
+    call = NeedCall(norway, need, lang="en", keys=steps)
+    assert call.session.state.node == "emergency"
+    call.hear(Speech("ambulance"))
+    assert call.finish().verdict is Verdict.RIGHT
