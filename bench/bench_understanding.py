@@ -216,6 +216,7 @@ def voice_rows(
     limit: int | None,
     progress: Callable[[str], None],
     only: Sequence[str] = VOICE_SETS,
+    whole: bool = False,
 ) -> list[Row]:
     from ivr.asr.recognizer import Grammar, open_recognizer, recognize, usable_grammar
     from ivr.audio.frontend import prepare_clip
@@ -271,12 +272,18 @@ def voice_rows(
                         # as every path hears a recording: the front end's cut and level
                         prepared = prepare_clip(audio)
                         pcm = resample(prepared or silence(0.3, 8000), recognizer.sample_rate)
-                        step = max(1, pcm.rate // 10)
-                        recognizer.start(grammar)
-                        for start in range(0, len(pcm.samples), step):
-                            recognizer.feed(Audio(pcm.samples[start : start + step], pcm.rate))
-                        end_of_speech = time.perf_counter()
-                        result = recognizer.finish()
+                        if whole:
+                            # as the live listener does: the cut utterance decoded at once
+                            # when the VAD ends it
+                            end_of_speech = time.perf_counter()
+                            result = recognize(recognizer, pcm, grammar)
+                        else:
+                            step = max(1, pcm.rate // 10)
+                            recognizer.start(grammar)
+                            for start in range(0, len(pcm.samples), step):
+                                recognizer.feed(Audio(pcm.samples[start : start + step], pcm.rate))
+                            end_of_speech = time.perf_counter()
+                            result = recognizer.finish()
                         speech = Speech(result.text, result.confidence)
                         if prepared is None:
                             speech = Speech("", 0.0)
@@ -384,6 +391,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--lexical", action="store_true", help="stems only (no sentence-embedding model)"
     )
+    parser.add_argument(
+        "--whole",
+        action="store_true",
+        help="voice: decode each utterance at once, timed from its hand-over, as the live "
+        "listener does (default: fed in 100 ms chunks, timed from the last)",
+    )
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
@@ -401,7 +414,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.sets in ("voice", "all"):
         synths = args.synth or list(SYNTHS)
         rows += voice_rows(
-            menu, index, sets, synths, args.limit, print, args.voice_set or VOICE_SETS
+            menu, index, sets, synths, args.limit, print, args.voice_set or VOICE_SETS, args.whole
         )
     print()
     print_table(rows)
