@@ -213,7 +213,9 @@ def _print(result: dict[str, Any], log: CallLog, session: Session) -> None:
         free = " (free transcript)" if row.source == "transcript" else ""
         print(f"(audio) {did}, heard {shown}, confidence {row.confidence:.2f}{free}")
     if result["outcome"] == "route":
-        print(f"=> routed to {result['route']} ({result['service']})")
+        # the number as the menu writes it, as ivr run and lint show it ("116 117")
+        shown = session.route.display if session.route is not None else result["route"]
+        print(f"=> routed to {shown} ({result['service']})")
     elif result["outcome"] == "hangup":
         print("=> the call ended")
     else:

@@ -144,7 +144,7 @@ def test_bad_call_options_give_one_clear_line(
 def test_human_readable_call_output(capsys: pytest.CaptureFixture[str], norway_path: Path) -> None:
     code, out, _ = run_cli(capsys, "call", str(norway_path), "--press", "3")
     assert code == 0
-    assert out.splitlines()[-1] == "=> routed to 116123 (the mental health helpline)"
+    assert out.splitlines()[-1] == "=> routed to 116 123 (the mental health helpline)"
     assert out.splitlines()[1] == "CALLER  3"
 
 
