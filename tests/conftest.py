@@ -28,3 +28,10 @@ def write_menu(tmp_path: Path) -> Callable[[str], Path]:
         return path
 
     return write
+
+
+@pytest.fixture
+def energy_vad(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tones stand in for speech in many tests: only the energy VAD takes them for
+    speech (Silero, the default where installed, rightly hears no one in them)."""
+    monkeypatch.setenv("IVR_VAD", "energy")

@@ -27,6 +27,9 @@ from ivr.asr.vosk_engine import check_model_dir, grammar_json
 from ivr.audio.pcm import Audio, write_wav
 from ivr.errors import IvrError
 
+# the recordings below are tones: only the energy VAD takes them for speech
+pytestmark = pytest.mark.usefixtures("energy_vad")
+
 
 class FakeRecognizer:
     """Records what it was fed; answers with a fixed text."""
@@ -206,10 +209,3 @@ def test_unreachable_url_is_an_error_not_a_hang(tmp_path: Path) -> None:
     with pytest.raises(EngineError, match="cannot download"):
         models._fetch(unreachable, tmp_path / "x.zip", models._urlopen, None, 2.0)
     assert info.sha256 is not None
-
-
-@pytest.fixture(autouse=True)
-def energy_vad(monkeypatch: pytest.MonkeyPatch) -> None:
-    """These recordings are tones, which only the energy VAD takes for speech (Silero,
-    the default where installed, rightly hears no one in them)."""
-    monkeypatch.setenv("IVR_VAD", "energy")

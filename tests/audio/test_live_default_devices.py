@@ -29,21 +29,13 @@ from ivr.loader import load_menu
 from ivr.session import Session
 from tests.live.displays import ListDisplay
 
+from .test_live_call_devices import wait_for
 from .virtual_devices import VirtualAudio
 
 pytestmark = [pytest.mark.audio_device, pytest.mark.engine]
 
 RATE = 16000
 NORWAY = Path(__file__).resolve().parents[2] / "menus" / "norway.yaml"
-
-
-def wait_for(condition: Callable[[], bool], timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.02)
-    return False
 
 
 def test_a_yes_said_over_the_playing_question_is_heard_on_the_default_devices(

@@ -16,6 +16,9 @@ from ivr.audio.pcm import Audio
 from ivr.cli import cmd_listen
 from ivr.cli.main import main
 
+# the recordings below are tones: only the energy VAD takes them for speech
+pytestmark = pytest.mark.usefixtures("energy_vad")
+
 sf = pytest.importorskip("soundfile")
 
 
@@ -162,10 +165,3 @@ def test_free_transcribes_a_spoken_need_with_the_real_transcriber(
     (row,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert "chest pain" in row["text"] and row["source"] == "transcript"
     assert 0.0 < row["confidence"] <= 1.0
-
-
-@pytest.fixture(autouse=True)
-def energy_vad(monkeypatch: pytest.MonkeyPatch) -> None:
-    """These recordings are tones, which only the energy VAD takes for speech (Silero,
-    the default where installed, rightly hears no one in them)."""
-    monkeypatch.setenv("IVR_VAD", "energy")

@@ -21,6 +21,9 @@ from ivr.audio.pcm import Audio
 from ivr.calls import Recognised
 from ivr.cli.main import main
 
+# the recordings below are tones: only the energy VAD takes them for speech
+pytestmark = pytest.mark.usefixtures("energy_vad")
+
 sf = pytest.importorskip("soundfile")
 
 NO_FREE = (
@@ -387,10 +390,3 @@ def test_a_recorded_plain_language_need_routes_to_113(
     (heard,) = data["heard"]
     assert heard["source"] == "transcript" and "chest pain" in heard["heard"]
     assert data["notices"] == []
-
-
-@pytest.fixture(autouse=True)
-def energy_vad(monkeypatch: pytest.MonkeyPatch) -> None:
-    """These recordings are tones, which only the energy VAD takes for speech (Silero,
-    the default where installed, rightly hears no one in them)."""
-    monkeypatch.setenv("IVR_VAD", "energy")

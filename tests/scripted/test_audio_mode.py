@@ -21,6 +21,9 @@ from ivr.session import Session
 from ivr.tts.speaker import VoiceInfo, VoiceSettings
 from tests.scripted.conftest import NORWAY
 
+# the recordings below are tones: only the energy VAD takes them for speech
+pytestmark = pytest.mark.usefixtures("energy_vad")
+
 
 class FakeSpeaker:
     """Says every text as one second of a 220 Hz tone: loud enough for the front end's
@@ -236,10 +239,3 @@ def test_the_asr_adapter_passes_free_and_reports_the_source() -> None:
     assert [g.free for g in engine.grammars if g is not None] == [True, False]
     assert engine.rates == {16000}  # resampled to the engine's rate
     assert adapter.transcribes is True  # the engine says so
-
-
-@pytest.fixture(autouse=True)
-def energy_vad(monkeypatch: pytest.MonkeyPatch) -> None:
-    """These recordings are tones, which only the energy VAD takes for speech (Silero,
-    the default where installed, rightly hears no one in them)."""
-    monkeypatch.setenv("IVR_VAD", "energy")

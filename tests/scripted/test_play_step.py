@@ -27,6 +27,9 @@ from ivr.session import Session
 from tests.scripted.conftest import NORWAY
 from tests.scripted.test_pytest_plugin import PLUGIN
 
+# the recordings below are tones: only the energy VAD takes them for speech
+pytestmark = pytest.mark.usefixtures("energy_vad")
+
 sf = pytest.importorskip("soundfile")
 
 NO_FREE = (
@@ -424,10 +427,3 @@ def test_json_of_the_outcome_is_unchanged_in_shape(write_calls: Callable[..., Pa
     assert json.loads(json.dumps([h.__dict__ for h in outcome.heard])) == [
         {"said": "fire", "heard": "fire", "confidence": 1.0, "source": "grammar", "played": False}
     ]
-
-
-@pytest.fixture(autouse=True)
-def energy_vad(monkeypatch: pytest.MonkeyPatch) -> None:
-    """These recordings are tones, which only the energy VAD takes for speech (Silero,
-    the default where installed, rightly hears no one in them)."""
-    monkeypatch.setenv("IVR_VAD", "energy")
