@@ -265,13 +265,14 @@ def voice_rows(
                     if key not in grammars:  # built while the prompt plays, not after speech
                         grammars[key] = usable_grammar(key[0], recognizer, free=key[1])
                     grammar = grammars[key]
-                    if grammar is None:
+                    # as every path hears a recording: the front end's cut and level; a
+                    # clip it finds no speech in is heard as nothing, as live
+                    prepared = prepare_clip(audio) if grammar is not None else None
+                    if grammar is None or prepared is None:
                         end_of_speech = time.perf_counter()
                         speech = Speech("", 0.0)
                     else:
-                        # as every path hears a recording: the front end's cut and level
-                        prepared = prepare_clip(audio)
-                        pcm = resample(prepared or silence(0.3, 8000), recognizer.sample_rate)
+                        pcm = resample(prepared, recognizer.sample_rate)
                         if whole:
                             # as the live listener does: the cut utterance decoded at once
                             # when the VAD ends it
@@ -285,8 +286,6 @@ def voice_rows(
                             end_of_speech = time.perf_counter()
                             result = recognizer.finish()
                         speech = Speech(result.text, result.confidence)
-                        if prepared is None:
-                            speech = Speech("", 0.0)
                     call.hear(speech)
                     evaluations.append(call.finish(time.perf_counter() - end_of_speech))
                 name = f"{synth}/{condition}/{set_name}"
