@@ -118,6 +118,8 @@ EXTRA_WORDS = 2
 ONE_MODEL = 0.45
 #: Transcripts of at most this many words have every phrase of the grammar scored.
 SHORT = 3
+#: The reason given when both models wrote the grammar's phrase word for word.
+BOTH_HEARD = "both heard the phrase"
 #: What a phrase is worth at a closed grammar that both models wrote word for word: two
 #: engines of unlike kinds (one forced onto the grammar, one free) seldom agree on a
 #: whole phrase by chance, though each alone was unsure in noise ("health information"
@@ -193,7 +195,7 @@ def choose(
     if words_of(transcript.text) == words_of(grammar_result.text):
         # Both heard the same menu phrase: the grammar's answer, as sure as the surer.
         confidence = max(grammar_result.confidence, transcript.confidence)
-        return _as_phrase(grammar_result, grammar_result.text, confidence), "both heard the phrase"
+        return _as_phrase(grammar_result, grammar_result.text, confidence), BOTH_HEARD
     if scores:
         ours = grammar_result.text
         weighed = {p: v + (agreement if p == ours else 0.0) for p, v in scores.items()}
@@ -226,7 +228,7 @@ def choose_by_words(grammar_result: Result, transcript: Result) -> tuple[Result,
     phrase = words_of(grammar_result.text)
     if said == phrase:
         confidence = max(grammar_result.confidence, transcript.confidence)
-        return _as_phrase(grammar_result, grammar_result.text, confidence), "both heard the phrase"
+        return _as_phrase(grammar_result, grammar_result.text, confidence), BOTH_HEARD
     if phrase and len(said) - len(phrase) <= EXTRA_WORDS:
         return grammar_result, "a menu phrase"
     # More words than any phrase (a sentence around it, which the text understanding
@@ -324,7 +326,7 @@ class FreeSpeech:
         samples = np.concatenate(buffer) if buffer else np.zeros(0, np.float32)
         audio = Audio(samples, self.recognizer.sample_rate)
         choice = self.decide(audio, grammar, result, transcriber)
-        if not grammar.free and choice.reason == "both heard the phrase":
+        if not grammar.free and choice.reason == BOTH_HEARD:
             # at menu words only, two unlike engines writing one phrase word for word
             # is no chance, however unsure each was alone in noise
             agreed = _as_phrase(result, result.text, max(choice.result.confidence, AGREED))
