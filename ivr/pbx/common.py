@@ -1,0 +1,95 @@
+"""What every PBX importer shares: its result, its warnings, and names for things.
+
+A construct the simulator cannot run is never dropped silently: the importer
+says what it does instead as ``FILE:LINE: warning: ...``, the form compilers
+use, so editors jump to it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from ivr.errors import Location, MenuError
+
+
+@dataclass(frozen=True)
+class PbxWarning:
+    """Something in a PBX file the simulator runs differently, and how."""
+
+    where: Location
+    text: str
+
+    def __str__(self) -> str:
+        return f"{self.where.file}:{self.where.line}: warning: {self.text}"
+
+
+@dataclass(frozen=True)
+class Imported:
+    """A PBX file compiled to an ivr menu: the YAML, what it could not run exactly,
+    and the names a caller could start at (``--menu NAME``)."""
+
+    yaml_text: str
+    warnings: tuple[PbxWarning, ...]
+    starts: tuple[str, ...]
+
+
+def pbx_error(where: Location, message: str, hint: str | None = None) -> MenuError:
+    """Bad input in a PBX file, reported like a bad menu: ``FILE:LINE:COL: ...``."""
+    return MenuError(where, message, hint)
+
+
+_SOUND_DIRS = re.compile(r"^(?:.*[/\\])?")
+_SOUND_EXT = re.compile(r"\.(?:wav|gsm|ulaw|alaw|sln\d*|g722|g729|mp3|ogg|raw)$", re.I)
+_SEPARATORS = re.compile(r"[-_+]+")
+
+
+def sound_text(name: str) -> str:
+    """A sound or phrase name made speakable, so an imported call can be heard:
+    ``ivr/ivr-welcome_to_freeswitch.wav`` -> ``ivr welcome to freeswitch``,
+    ``say:Press one for sales`` -> ``Press one for sales``."""
+    text = name.strip()
+    if text.lower().startswith("say:"):
+        return text[4:].strip()
+    if text.startswith(("silence_stream://", "tone_stream://")):
+        return ""
+    base = _SOUND_EXT.sub("", _SOUND_DIRS.sub("", text.split("$${", 1)[-1].rstrip("}")))
+    return " ".join(_SEPARATORS.sub(" ", base).split())
+
+
+_ID_CHARS = re.compile(r"[^A-Za-z0-9]+")
+
+
+def node_id(name: str) -> str:
+    """An ivr node or service id for a PBX name (letters, digits, ``_``; starts with a
+    letter); names that differ only in punctuation get a short hash to stay apart."""
+    clean = _ID_CHARS.sub("_", name).strip("_") or "x"
+    if not clean[0].isalpha():
+        clean = f"n_{clean}"
+    if clean != name:
+        clean = f"{clean}_{hashlib.sha1(name.encode()).hexdigest()[:4]}"
+    return clean
+
+
+def service_id(target: str) -> str:
+    """A stable service id for a destination as the PBX wrote it."""
+    return node_id(f"to_{target}")
+
+
+_DIGITS = re.compile(r"^\+?[0-9]{3,15}$")
+
+
+def route_digits(destination: str) -> str | None:
+    """The digits of a destination when it is a number (``1005``, ``SIP/1005``,
+    ``sip:1005@host``, ``transfer 1005 XML features``), else None."""
+    text = destination.strip()
+    for candidate in (
+        text,
+        text.split("/")[-1],
+        text.split(":", 1)[-1].split("@", 1)[0],
+        text.split()[1] if text.lower().startswith("transfer ") and len(text.split()) > 1 else "",
+    ):
+        if _DIGITS.match(candidate):
+            return candidate.lstrip("+")
+    return None
