@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Protocol
 
 from ivr.errors import Location, MenuError
 
@@ -93,3 +94,28 @@ def route_digits(destination: str) -> str | None:
         if _DIGITS.match(candidate):
             return candidate.lstrip("+")
     return None
+
+
+class PromptSink(Protocol):
+    """Where an exporter sends the prompts it needs as sound files; the caller
+    renders them (8 kHz mono WAV) after the configuration is written."""
+
+    def sound(self, text: str, lang: str) -> str:
+        """The name (no folder, no extension) of the file that will hold ``text``."""
+        ...
+
+
+@dataclass
+class SoundList:
+    """A ``PromptSink`` that names each distinct (text, language) once and keeps the
+    list; names are readable and stable across exports of the same menu."""
+
+    sounds: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def sound(self, text: str, lang: str) -> str:
+        key = (text, lang)
+        if key not in self.sounds:
+            words = "_".join(_ID_CHARS.sub(" ", text.lower()).split()[:5]) or "sound"
+            digest = hashlib.sha1(f"{lang}\0{text}".encode()).hexdigest()[:6]
+            self.sounds[key] = f"{lang}_{words}_{digest}"
+        return self.sounds[key]
