@@ -8,8 +8,10 @@ use, so editors jump to it.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Protocol
 
 from ivr.errors import Location, MenuError
@@ -119,3 +121,40 @@ class SoundList:
             digest = hashlib.sha1(f"{lang}\0{text}".encode()).hexdigest()[:6]
             self.sounds[key] = f"{lang}_{words}_{digest}"
         return self.sounds[key]
+
+
+#: ``format`` of the sounds index an export writes beside its sound files.
+SOUNDS_INDEX_FORMAT = "ivr-sounds/1"
+
+
+def sounds_index_text(sounds: SoundList) -> str:
+    """The ``sounds/index.json`` of an export: each sound's name, text and language,
+    so a person (and ``ivr import``) can tell what a file says without playing it."""
+    entries = {
+        name: {"text": text, "lang": lang} for (text, lang), name in sorted(sounds.sounds.items())
+    }
+    return json.dumps({"format": SOUNDS_INDEX_FORMAT, "sounds": entries}, indent=2) + "\n"
+
+
+def sound_texts_near(file: Path) -> dict[str, str]:
+    """Texts of the sounds an ivr export left beside ``file`` (``sounds/index.json``
+    in its folder or the folder itself), by sound name; empty when there is none or it
+    is not one of ours. Lets a re-imported export speak its prompts' words rather than
+    file names."""
+    for candidate in (file.parent / "sounds" / "index.json", file.parent / "index.json"):
+        try:
+            if candidate.stat().st_size > 20_000_000:
+                continue
+            data = json.loads(candidate.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if not isinstance(data, dict) or data.get("format") != SOUNDS_INDEX_FORMAT:
+            continue
+        sounds = data.get("sounds")
+        if isinstance(sounds, dict):
+            return {
+                str(name): str(body["text"])
+                for name, body in sounds.items()
+                if isinstance(body, dict) and isinstance(body.get("text"), str)
+            }
+    return {}
