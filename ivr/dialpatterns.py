@@ -131,3 +131,15 @@ def could_continue(steps: tuple[Step, ...], digits: str) -> bool:
     return any(
         any(step.repeat is not Repeat.ANY for step in steps[pos:]) for pos in _after(steps, digits)
     )
+
+
+def example(regex: str, longest: int) -> str | None:
+    """The shortest digit string a pattern accepts (the least of that length): what a
+    diagram, a path or a test calls it by. None when none of up to 6 digits does."""
+    compiled = re.compile(regex)
+    for length in range(1, min(longest, 6) + 1):
+        for number in range(min(10**length, 20_000)):
+            text = str(number).zfill(length)
+            if compiled.fullmatch(text):
+                return text
+    return None

@@ -12,6 +12,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from ivr.dialpatterns import example
 from ivr.model import (
     Action,
     ActionKind,
@@ -81,11 +82,13 @@ def route_paths(menu: Menu) -> list[RoutePath]:
     seen: set[tuple[str, Vars]] = set()
     queue: deque[_Item] = deque([(menu.start, "", (), _Constraint(), menu.variables)])
     tested = _tested_values(menu)
+    relevant = _relevant_names(menu)
     while queue:
         node_id, keys, trail, constraint, variables = queue.popleft()
-        if (node_id, variables) in seen or len(seen) > MAX_STATES:
+        state = (node_id, tuple((k, v) for k, v in variables if k in relevant))
+        if state in seen or len(seen) > MAX_STATES:
             continue
-        seen.add((node_id, variables))
+        seen.add(state)
         node = menu.nodes[node_id]
         trail = (*trail, node_id)
         if node.collect is not None:
@@ -118,6 +121,7 @@ def route_paths(menu: Menu) -> list[RoutePath]:
             confirm = "1" if option.action.confirm else ""
             pressed = keys + option.key + confirm
             _follow(menu, option.action, pressed, trail, constraint, queue, found, variables)
+    found = _shortest(menu, found)
     for sid in menu.shortcuts:
         found.append(RoutePath(menu.services[sid].number, sid, (menu.start,), "shortcut"))
     for command in menu.commands:
@@ -173,7 +177,8 @@ def _entries(node: Node, tested: frozenset[str]) -> list[tuple[str, Action, re.M
     for digits, action in collect.entries:
         tries.append((digits, action, None))
     for pattern in collect.patterns:
-        candidates = [*sorted(tested), *_examples(pattern.regex, collect.max_digits)]
+        sample = example(pattern.regex, collect.max_digits)
+        candidates = [*sorted(tested), *([sample] if sample else [])]
         for digits in dict.fromkeys(candidates):
             if digits in exact or not digits or len(digits) > collect.max_digits:
                 continue
@@ -195,20 +200,6 @@ def _earlier(patterns: tuple[Pattern, ...], regex: str, digits: str) -> bool:
     return False
 
 
-def _examples(regex: str, longest: int) -> list[str]:
-    """The shortest digit strings the pattern accepts (searched up to a bound)."""
-    found: list[str] = []
-    compiled = re.compile(regex)
-    for length in range(1, min(longest, 6) + 1):
-        for number in range(min(10**length, 20_000)):
-            text = str(number).zfill(length)
-            if compiled.fullmatch(text):
-                found.append(text)
-                if len(found) >= 1:
-                    return found
-    return found
-
-
 def _entered(node: Node, digits: str, caught: re.Match[str] | None, variables: Vars) -> Vars:
     """The variables after ``digits`` were entered at a collect node."""
     known = dict(variables)
@@ -219,3 +210,33 @@ def _entered(node: Node, digits: str, caught: re.Match[str] | None, variables: V
         for number, group in enumerate(caught.groups(), start=1):
             known[str(number)] = group or ""
     return tuple(sorted(known.items()))
+
+
+def _relevant_names(menu: Menu) -> frozenset[str]:
+    """Variables that change where a path leads: those a branch tests and those a
+    destination is filled in with. A counter only spoken does not make a new state."""
+    names = {
+        rule.when.var
+        for node in menu.nodes.values()
+        for rule in node.branch
+        if isinstance(rule.when, VarTest)
+    }
+    for service in menu.services.values():
+        for text in (service.target, service.number, *(t for _, t in service.name.texts)):
+            names.update(_NAMES.findall(text))
+    return frozenset(names)
+
+
+_NAMES = re.compile(r"\$\{([A-Za-z0-9_]+)")
+
+
+def _shortest(menu: Menu, found: list[RoutePath]) -> list[RoutePath]:
+    """One path per option-like way to a destination: a menu whose variables make new
+    states would otherwise list longer ways round to the same place (found in order
+    of length, so the first is kept)."""
+    kept: dict[tuple[str, str, str, tuple[str, ...], str | None], RoutePath] = {}
+    for path in found:
+        dest = path.destination(menu)
+        key = (path.service, dest.number, dest.target, path.nodes[-1:], path.when)
+        kept.setdefault(key, path)
+    return list(kept.values())

@@ -57,10 +57,10 @@ def run(args: argparse.Namespace) -> int:
             f"use one of {', '.join(menu.languages)}",
         )
     kind = MenuFormat(args.to)
-    sounds = SoundList()
-    exported = format_module(kind).export_menu(menu, sounds, lang)
     out = Path(args.out)
     _check_replaceable(out)
+    sounds = SoundList()
+    exported = format_module(kind).export_menu(menu, sounds, lang)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     try:
