@@ -14,8 +14,10 @@ rest. ``speed`` holds the shortcuts that only make loading faster.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
+from ivr.errors import IvrError
 from ivr.loader.keys import (
     ACTION_KEYS,
     BRANCH_ACTIONS,
@@ -37,6 +39,7 @@ from ivr.loader.keys import (
 )
 from ivr.loader.menu import build_menu
 from ivr.model import ENGINES, Menu
+from ivr.pbx.common import PbxWarning
 from ivr.yamlsrc import gc_paused, load_yaml
 
 __all__ = [
@@ -60,11 +63,40 @@ __all__ = [
     "WHEN_KEYS",
     "load_menu",
     "load_menu_text",
+    "load_menu_warned",
 ]
 
 
-def load_menu(path: str | Path) -> Menu:
-    """Read, validate and resolve a menu file; raises ``MenuErrors`` listing every problem."""
+def load_menu(path: str | Path, start: str | None = None) -> Menu:
+    """Read, validate and resolve a menu file; raises ``MenuErrors`` listing every problem.
+
+    A FreeSWITCH, Asterisk or VoiceXML file is imported first (``ivr.pbx``), its
+    warnings logged; ``start`` picks where a call begins (a PBX menu, context or
+    dialog; a node of a YAML menu)."""
+    return load_menu_warned(path, start)[0]
+
+
+def load_menu_warned(
+    path: str | Path, start: str | None = None
+) -> tuple[Menu, tuple[PbxWarning, ...]]:
+    """``load_menu``, with what an imported PBX file could not be run exactly as."""
+    from ivr.pbx.detect import MenuFormat, import_file, sniff_file
+
+    if sniff_file(path) is not MenuFormat.YAML:
+        imported = import_file(path, start)
+        return load_menu_text(imported.yaml_text, str(path)), imported.warnings
+    menu = _load_yaml_menu(path)
+    if start is not None and start != menu.start:
+        if start not in menu.nodes:
+            raise IvrError(
+                f"{path}: no node {start!r} to start at",
+                "use one of " + ", ".join(sorted(menu.nodes)),
+            )
+        menu = replace(menu, start=start)
+    return menu, ()
+
+
+def _load_yaml_menu(path: str | Path) -> Menu:
     name = str(path)
     with gc_paused():
         data = load_yaml(path)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Protocol
 
 from ivr.errors import Location, MenuError
+from ivr.variables import route_digits as route_digits  # where importers expect it
 
 
 @dataclass(frozen=True)
@@ -78,24 +79,6 @@ def node_id(name: str) -> str:
 def service_id(target: str) -> str:
     """A stable service id for a destination as the PBX wrote it."""
     return node_id(f"to_{target}")
-
-
-_DIGITS = re.compile(r"^\+?[0-9]{3,15}$")
-
-
-def route_digits(destination: str) -> str | None:
-    """The digits of a destination when it is a number (``1005``, ``SIP/1005``,
-    ``sip:1005@host``, ``transfer 1005 XML features``), else None."""
-    text = destination.strip()
-    for candidate in (
-        text,
-        text.split("/")[-1],
-        text.split(":", 1)[-1].split("@", 1)[0],
-        text.split()[1] if text.lower().startswith("transfer ") and len(text.split()) > 1 else "",
-    ):
-        if _DIGITS.match(candidate):
-            return candidate.lstrip("+")
-    return None
 
 
 class PromptSink(Protocol):
