@@ -13,10 +13,11 @@ listed here is skipped with a warning naming it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ivr.errors import Location
-from ivr.pbx.asterisk.conditions import Unsupported, condition_rules, set_value
+from ivr.pbx.asterisk.conditions import Malformed, Unsupported, condition_rules, set_value
 from ivr.pbx.asterisk.dialplan import Step
 from ivr.pbx.asterisk.state import Doc, Frame, Point, Run, clamp
 from ivr.pbx.asterisk.timing import BadTiming, windows
@@ -75,11 +76,11 @@ def _speak(c: Compiler, run: Run, point: Point, step: Step, texts: list[str]) ->
 
 def playback(c: Compiler, run: Run, point: Point, step: Step) -> Result:
     files = arg(split_args(step.data), 0)
-    return _speak(c, run, point, step, c.sounds(point, files, step.where))
+    return _speak(c, run, point, step, c.sounds(point, files, step.where, run))
 
 
 def say_digits(c: Compiler, run: Run, point: Point, step: Step) -> Result:
-    value = c.subst(point, arg(split_args(step.data), 0), step.where)
+    value = c.subst(point, arg(split_args(step.data), 0), step.where, run)
     spaced = value if "${" in value or step.app.lower() == "saynumber" else " ".join(value)
     return _speak(c, run, point, step, [spaced] if spaced else [])
 
@@ -93,8 +94,8 @@ def background(c: Compiler, run: Run, point: Point, step: Step) -> Result:
     if not run.listening:
         run.prompt = []
         run.listen_where = step.where
-        run.listen_context = c.subst(point, arg(args, 3), step.where) or point.context
-    return _speak(c, run, point, step, c.sounds(point, arg(args, 0), step.where))
+        run.listen_context = c.subst(point, arg(args, 3), step.where, run) or point.context
+    return _speak(c, run, point, step, c.sounds(point, arg(args, 0), step.where, run))
 
 
 def wait_exten(c: Compiler, run: Run, point: Point, step: Step) -> Result:
@@ -109,7 +110,7 @@ def wait_exten(c: Compiler, run: Run, point: Point, step: Step) -> Result:
 
 
 def read(c: Compiler, run: Run, point: Point, step: Step) -> Result:
-    args = [c.subst(point, a, step.where) for a in split_args(step.data)]
+    args = [c.subst(point, a, step.where, run) for a in split_args(step.data)]
     name = arg(args, 0)
     if not name:
         c.warn(step.where, "Read without a variable: Asterisk does nothing, nor does ivr")
@@ -117,7 +118,7 @@ def read(c: Compiler, run: Run, point: Point, step: Step) -> Result:
     options = arg(args, 3)
     if "i" in options:
         c.warn(step.where, f"Read option i: the tone {arg(args, 1)} is not played")
-    prompt = [] if "i" in options else c.sounds(point, arg(args, 1), step.where)
+    prompt = [] if "i" in options else c.sounds(point, arg(args, 1), step.where, run)
     says = run.says
     if not prompt:
         prompt, says = says, []
@@ -127,8 +128,8 @@ def read(c: Compiler, run: Run, point: Point, step: Step) -> Result:
         terminator = chosen[:1] if chosen[:1] in ("#", "*") else "none"
     limit = int(arg(args, 2)) if arg(args, 2).isdigit() else 0
     attempts = int(arg(args, 4)) if arg(args, 4).isdigit() else 1
-    if attempts > 10:
-        c.warn(step.where, f"Read attempts {attempts}: the simulator allows at most 10")
+    if attempts > 100:
+        c.warn(step.where, f"Read attempts {attempts}: the simulator allows at most 100")
     timeout = seconds(arg(args, 5))
     key = ("read", point, tuple(prompt))
 
@@ -140,8 +141,6 @@ def read(c: Compiler, run: Run, point: Point, step: Step) -> Result:
         body["settings"] = {
             "no_input_timeout": clamp(timeout or point.response, 0.5, 120),
             "inter_digit_timeout": clamp(timeout or point.digit, 0.2, 30),
-            "max_no_input": max(1, min(10, attempts)),
-            "on_max_failures": empty,
         }
         keys = "0-9*#" if terminator == "none" else "0-9*#".replace(terminator, "")
         body["collect"] = {
@@ -151,7 +150,11 @@ def read(c: Compiler, run: Run, point: Point, step: Step) -> Result:
             "into": name,
             "patterns": [Commented({"match": f"/^[{keys}]+$/", **done}, at)],
         }
-        body["on_no_input"] = [Commented({"count": 1, "reprompt": True}, at)]
+        # each attempt without a digit plays the prompt again; after the last, Read
+        # goes on with the variable empty (app_read.c's tries)
+        tries = max(1, min(100, attempts))
+        retry = [Commented({"count": 1, "reprompt": True}, at)] if tries > 1 else []
+        body["on_no_input"] = [*retry, Commented({"count": tries, **empty}, at)]
         body["on_no_match"] = [Commented({"count": 1, **empty}, at)]
         return body
 
@@ -169,7 +172,7 @@ def set_app(c: Compiler, run: Run, point: Point, step: Step) -> Result:
         if not equals or not name:
             c.warn(step.where, f"{step.app}({pair}): no name=value; skipped")
             continue
-        value = c.subst(point, value, step.where)
+        value = c.subst(point, value, step.where, run)
         upper = name.upper()
         if upper in ("TIMEOUT(DIGIT)", "TIMEOUT(RESPONSE)"):
             timeout = seconds(value)
@@ -190,7 +193,8 @@ def set_app(c: Compiler, run: Run, point: Point, step: Step) -> Result:
         if not exact:
             c.warn(step.where, f"Set {name}={value}: the expression is not computed; kept as text")
         assigned.append((name, text))
-    if not run.listening and any(run.needs_flush(n, v) for n, v in assigned):
+    said_before = any("${" + n + "}" in text for n, _ in assigned for text in run.says)
+    if not run.listening and (said_before or any(run.needs_flush(n, v) for n, v in assigned)):
         return c.flush(run, point, step.where)
     if run.listening and assigned:
         c.warn(step.where, f"{step.app} while a Background plays: set before the prompt")
@@ -200,8 +204,6 @@ def set_app(c: Compiler, run: Run, point: Point, step: Step) -> Result:
 
 
 def _timeouts(point: Point, digit: float | None = None, response: float | None = None) -> Point:
-    from dataclasses import replace
-
     return replace(
         point,
         digit=point.digit if digit is None else digit,
@@ -210,7 +212,7 @@ def _timeouts(point: Point, digit: float | None = None, response: float | None =
 
 
 def goto(c: Compiler, run: Run, point: Point, step: Step) -> Result:
-    target = _resolve(c, point, c.subst(point, step.data, step.where), step.where)
+    target = _resolve(c, point, c.subst(point, step.data, step.where, run), step.where)
     return target if target is not None else run.finish({"do": "hangup"})
 
 
@@ -271,7 +273,7 @@ def _gosub_target(c: Compiler, point: Point, spec: str, where: Location) -> Poin
 
 
 def gosub(c: Compiler, run: Run, point: Point, step: Step) -> Result:
-    target = _gosub_target(c, point, c.subst(point, step.data, step.where), step.where)
+    target = _gosub_target(c, point, c.subst(point, step.data, step.where, run), step.where)
     return target if target is not None else run.finish({"do": "hangup"})
 
 
@@ -279,7 +281,7 @@ def return_app(c: Compiler, run: Run, point: Point, step: Step) -> Result:
     if not point.stack:
         c.warn(step.where, "Return without a Gosub: Asterisk hangs up, and so does ivr")
         return run.finish({"do": "hangup"})
-    value = c.subst(point, step.data, step.where).strip()
+    value = c.subst(point, step.data, step.where, run).strip()
     if value:
         if run.needs_flush("GOSUB_RETVAL", value):
             return c.flush(run, point, step.where)
@@ -289,8 +291,16 @@ def return_app(c: Compiler, run: Run, point: Point, step: Step) -> Result:
                  point.stack[:-1], frame.args, point.digit, point.response)  # fmt: skip
 
 
+def stack_pop(c: Compiler, run: Run, point: Point, step: Step) -> Result:
+    """Forget the latest Gosub's return address (app_stack.c StackPop)."""
+    if not point.stack:
+        c.warn(step.where, "StackPop without a Gosub: nothing to forget")
+        return _next(point)
+    return replace(_next(point), stack=point.stack[:-1])
+
+
 def goto_if(c: Compiler, run: Run, point: Point, step: Step) -> Result:
-    data = c.subst(point, step.data, step.where)
+    data = c.subst(point, step.data, step.where, run)
     condition, rest = split_outside(data, "?")
     if rest is None:
         c.warn(step.where, f"{step.app}({data}): no '?'; skipped")
@@ -298,6 +308,13 @@ def goto_if(c: Compiler, run: Run, point: Point, step: Step) -> Result:
     yes, no = split_outside(rest, ":")
     try:
         rules = condition_rules(condition)
+    except Malformed as problem:
+        c.warn(
+            step.where,
+            f"{step.app} condition {condition}: {problem}, a syntax error to Asterisk too "
+            "(is a variable empty here?); false, as on the PBX",
+        )
+        rules = [(None, False)]
     except Unsupported as problem:
         c.warn(step.where, f"{step.app} condition {condition}: {problem}; takes the false branch")
         rules = [(None, False)]
@@ -306,7 +323,7 @@ def goto_if(c: Compiler, run: Run, point: Point, step: Step) -> Result:
 
 
 def goto_if_time(c: Compiler, run: Run, point: Point, step: Step) -> Result:
-    data = c.subst(point, step.data, step.where)
+    data = c.subst(point, step.data, step.where, run)
     spec, rest = split_outside(data, "?")
     yes, no = split_outside(rest or "", ":")
     try:
@@ -363,7 +380,7 @@ def hangup(c: Compiler, run: Run, point: Point, step: Step) -> Result:
 
 
 def route(c: Compiler, run: Run, point: Point, step: Step) -> Result:
-    data = c.subst(point, step.data, step.where)
+    data = c.subst(point, step.data, step.where, run)
     target = f"{step.app}({data})"
     number = None
     if step.app.lower() == "dial" and "${" not in data:
@@ -411,6 +428,7 @@ HANDLERS: dict[str, Handler] = {
     "gosub": gosub,
     "gosubif": goto_if,
     "return": return_app,
+    "stackpop": stack_pop,
     "hangup": hangup,
     "busy": hangup,
     "congestion": hangup,

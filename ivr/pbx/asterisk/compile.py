@@ -61,7 +61,7 @@ def import_dialplan(text: str, file: str, start: str | None = None) -> Imported:
     first = _start(compiler, action, variables, context, where)
     compiler.build_all()
     doc: Doc = {
-        "menu": node_id(Path(file).stem or "asterisk"),
+        "menu": node_id(Path(file).stem or "asterisk").replace("-", "_"),
         "title": f"{context} ({Path(file).name})",
         "languages": ["en"],
         "start": first,

@@ -48,6 +48,11 @@ class Unsupported(ValueError):
     """A condition the simulator cannot branch on."""
 
 
+class Malformed(Unsupported):
+    """A condition Asterisk cannot read either (often a variable that is empty here:
+    ``$[${x} = 1]`` with ``x`` unset is ``$[ = 1]``); Asterisk then takes it as false."""
+
+
 def condition_rules(text: str) -> Rules:
     """The rules of a GotoIf condition (``$[...]``, or a plain value tested for truth)."""
     text = text.strip()
@@ -115,7 +120,7 @@ class _Parser:
         while pos < len(text):
             found = _TOKEN.match(text, pos)
             if found is None:
-                raise Unsupported(f"cannot read {text[pos:]!r}")
+                raise Malformed(f"cannot read {text[pos:]!r}")
             self.tokens.append(found.group(1))
             pos = found.end()
             while pos < len(text) and text[pos].isspace():
@@ -125,7 +130,7 @@ class _Parser:
     def parse(self) -> Expr:
         node = self._or()
         if self.pos != len(self.tokens):
-            raise Unsupported(f"{' '.join(self.tokens[self.pos :])!r} is not understood")
+            raise Malformed(f"{' '.join(self.tokens[self.pos :])!r} is not understood")
         return node
 
     def _peek(self) -> str | None:
@@ -159,7 +164,7 @@ class _Parser:
     def _unary(self) -> Expr | Operand:
         token = self._peek()
         if token is None:
-            raise Unsupported("the expression ends early")
+            raise Malformed("the expression ends early")
         self.pos += 1
         if token == "!":
             inner = self._unary()
@@ -167,11 +172,11 @@ class _Parser:
         if token == "(":
             group = self._or()
             if self._peek() != ")":
-                raise Unsupported("a '(' is not closed")
+                raise Malformed("a '(' is not closed")
             self.pos += 1
             return group
         if token in OPS or token in ("&", "|", ")"):
-            raise Unsupported(f"{token!r} where a value belongs")
+            raise Malformed(f"{token!r} where a value belongs")
         return _operand(token)
 
 

@@ -32,6 +32,8 @@ from ivr.pbx.common import PbxWarning, node_id, pbx_error, sound_text
 from ivr.pbx.yamlout import Commented
 
 MAX_NODES = 2000
+#: A context name that is already a valid node id is kept as it is.
+ID = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 MAX_STEPS = 10_000  # priorities one run may take before it must have waited
 MAX_DIGITS = 32  # the longest entry a collect node takes
 MIN_WAIT = 0.5  # the shortest no-input timeout the simulator has
@@ -97,16 +99,23 @@ class Compiler:
         extension = context.extensions.get(point.exten) if context is not None else None
         return extension.steps.get(point.priority) if extension is not None else None
 
-    def subst(self, point: Point, text: str, where: Location) -> str:
-        """``text`` with what is known at this point filled in (``${EXTEN}``, ``${ARGn}``)."""
+    def subst(self, point: Point, text: str, where: Location, run: Run | None = None) -> str:
+        """``text`` with what is known at this point filled in: ``${EXTEN}``, a
+        Gosub's ``${ARGn}``, and variables this run has set to a constant."""
         problems: list[str] = []
+        constants = {k: v for k, v in (run.sets if run else {}).items() if "${" not in v}
 
         def known(ref: VarRef) -> str | None:
+            if ref.name in constants:
+                return cut(constants[ref.name], ref.offset, ref.length)
             if ref.name == "EXTEN":
                 if point.value is not None:
                     return cut(point.value, ref.offset, ref.length)
                 if ref.whole:
                     return None
+                if ref.length is None or ref.length >= 0:  # the simulator cuts these itself
+                    tail = "" if ref.length is None else f":{ref.length}"
+                    return f"${{EXTEN:{ref.offset}{tail}}}"
                 groups = substring_groups(point.exten, ref.offset, ref.length)
                 if groups is not None:
                     self.grouped.add((point.owner, point.exten))
@@ -125,15 +134,17 @@ class Compiler:
             self.warn(where, problem)
         return out
 
-    def sounds(self, point: Point, files: str, where: Location) -> list[str]:
+    def sounds(
+        self, point: Point, files: str, where: Location, run: Run | None = None
+    ) -> list[str]:
         """The texts of ``file&file`` (an export's own words when known, else the names)."""
         out: list[str] = []
-        for name in self.subst(point, files, where).split("&"):
-            name = name.strip().strip("'")
+        for name in self.subst(point, files, where, run).split("&"):
+            name = _globals(name.strip().strip("'"), self.plan.globals)
             if not name or name.lower().startswith("silence/"):
                 continue
             base = name.rsplit("/", 1)[-1]
-            text = self.texts.get(base) or self.texts.get(name) or sound_text(name)
+            text = self.texts.get(base) or self.texts.get(name) or _spoken(name)
             if text:
                 out.append(text)
         return out
@@ -230,7 +241,7 @@ class Compiler:
                 f"the dialplan unfolds into more than {MAX_NODES} places a call can wait",
                 "import one context with --menu, or call fewer subroutines from many places",
             )
-        base = node_id(context)
+        base = context if ID.fullmatch(context) else node_id(context)
         new = base
         if new in self.order:
             new = f"{base}_{re.sub(r'[^A-Za-z0-9_]', '_', hint)}"
@@ -367,6 +378,26 @@ class Compiler:
                 body["number"] = number
             self.services[sid] = Commented(body, _at(where))
         return sid
+
+
+def _globals(name: str, known: dict[str, str]) -> str:
+    """A sound name with the globals it uses filled in (their values when the call
+    starts: a sound is named by its file, not by what a call later sets)."""
+    for variable, value in known.items():
+        name = name.replace("${" + variable + "}", value)
+    return name
+
+
+def _spoken(name: str) -> str:
+    """A sound's name made speakable; a ``${var}`` in it is left for the call to fill
+    (``digits/${EXTEN}`` says the digits)."""
+    if "${" not in name.rsplit("/", 1)[-1]:
+        return sound_text(name)
+    base = name.rsplit("/", 1)[-1]
+    parts = re.split(r"(\$\{[^}]*\})", base)
+    return " ".join(
+        " ".join(p if p.startswith("${") else re.sub(r"[-_+]+", " ", p) for p in parts).split()
+    )
 
 
 def _at(where: Location) -> str:

@@ -86,6 +86,9 @@ class Run:
         return action
 
     def needs_flush(self, name: str, value: str) -> bool:
-        """Whether setting ``name`` now would change what an earlier set in this run
-        means (the simulator sets a run's variables all at once)."""
-        return name in self.sets or any("${" + known + "}" in value for known in self.sets)
+        """Whether setting ``name`` to ``value`` (constants of this run already filled
+        in) cannot join this run's other sets: the simulator sets them all at once, so
+        no set may read another, nor change a variable another reads."""
+        reads = any("${" + known + "}" in value for known in self.sets)
+        read = any("${" + name + "}" in earlier for earlier in self.sets.values())
+        return reads or read
