@@ -39,8 +39,8 @@ from ivr.loader.keys import (
 )
 from ivr.loader.menu import build_menu
 from ivr.model import ENGINES, Menu
-from ivr.pbx.common import PbxWarning
-from ivr.yamlsrc import gc_paused, load_yaml
+from ivr.pbx.common import PbxWarning, source_lines
+from ivr.yamlsrc import gc_paused, load_yaml, relocate
 
 __all__ = [
     "ACTION_KEYS",
@@ -84,7 +84,8 @@ def load_menu_warned(
 
     if sniff_file(path) is not MenuFormat.YAML:
         imported = import_file(path, start)
-        return load_menu_text(imported.yaml_text, str(path)), imported.warnings
+        lines = source_lines(imported.yaml_text)
+        return load_menu_text(imported.yaml_text, str(path), lines), imported.warnings
     menu = _load_yaml_menu(path)
     if start is not None and start != menu.start:
         if start not in menu.nodes:
@@ -105,10 +106,14 @@ def _load_yaml_menu(path: str | Path) -> Menu:
     return menu
 
 
-def load_menu_text(text: str, name: str = "<menu>") -> Menu:
-    """Like ``load_menu`` for YAML held in memory (tests, generated menus)."""
+def load_menu_text(text: str, name: str = "<menu>", lines: list[int] | None = None) -> Menu:
+    """Like ``load_menu`` for YAML held in memory (tests, generated menus). ``lines``
+    maps each line of ``text`` to the line of the file it was made from (an imported PBX
+    file), so every location the menu and its problems carry points there."""
     with gc_paused():
         data = load_yaml(name, text=text)
+        if lines is not None:
+            relocate(data, lines)
         menu = build_menu(name, data)
         del data  # freed now, so the collector never has to walk the YAML tree
     return menu

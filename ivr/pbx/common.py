@@ -141,3 +141,20 @@ def sound_texts_near(file: Path) -> dict[str, str]:
                 if isinstance(body, dict) and isinstance(body.get("text"), str)
             }
     return {}
+
+
+_SOURCE_COMMENT = re.compile(r"^\s*#\s*(?P<file>.+):(?P<line>\d+)\s*$")
+
+
+def source_lines(yaml_text: str) -> list[int]:
+    """For each line of an imported menu's YAML, the PBX file's line it came from: the
+    ``# FILE:LINE`` comment above it (1 before the first), so a problem the loader or
+    ``ivr lint`` finds is reported where the author can fix it."""
+    out: list[int] = []
+    current = 1
+    for line in yaml_text.splitlines():
+        match = _SOURCE_COMMENT.match(line)
+        if match is not None:
+            current = int(match.group("line"))
+        out.append(current)
+    return out

@@ -202,3 +202,17 @@ def test_bad_pbx_constructs_are_reported_by_line(change: tuple[str, str], messag
         load_menu_text(text, "pbx.yaml")
     assert message in str(caught.value)
     assert str(caught.value).startswith("pbx.yaml:")
+
+
+def test_an_imported_menu_points_every_location_at_the_pbx_file_line() -> None:
+    from ivr.pbx.common import source_lines
+
+    text = FEATURES.replace("  sub:\n", "  # ivr.xml:40\n  sub:\n")
+    menu = load_menu_text(text, "ivr.xml", source_lines(text))
+    assert (menu.nodes["sub"].where.line, menu.nodes["ast"].where.line) == (40, 40)
+    assert menu.nodes["main"].where.line == 1  # above the first source comment
+    with pytest.raises(MenuErrors) as caught:
+        bad = text.replace("{key: 1, route: sales}\n  ast:", "{key: 1, route: nowhere}\n  ast:")
+        assert bad != text
+        load_menu_text(bad, "ivr.xml", source_lines(bad))
+    assert str(caught.value).startswith("ivr.xml:40:1: node 'sub' option 1 routes to service")
