@@ -14,6 +14,7 @@ from ivr.errors import Location, MenuErrors
 from ivr.pbx.asterisk.config import read_config
 from ivr.pbx.asterisk.dialplan import Dialplan, build_dialplan
 from ivr.pbx.asterisk.runner import Compiler
+from ivr.pbx.asterisk.shapes import reshape
 from ivr.pbx.asterisk.state import Doc, Point
 from ivr.pbx.common import Imported, node_id, pbx_error, sound_texts_near
 from ivr.pbx.yamlout import Commented, dump
@@ -79,6 +80,7 @@ def import_dialplan(text: str, file: str, start: str | None = None) -> Imported:
     if compiler.services:
         doc["services"] = compiler.services
     doc["nodes"] = {name: compiler.nodes[name] for name in compiler.order}
+    reshape(doc, compiler.in_subroutine)
     header = (
         f"Imported by ivr import from {file} (Asterisk extensions.conf),\n"
         f"starting at context {context}, extension s, priority 1.\n"

@@ -173,8 +173,11 @@ class _Writer(Emitter):
         return lines("s", apps)
 
     def _failures(self, node: Node, invalid: str) -> list[str]:
-        """``t`` and ``i``: the node's handlers by count, else the apology and the
-        prompt again, until the node's limit."""
+        """``t`` and ``i``: the node's handlers by count, else the simulator's own
+        escalation (the apology and the short prompt, then the apology, the prompt and
+        the help), until the node's limit. A reprompt waits right there, in the ``t``
+        or ``i`` extension: a key is taken in the node's context as ever, and silence
+        is one more no input (``Goto(t,1)``)."""
         settings = node.settings
         give_up = settings.on_max_failures
         if give_up.kind in (ActionKind.ROUTE, ActionKind.EXIT):
@@ -196,13 +199,35 @@ class _Writer(Emitter):
                 apps.append(f"GotoIf($[${{{counter}}} >= {handler.count}]?h{handler.count})")
                 done = self._handler(handler, node)
                 blocks.append([f"(h{handler.count}){done[0]}", *done[1:]])
-            apps += [*self.play(apology), "Goto(s,prompt)"]
+            first = self._reprompt(node, apology, 1)
+            full = self._reprompt(node, apology, 2)
+            if full != first:
+                apps.append(f"GotoIf($[${{{counter}}} >= 2]?full)")
+                blocks.append([f"(full){full[0]}", *full[1:]])
+            apps += first
             for block in blocks:
                 apps += block
             if limit:
                 apps += [f"(max){ending[0]}", *ending[1:]]
             out += lines(name, apps, "no input" if name == "t" else "invalid key")
         return out
+
+    def _reprompt(self, node: Node, apology: str, level: int) -> Apps:
+        """The simulator's reprompt at ``level``, then a wait for a key."""
+        lang = self.lang
+        texts = [node.short_prompt.get(lang)] if level <= 1 and node.short_prompt else []
+        if not texts:
+            texts = [node.prompt.get(lang)]
+            if level >= 2 and node.help:
+                texts.append(node.help.get(lang))
+        play = "Background" if node.settings.barge_in else "Playback"
+        sounds = [name for name in (self.sound(t) for t in texts) if name]
+        return [
+            *self.play(apology),
+            *(f"{play}({name})" for name in sounds),
+            f"WaitExten({_seconds(node.settings.no_input_timeout)})",
+            "Goto(t,1)",
+        ]
 
     def _handler(self, handler: Handler, node: Node) -> Apps:
         said = self.play(handler.say.get(self.lang))
@@ -220,9 +245,9 @@ class _Writer(Emitter):
         )
         if any(n.short_prompt for n in menu.nodes.values()):
             self.note(
-                "Short prompts are not used: a node's whole prompt is played each time, "
-                "and after a no input or invalid key the apology and the whole prompt "
-                "(the simulator says the short prompt, then the help)."
+                "A node entered again plays its whole prompt (a dialplan has no short "
+                "prompt for a second visit); reprompts after no input or an invalid key "
+                "escalate as in the simulator."
             )
         others = [lang for lang in menu.languages if lang != self.lang]
         if others:

@@ -54,6 +54,7 @@ class Compiler:
         self.pending: deque[tuple[str, Location, Callable[[], Doc]]] = deque()
         self.grouped: set[tuple[str, str]] = set()  # patterns whose digits are cut
         self.pattern_items: list[tuple[Doc, str, str]] = []
+        self.in_subroutine: set[str] = set()  # nodes where a Gosub has not returned
         self._missing: set[str] = set()
 
     # -- what the dialplan holds ----------------------------------------------------
@@ -251,6 +252,8 @@ class Compiler:
                 count += 1
         self.keys[key] = new
         self.order.append(new)
+        if isinstance(key, tuple) and any(isinstance(k, Point) and k.stack for k in key):
+            self.in_subroutine.add(new)
         self.pending.append((new, where, build))
         return new
 
