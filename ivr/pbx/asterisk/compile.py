@@ -80,7 +80,7 @@ def import_dialplan(text: str, file: str, start: str | None = None) -> Imported:
     if compiler.services:
         doc["services"] = compiler.services
     doc["nodes"] = {name: compiler.nodes[name] for name in compiler.order}
-    reshape(doc, compiler.in_subroutine)
+    reshape(doc, compiler.in_subroutine, compiler.context_of)
     header = (
         f"Imported by ivr import from {file} (Asterisk extensions.conf),\n"
         f"starting at context {context}, extension s, priority 1.\n"

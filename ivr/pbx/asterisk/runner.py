@@ -55,6 +55,7 @@ class Compiler:
         self.grouped: set[tuple[str, str]] = set()  # patterns whose digits are cut
         self.pattern_items: list[tuple[Doc, str, str]] = []
         self.in_subroutine: set[str] = set()  # nodes where a Gosub has not returned
+        self.context_of: dict[str, str] = {}  # node -> the context it waits or branches in
         self._missing: set[str] = set()
 
     # -- what the dialplan holds ----------------------------------------------------
@@ -252,6 +253,7 @@ class Compiler:
                 count += 1
         self.keys[key] = new
         self.order.append(new)
+        self.context_of[new] = context
         if isinstance(key, tuple) and any(isinstance(k, Point) and k.stack for k in key):
             self.in_subroutine.add(new)
         self.pending.append((new, where, build))
