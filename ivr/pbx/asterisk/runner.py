@@ -27,8 +27,8 @@ from ivr.pbx.asterisk.dialplan import Dialplan, Extension, Step
 from ivr.pbx.asterisk.patterns import dialable, length_range, match, regex, substring_groups
 from ivr.pbx.asterisk.patterns import substring as cut
 from ivr.pbx.asterisk.state import Doc, Point, Run, clamp
-from ivr.pbx.asterisk.values import VarRef, substitute
-from ivr.pbx.common import PbxWarning, node_id, pbx_error, sound_text
+from ivr.pbx.asterisk.values import VarRef, spoken, substitute, with_globals
+from ivr.pbx.common import PbxWarning, node_id, pbx_error
 from ivr.pbx.yamlout import Commented
 
 MAX_NODES = 2000
@@ -142,11 +142,11 @@ class Compiler:
         """The texts of ``file&file`` (an export's own words when known, else the names)."""
         out: list[str] = []
         for name in self.subst(point, files, where, run).split("&"):
-            name = _globals(name.strip().strip("'"), self.plan.globals)
+            name = with_globals(name.strip().strip("'"), self.plan.globals)
             if not name or name.lower().startswith("silence/"):
                 continue
             base = name.rsplit("/", 1)[-1]
-            text = self.texts.get(base) or self.texts.get(name) or _spoken(name)
+            text = self.texts.get(base) or self.texts.get(name) or spoken(name)
             if text:
                 out.append(text)
         return out
@@ -383,26 +383,6 @@ class Compiler:
                 body["number"] = number
             self.services[sid] = Commented(body, _at(where))
         return sid
-
-
-def _globals(name: str, known: dict[str, str]) -> str:
-    """A sound name with the globals it uses filled in (their values when the call
-    starts: a sound is named by its file, not by what a call later sets)."""
-    for variable, value in known.items():
-        name = name.replace("${" + variable + "}", value)
-    return name
-
-
-def _spoken(name: str) -> str:
-    """A sound's name made speakable; a ``${var}`` in it is left for the call to fill
-    (``digits/${EXTEN}`` says the digits)."""
-    if "${" not in name.rsplit("/", 1)[-1]:
-        return sound_text(name)
-    base = name.rsplit("/", 1)[-1]
-    parts = re.split(r"(\$\{[^}]*\})", base)
-    return " ".join(
-        " ".join(p if p.startswith("${") else re.sub(r"[-_+]+", " ", p) for p in parts).split()
-    )
 
 
 def _at(where: Location) -> str:

@@ -16,6 +16,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ivr.pbx.common import sound_text
+
 _NAME = re.compile(r"^([A-Za-z0-9_.]+)(?::(-?\d+)(?::(-?\d+))?)?$")
 
 
@@ -185,3 +187,23 @@ def seconds(text: str) -> float | None:
     except ValueError:
         return None
     return value if value > 0 else None
+
+
+def with_globals(name: str, known: dict[str, str]) -> str:
+    """A sound name with the globals it uses filled in (their values when the call
+    starts: a sound is named by its file, not by what a call later sets)."""
+    for variable, value in known.items():
+        name = name.replace("${" + variable + "}", value)
+    return name
+
+
+def spoken(name: str) -> str:
+    """A sound's name made speakable; a ``${var}`` in it is left for the call to fill
+    (``digits/${EXTEN}`` says the digits)."""
+    if "${" not in name.rsplit("/", 1)[-1]:
+        return sound_text(name)
+    base = name.rsplit("/", 1)[-1]
+    parts = re.split(r"(\$\{[^}]*\})", base)
+    return " ".join(
+        " ".join(p if p.startswith("${") else re.sub(r"[-_+]+", " ", p) for p in parts).split()
+    )
