@@ -78,7 +78,7 @@ class Compiler:
             seen.add(name)
             found = self.plan.contexts.get(name)
             if found is None:
-                if name not in self._missing:
+                if name != context and name not in self._missing:
                     self._missing.add(name)
                     self.warn(where, f"include => {name}: no such context in this file; left out")
                 continue

@@ -48,7 +48,7 @@ def reshape(doc: Doc, subroutine_nodes: set[str], context_of: dict[str, str]) ->
     menus = [n for n, node in nodes.items() if n not in subroutine_nodes and _keyed(body(node))]
     shortcuts: dict[str, Any] = {}
     commands: Doc = {}
-    if menus:
+    if len(menus) > 1:  # what every one of several menus does is global
         shortcuts = {
             digits: action
             for digits, action in _shortcuts(nodes, menus).items()
