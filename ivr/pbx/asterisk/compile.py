@@ -86,7 +86,7 @@ def import_dialplan(text: str, file: str, start: str | None = None) -> Imported:
         f"starting at context {context}, extension s, priority 1.\n"
         "Each node, entry, pattern and rule is commented with the line it comes from."
     )
-    found = dict.fromkeys([*plan.warnings, *compiler.warnings])
+    unique = dict.fromkeys([*plan.warnings, *compiler.warnings])
     warnings = tuple(
         sorted(found, key=lambda w: (w.where.file != file, w.where.file, w.where.line))
     )
