@@ -16,7 +16,7 @@ from ivr.pbx.asterisk.dialplan import Dialplan, build_dialplan
 from ivr.pbx.asterisk.runner import Compiler
 from ivr.pbx.asterisk.shapes import reshape
 from ivr.pbx.asterisk.state import Doc, Point
-from ivr.pbx.common import Imported, node_id, pbx_error, sound_texts_near
+from ivr.pbx.common import Imported, PbxWarning, node_id, pbx_error, sound_texts_near
 from ivr.pbx.yamlout import Commented, dump
 
 #: What an imported menu says where the PBX says nothing.
@@ -86,10 +86,8 @@ def import_dialplan(text: str, file: str, start: str | None = None) -> Imported:
         f"starting at context {context}, extension s, priority 1.\n"
         "Each node, entry, pattern and rule is commented with the line it comes from."
     )
-    unique = dict.fromkeys([*plan.warnings, *compiler.warnings])
-    warnings = tuple(
-        sorted(found, key=lambda w: (w.where.file != file, w.where.file, w.where.line))
-    )
+    unique: dict[PbxWarning, None] = dict.fromkeys([*plan.warnings, *compiler.warnings])
+    warnings = tuple(sorted(unique, key=lambda w: (w.where.file != file, w.where.line)))
     return Imported(dump(doc, header), warnings, starts)
 
 
