@@ -240,13 +240,14 @@ def _directive(reader: _Reader, line: str, where: Location, folder: Path) -> Non
             )
         return
     for name in found:
-        _include(reader, Path(name), where)
+        shown = argument if not glob.has_magic(argument) else str(Path(name).name)
+        _include(reader, Path(name), where, shown)
 
 
-def _include(reader: _Reader, path: Path, where: Location) -> None:
+def _include(reader: _Reader, path: Path, where: Location, shown: str) -> None:
     resolved = path.resolve()
     if resolved in reader.stack:
-        raise pbx_error(where, f"#include {path} includes itself", "remove the circular #include")
+        raise pbx_error(where, f"#include {shown} includes itself", "remove the circular #include")
     if len(reader.stack) > MAX_INCLUDE_DEPTH:
         raise pbx_error(
             where,
@@ -257,16 +258,16 @@ def _include(reader: _Reader, path: Path, where: Location) -> None:
         if resolved.stat().st_size + reader.size > MAX_BYTES:
             raise pbx_error(
                 where,
-                f"#include {path}: the dialplan gets larger than {MAX_BYTES // 1_000_000} MB",
+                f"#include {shown}: the dialplan gets larger than {MAX_BYTES // 1_000_000} MB",
                 "import the contexts the menu needs, not a whole PBX configuration",
             )
         text = resolved.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
         raise pbx_error(
-            where, f"#include {path} is not UTF-8 text ({exc.reason})", "save it as UTF-8"
+            where, f"#include {shown} is not UTF-8 text ({exc.reason})", "save it as UTF-8"
         ) from None
     except OSError as exc:
-        raise pbx_error(where, f"#include {path} cannot be read ({exc.strerror})") from None
+        raise pbx_error(where, f"#include {shown} cannot be read ({exc.strerror})") from None
     reader.stack.append(resolved)
     _read_text(reader, text, str(path), path.parent)
     reader.stack.pop()

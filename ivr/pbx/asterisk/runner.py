@@ -51,6 +51,8 @@ class Compiler:
         self.warnings: list[PbxWarning] = []
         self.keys: dict[Hashable, str] = {}
         self.order: list[str] = []
+        self.used: set[str] = set()  # node ids given out
+        self.counts: dict[str, int] = {}  # the last number given to a name in use
         self.pending: deque[tuple[str, Location, Callable[[], Doc]]] = deque()
         self.grouped: set[tuple[str, str]] = set()  # patterns whose digits are cut
         self.pattern_items: list[tuple[Doc, str, str]] = []
@@ -245,12 +247,14 @@ class Compiler:
             )
         base = context if ID.fullmatch(context) else node_id(context)
         new = base
-        if new in self.order:
+        if new in self.used:
             new = f"{base}_{re.sub(r'[^A-Za-z0-9_]', '_', hint)}"
-            count = 2
-            while new in self.order:
-                new = f"{base}_{re.sub(r'[^A-Za-z0-9_]', '_', hint)}_{count}"
+            count = self.counts.get(new, 1)
+            while new in self.used:
                 count += 1
+                new = f"{base}_{re.sub(r'[^A-Za-z0-9_]', '_', hint)}_{count}"
+            self.counts[f"{base}_{re.sub(r'[^A-Za-z0-9_]', '_', hint)}"] = count
+        self.used.add(new)
         self.keys[key] = new
         self.order.append(new)
         self.context_of[new] = context
