@@ -85,7 +85,10 @@ def _counting(
             target = following
             continue
         rules.append((1, last))
-        return counter, sorted(rules, key=lambda r: r[0]), chain
+        by_count: dict[int, Doc] = {}
+        for count, action in rules:  # a threshold tested first wins over a later one
+            by_count.setdefault(count, action)
+        return counter, sorted(by_count.items()), chain
 
 
 def _handler(

@@ -194,17 +194,20 @@ class _Writer(Emitter):
             apps = [f"Set({counter}=$[${{{counter}}} + 1])"]
             if limit:
                 apps.append(f"GotoIf($[${{{counter}}} >= {limit}]?max)")
-            blocks: list[Apps] = []
-            for handler in reversed(handlers):
-                apps.append(f"GotoIf($[${{{counter}}} >= {handler.count}]?h{handler.count})")
-                done = self._handler(handler, node)
-                blocks.append([f"(h{handler.count}){done[0]}", *done[1:]])
+            cases = {h.count: self._handler(h, node) for h in handlers}
+            lowest = min(cases, default=limit or 99)
             first = self._reprompt(node, apology, 1)
             full = self._reprompt(node, apology, 2)
-            if full != first:
-                apps.append(f"GotoIf($[${{{counter}}} >= 2]?full)")
-                blocks.append([f"(full){full[0]}", *full[1:]])
-            apps += first
+            if lowest > 1:  # counts below the first handler escalate as the simulator does
+                cases[1] = first
+                if full != first and lowest > 2:
+                    cases[2] = full
+            counts = sorted(cases, reverse=True)
+            blocks: list[Apps] = []
+            for count in counts[:-1]:
+                apps.append(f"GotoIf($[${{{counter}}} >= {count}]?c{count})")
+                blocks.append([f"(c{count}){cases[count][0]}", *cases[count][1:]])
+            apps += cases[counts[-1]]
             for block in blocks:
                 apps += block
             if limit:
