@@ -22,6 +22,7 @@ as that construct keeps a menu's paths readable and a round trip exact:
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from ivr.pbx.asterisk.counting import counted_handlers
@@ -72,7 +73,7 @@ def reshape(doc: Doc, subroutine_nodes: set[str], context_of: dict[str, str]) ->
     drop_unreachable(doc)
     counted_handlers(doc, context_of)
     for nid in menus:
-        if nid in nodes and all(len(d) == 1 for d in entries(body(nodes[nid]))):
+        if nid in nodes and _menu_of_keys(body(nodes[nid])):
             _as_options(nid, body(nodes[nid]))
     announcements(doc, [*removed, *(plain(a) for a in shortcuts.values())])
 
@@ -156,6 +157,13 @@ def _repeat(
         ):
             return key
     return None
+
+
+def _menu_of_keys(node: Doc) -> bool:
+    """Single keys only, and no handler that reads the keys pressed (``${EXTEN}``, which
+    a collect node keeps and a menu of options does not)."""
+    handlers = json.dumps([node.get("on_no_input"), node.get("on_no_match")], default=plain)
+    return all(len(d) == 1 for d in entries(node)) and "${EXTEN" not in handlers
 
 
 def _as_options(nid: str, node: Doc) -> None:

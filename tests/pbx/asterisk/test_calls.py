@@ -152,6 +152,29 @@ def test_without_autofallthrough_the_call_waits_for_a_key_then_runs_t() -> None:
     assert result(call(menu, "1"))["target"] == "Queue(one)"
 
 
+def test_a_waitexten_timeout_goes_on_with_the_next_priority_rather_than_t(
+    tmp_path: Path,
+) -> None:
+    text = (
+        "[ivr]\nexten => s,1,Background(custom/menu)\n same => n,WaitExten(3)\n"
+        " same => n,Playback(custom/no-choice-made)\n same => n,Hangup()\n"
+        "exten => 1,1,Queue(one)\nexten => t,1,Playback(custom/never-said)\n"
+    )
+    session = call(menu_of(imported_text(text, tmp_path)), 3)
+    assert said(session) == ["menu", "no choice made"] and result(session)["outcome"] == "hangup"
+
+
+def test_i_knows_the_invalid_extension_as_invalid_exten(tmp_path: Path) -> None:
+    text = (
+        "[ivr]\nexten => s,1,Background(custom/menu)\n same => n,WaitExten(3)\n"
+        "exten => 1,1,Queue(one)\n"
+        "exten => i,1,Playback(custom/you-dialled)\n same => n,SayDigits(${INVALID_EXTEN})\n"
+        " same => n,Goto(s,1)\n"
+    )
+    session = call(menu_of(imported_text(text, tmp_path)), "7")
+    assert said(session)[1:3] == ["you dialled", "7"]
+
+
 def test_a_labelled_priority_is_where_a_goto_lands() -> None:
     menu = fixture_menu("syntax.conf")
     session = call(menu, "4")  # Goto(front,s,start)
