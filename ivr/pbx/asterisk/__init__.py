@@ -18,13 +18,14 @@ from ivr.pbx.common import Imported
 __all__ = ["Exported", "export_menu", "import_text", "looks_like"]
 
 _CONTEXT = re.compile(r"^\s*\[[^\]\n]+\]", re.M)
-_EXTEN = re.compile(r"^\s*(?:exten|same)\s*=>?", re.M | re.I)
+_EXTEN = re.compile(r"^\s*(?:exten|same|include)\s*=>?", re.M | re.I)
 SNIFF = 65536  # a dialplan may open with long [general] and [globals] sections
 
 
 def looks_like(text: str) -> bool:
     """Whether ``text`` (the start of a file) is an Asterisk dialplan: a ``[context]``
-    header and an ``exten =>`` or ``same =>`` line, and no markup or binary data."""
+    header and an ``exten =>``, ``same =>`` or ``include =>`` line, and no markup or
+    binary data."""
     head = text[:SNIFF]
     if "\0" in head or head.lstrip().startswith("<"):
         return False
