@@ -1,0 +1,344 @@
+"""An ivr menu written as FreeSWITCH IVR menus (``ivr_menus.xml``), prompts as sound files.
+
+Every node becomes a ``<menu>`` named ``MENU_NODE``, its prompt ``greet-long``
+and its short prompt ``greet-short``. A choice becomes ``<entry>``s on its
+digits; FreeSWITCH runs every entry whose digits match, in order
+(``switch_ivr_menu_execute``), so an action that says something first (a
+service's announcement, an option's ``say:``) is a ``menu-play-sound`` entry
+followed by the entry that acts (``menu-exec-app transfer 113 XML default``).
+A ``goto`` is a ``menu-sub``, so ``menu-back`` and running out of tries return
+to the menu that entered it, as ``back`` does here. Shortcuts and keyed
+commands are entries at every menu (``digit-len`` grows to fit), and a choice
+that must be confirmed opens a small confirmation menu (1 yes, 2 back). What
+FreeSWITCH menus cannot do is listed in ``notes``, one sentence each.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from xml.sax.saxutils import quoteattr
+
+from ivr.model import Action, ActionKind, BranchRule, LangText, Menu, Node
+from ivr.pbx.common import PromptSink
+
+
+@dataclass(frozen=True)
+class Exported:
+    """The configuration files (relative path -> text) and what was approximated."""
+
+    files: dict[str, str]
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Entry:
+    action: str
+    digits: str
+    param: str = ""
+    comment: str = ""
+
+
+@dataclass
+class _Menu:
+    name: str
+    attrs: dict[str, str]
+    entries: list[_Entry]
+    comment: str
+
+
+@dataclass
+class _Writer:
+    menu: Menu
+    sounds: PromptSink
+    lang: str
+    notes: list[str] = field(default_factory=list)
+    extra: list[_Menu] = field(default_factory=list)
+
+    # -- names -------------------------------------------------------------------
+    def name(self, node_id: str) -> str:
+        return f"{self.menu.id}_{node_id}"
+
+    def sound(self, text: str) -> str:
+        """How FreeSWITCH finds the sound file holding ``text`` (``$${sounds_dir}``
+        is its sounds folder, set in vars.xml)."""
+        return f"$${{sounds_dir}}/{self.menu.id}/{self.sounds.sound(text, self.lang)}.wav"
+
+    def note(self, text: str) -> None:
+        if text not in self.notes:
+            self.notes.append(text)
+
+    def text(self, value: LangText) -> str:
+        return value.get(self.lang)
+
+    # -- menus -------------------------------------------------------------------
+    def node_menu(self, node: Node) -> _Menu:
+        entries: list[_Entry] = []
+        used: set[str] = set()
+
+        def add(digits: str, action: Action, label: str) -> None:
+            if digits in used:
+                return
+            used.add(digits)
+            entries.extend(self.act(node, digits, action, label))
+
+        if node.collect is not None:
+            collect = node.collect
+            for digits, action in collect.entries:
+                add(digits, action, digits)
+            if collect.match_services:
+                for service in self.menu.services.values():
+                    if service.number and "${" not in service.number:
+                        add(service.number, Action(ActionKind.ROUTE, service.id), service.id)
+            for pattern in collect.patterns:
+                regex = f"/^(?:{pattern.regex})$/"
+                entries.extend(self.act(node, regex, pattern.action, pattern.text))
+                self.note(
+                    f"Pattern {pattern.text} at {node.id} is exported as the regular "
+                    f"expression {regex}; check it reads the same in PCRE."
+                )
+            if collect.min_digits > 1:
+                self.note(
+                    f"{node.id} takes at least {collect.min_digits} digits; FreeSWITCH has no "
+                    "minimum, a shorter entry is simply not one of its entries."
+                )
+        for option in node.options:
+            if option.key is None:
+                self.note(
+                    f"Option {option.id} has no key (callers say it); FreeSWITCH menus take "
+                    "keys only, so it is not exported."
+                )
+                continue
+            add(option.key, option.action, self.text(option.label) or option.id)
+        for command in self.menu.commands:
+            if command.key is None:
+                continue
+            if command.key == "#":
+                self.note(
+                    f"The {command.name} command on # is not exported: # ends an entry in a "
+                    "FreeSWITCH menu."
+                )
+                continue
+            words = command.phrases.get(self.lang)
+            add(command.key, command.action, words[0] if words else command.name)
+        for sid in self.menu.shortcuts:
+            number = self.menu.services[sid].number
+            add(number, Action(ActionKind.ROUTE, sid), f"shortcut {sid}")
+        return _Menu(self.name(node.id), self.attrs(node, entries), entries, node.id)
+
+    def attrs(self, node: Node, entries: list[_Entry]) -> dict[str, str]:
+        settings = node.settings
+        longest = max((len(e.digits) for e in entries if not e.digits.startswith("/")), default=1)
+        if node.collect is not None:
+            longest = max(longest, node.collect.max_digits)
+        messages = self.menu.messages
+        invalid = messages.invalid_key if node.collect is None else messages.no_match
+        attrs = {"name": self.name(node.id), "greet-long": self.sound(self.text(node.prompt))}
+        if node.short_prompt:
+            attrs["greet-short"] = self.sound(self.text(node.short_prompt))
+        if self.text(invalid):
+            attrs["invalid-sound"] = self.sound(self.text(invalid))
+        is_start = node.id == self.start_id
+        if is_start and self.text(messages.goodbye):
+            attrs["exit-sound"] = self.sound(self.text(messages.goodbye))
+        attrs["timeout"] = str(round(settings.no_input_timeout * 1000))
+        attrs["inter-digit-timeout"] = str(round(settings.inter_digit_timeout * 1000))
+        attrs["max-failures"] = str(settings.max_no_match or 99)
+        attrs["max-timeouts"] = str(settings.max_no_input or 99)
+        attrs["digit-len"] = str(longest)
+        if 0 in (settings.max_no_match, settings.max_no_input):
+            self.note(f"{node.id} has no limit on failures; FreeSWITCH needs one (99 is used).")
+        fail = settings.on_max_failures
+        app = self.give_up(node, fail, is_start)
+        if app:
+            attrs["exec-on-max-failures"] = attrs["exec-on-max-timeouts"] = app
+        return attrs
+
+    def give_up(self, node: Node, action: Action, is_start: bool) -> str:
+        """``exec-on-max-*``: the application that ends a menu after too many failures."""
+        if action.kind is ActionKind.ROUTE and action.target:
+            return self.transfer(action.target)
+        if action.kind is ActionKind.HANGUP and not is_start:
+            # a FreeSWITCH submenu that runs out of tries returns to its parent
+            self.note(
+                "A caller who runs out of tries in a submenu is hung up on without the "
+                "goodbye message (exec-on-max-failures runs before any sound)."
+            )
+            return "hangup"
+        return ""
+
+    def transfer(self, sid: str) -> str:
+        service = self.menu.services[sid]
+        if service.target and service.number == "":
+            return service.target.replace("${", "$").replace("}", "")
+        return f"transfer {service.number} XML default"
+
+    # -- actions -----------------------------------------------------------------
+    def act(self, node: Node, digits: str, action: Action, label: str) -> list[_Entry]:
+        """The entries that do ``action`` on ``digits`` at ``node``, in order."""
+        out: list[_Entry] = []
+        say = self.text(action.say)
+        if say:
+            out.append(_Entry("menu-play-sound", digits, self.sound(say), label))
+        for var, value in action.sets:
+            out.append(_Entry("menu-exec-app", digits, f"set {var}={value}", label))
+        if action.confirm:
+            out.append(_Entry("menu-sub", digits, self.confirm(node, digits, action, label), label))
+            return out
+        kind = action.kind
+        if kind is ActionKind.GOTO and action.target:
+            return out + self.goto(node, digits, action.target, label)
+        if kind is ActionKind.ROUTE and action.target:
+            service = self.menu.services[action.target]
+            template = service.announce or self.menu.messages.connecting
+            announce = self.text(template).format(
+                service=self.text(service.name), number=service.display
+            )
+            if announce:
+                out.append(_Entry("menu-play-sound", digits, self.sound(announce), label))
+            return [*out, _Entry("menu-exec-app", digits, self.transfer(action.target), label)]
+        if kind is ActionKind.INFO:
+            return [*out, _Entry("menu-play-sound", digits, self.sound(self.text(action.message)))]
+        if kind is ActionKind.BACK and node.id == self.start_id:
+            at_top = self.text(self.menu.messages.at_top)
+            return [*out, _Entry("menu-play-sound", digits, self.sound(at_top), label)]
+        if kind in (ActionKind.BACK, ActionKind.EXIT):
+            return [*out, _Entry("menu-back", digits, "", label)]
+        if kind is ActionKind.MAIN_MENU:
+            return [*out, _Entry("menu-top", digits, "", label)]
+        if kind is ActionKind.REPEAT:  # a menu-sub to itself goes round again
+            return [*out, _Entry("menu-sub", digits, self.name(node.id), label)]
+        if kind is ActionKind.HELP:
+            help_text = self.text(node.help) or self.text(self.menu.messages.help)
+            return [*out, _Entry("menu-play-sound", digits, self.sound(help_text), label)]
+        if kind is ActionKind.HANGUP:
+            goodbye = self.text(action.message) or self.text(self.menu.messages.goodbye)
+            if goodbye:
+                out.append(_Entry("menu-play-sound", digits, self.sound(goodbye), label))
+            return [*out, _Entry("menu-exec-app", digits, "hangup", label)]
+        if kind is ActionKind.OPERATOR:
+            operator = next((c for c in self.menu.commands if c.name == "operator"), None)
+            if operator is not None:
+                return out + self.act(node, digits, operator.action, label)
+        return out
+
+    def goto(self, node: Node, digits: str, target: str, label: str) -> list[_Entry]:
+        goal = self.menu.nodes[target]
+        if goal.branch:
+            rule = self.branch_rule(goal)
+            return self.act(node, digits, rule.action, label)
+        return [_Entry("menu-sub", digits, self.name(target), label)]
+
+    def branch_rule(self, node: Node) -> BranchRule:
+        """The rule a FreeSWITCH menu follows at a branch: the last (``otherwise``) one,
+        since its menus have no time or variable conditions."""
+        rule = node.branch[-1]
+        self.note(
+            f"The branch at {node.id} ({', '.join(self.describe(r) for r in node.branch)}) is "
+            "not exported: FreeSWITCH menus have no time or variable conditions, so callers "
+            "always get its last rule."
+        )
+        return rule
+
+    def describe(self, rule: BranchRule) -> str:
+        when = rule.when.describe() if rule.when is not None else "otherwise"
+        return f"{when} -> {rule.action.kind.value} {rule.action.target or ''}".strip()
+
+    def confirm(self, node: Node, digits: str, action: Action, label: str) -> str:
+        """A menu asking "Did you say LABEL?": 1 does ``action``, 2 goes back."""
+        name = f"{self.name(node.id)}_confirm_{digits.replace('*', 'star').replace('#', 'hash')}"
+        if any(m.name == name for m in self.extra):
+            return name
+        question = self.text(self.menu.messages.confirm).format(label=label)
+        plain = replace(action, confirm=False)
+        entries = [*self.act(node, "1", plain, label), _Entry("menu-back", "2", "", "no")]
+        attrs = {
+            "name": name,
+            "greet-long": self.sound(question),
+            "invalid-sound": self.sound(self.text(self.menu.messages.invalid_key)),
+            "timeout": str(round(node.settings.no_input_timeout * 1000)),
+            "max-failures": str(node.settings.max_no_match or 3),
+            "max-timeouts": str(node.settings.max_no_input or 3),
+            "digit-len": "1",
+        }
+        self.extra.append(_Menu(name, attrs, entries, f"confirm {label} at {node.id}"))
+        return name
+
+    @property
+    def start_id(self) -> str:
+        start = self.menu.nodes[self.menu.start]
+        if start.branch:
+            rule = self.branch_rule(start)
+            if rule.action.kind is ActionKind.GOTO and rule.action.target:
+                return rule.action.target
+        return self.menu.start
+
+
+def export_menu(menu: Menu, sounds: PromptSink, lang: str | None = None) -> Exported:
+    """``ivr_menus.xml`` for ``menu`` in one language (default its first), every prompt
+    named through ``sounds``."""
+    language = lang or menu.default_lang
+    writer = _Writer(menu, sounds, language)
+    start = writer.start_id
+    order = [start, *(n for n in menu.nodes if n != start)]
+    menus = [writer.node_menu(menu.nodes[n]) for n in order if not menu.nodes[n].branch]
+    menus += writer.extra
+    _general_notes(writer, menu, language)
+    text = _xml(menu, menus, writer.name(start), language)
+    return Exported({"ivr_menus.xml": text}, tuple(writer.notes))
+
+
+def _general_notes(writer: _Writer, menu: Menu, lang: str) -> None:
+    others = [x for x in menu.languages if x != lang]
+    if others:
+        writer.note(f"Only {lang} is exported; export again with --lang for {', '.join(others)}.")
+    if any(o.phrases.all() for n in menu.nodes.values() for o in n.options):
+        writer.note(
+            "Spoken answers (option words, free speech) are not exported: FreeSWITCH menus "
+            "take keys only."
+        )
+    writer.note(
+        "FreeSWITCH says nothing after a timeout and then plays greet-short; the no-input "
+        "apology and the escalation to the full prompt and help are not exported."
+    )
+    if any(int(m) > 1 for m in _digit_lens(menu)):
+        writer.note(
+            "Where a menu takes longer entries (shortcuts, numbers), FreeSWITCH waits the "
+            "inter-digit timeout (or #) after a single key before acting on it."
+        )
+    if menu.variables:
+        writer.note("Call variables (variables:) are not exported; set them in the dialplan.")
+
+
+def _digit_lens(menu: Menu) -> list[int]:
+    lens = [len(menu.services[s].number) for s in menu.shortcuts]
+    lens += [n.collect.max_digits for n in menu.nodes.values() if n.collect is not None]
+    return lens
+
+
+def _comment(text: str) -> str:
+    return "<!-- " + text.replace("--", "- -") + " -->"
+
+
+def _xml(menu: Menu, menus: list[_Menu], start: str, lang: str) -> str:
+    lines = [
+        _comment(
+            f"{menu.title}: exported by ivr from {menu.file} ({lang}). Put this file in "
+            f"conf/ivr_menus/, the sounds in $${{sounds_dir}}/{menu.id}/, and start it "
+            f'from the dialplan with <action application="ivr" data="{start}"/> then hangup.'
+        ),
+        "<include>",
+    ]
+    for m in menus:
+        lines.append(f"  {_comment(m.comment)}")
+        attrs = "\n".join(f"      {k}={quoteattr(v)}" for k, v in m.attrs.items())
+        lines.append(f"  <menu\n{attrs}>")
+        for e in m.entries:
+            param = f" param={quoteattr(e.param)}" if e.param else ""
+            note = f"  {_comment(e.comment)}" if e.comment else ""
+            lines.append(
+                f"    <entry action={quoteattr(e.action)} digits={quoteattr(e.digits)}{param}/>"
+                + note
+            )
+        lines.append("  </menu>")
+    lines.append("</include>")
+    return "\n".join(lines) + "\n"
