@@ -105,7 +105,8 @@ def read_config(root: XNode, file: str) -> FsConfig:
     """The menus, macros and preprocessor variables of a parsed file."""
     config = FsConfig(file)
     _preprocess(root, config)
-    _read(root, config, in_phrases=False)
+    document = XNode("#document", {}, 1, 1, [root])  # the root may itself be a <menu>
+    _read(document, config, in_phrases=False)
     return config
 
 
