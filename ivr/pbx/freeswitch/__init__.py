@@ -17,6 +17,7 @@ from pathlib import Path
 from ivr.pbx.common import Imported, sound_texts_near
 from ivr.pbx.freeswitch.compile import compile_config
 from ivr.pbx.freeswitch.config import read_config
+from ivr.pbx.freeswitch.dialplan import Dialplan, near
 from ivr.pbx.freeswitch.export import Exported, export_menu
 from ivr.pbx.freeswitch.prompts import Prompts
 from ivr.pbx.freeswitch.xmltree import parse_xml
@@ -47,7 +48,10 @@ def import_text(text: str, file: str, start: str | None = None) -> Imported:
     root = parse_xml(text, file)
     config = read_config(root, file)
     prompts = Prompts(config, sound_texts_near(Path(file)))
-    compiled = compile_config(config, prompts, start)
+    dialplan = Dialplan()
+    dialplan.add_tree(root, file)
+    dialplan.merge(near(Path(file)))
+    compiled = compile_config(config, prompts, dialplan, start)
     header = (
         f"Imported by ivr from the FreeSWITCH IVR file {Path(file).name}, menu "
         f"{compiled.start!r}.\nEach comment names the line a node, entry or handler comes from."

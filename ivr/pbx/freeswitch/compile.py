@@ -29,21 +29,17 @@ Followed from ``switch_ivr_menu_execute`` and ``play_and_collect`` in
 from __future__ import annotations
 
 import re
-from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
 from ivr.errors import Location, MenuError, MenuErrors
 from ivr.pbx.common import PbxWarning, node_id, pbx_error
-from ivr.pbx.freeswitch.apps import AppKind, classify
-from ivr.pbx.freeswitch.config import FsConfig, FsMenu
+from ivr.pbx.freeswitch.config import ACTIONS, FsConfig, FsMenu
+from ivr.pbx.freeswitch.dialplan import Dialplan
 from ivr.pbx.freeswitch.nodes import NodeMaker
 from ivr.pbx.freeswitch.prompts import Prompts
 from ivr.pbx.freeswitch.steps import StepMaker
 from ivr.pbx.yamlout import Commented
-
-#: ``iam[]`` in switch_ivr_menu.c; ``is_valid_action`` compares them case-sensitively.
-ACTIONS = ("menu-exit", "menu-sub", "menu-exec-app", "menu-play-sound", "menu-back", "menu-top")
 
 #: Messages the simulator would otherwise add: FreeSWITCH says only what the menu plays.
 SILENT_MESSAGES = ("connecting", "goodbye", "no_input", "no_match", "invalid_key")
@@ -57,7 +53,9 @@ class Compiled:
     start: str
 
 
-def compile_config(config: FsConfig, prompts: Prompts, start: str | None) -> Compiled:
+def compile_config(
+    config: FsConfig, prompts: Prompts, dialplan: Dialplan, start: str | None
+) -> Compiled:
     """The ivr document of the menus a call starting at ``start`` can reach."""
     file = config.file
     if not config.order:
@@ -72,29 +70,33 @@ def compile_config(config: FsConfig, prompts: Prompts, start: str | None) -> Com
             f"no menu named {name!r}",
             f"the menus are: {', '.join(config.order)}",
         )
-    reachable = _reachable(config, name)
-    _check_entries(config, reachable)
-    node_ids = {menu: node_id(menu) for menu in reachable}
-    top = config.menus[name]
     warnings: list[PbxWarning] = list(config.warnings)
 
-    def warn(line: int, text: str) -> None:
-        warnings.append(PbxWarning(Location(file, line, 1), text))
+    def warn(line: int, text: str, source: str | None = None) -> None:
+        warnings.append(PbxWarning(Location(source or file, line, 1), text))
 
-    steps = StepMaker(
-        file, prompts, config.menus, node_ids, prompts.text(top.attr("exit-sound")), warn
-    )
-    maker = NodeMaker(steps, prompts, warn)
+    for unreadable in dialplan.unreadable:
+        warn(1, f"dialplan file not read: {unreadable}")
+    top = config.menus[name]
+    steps = StepMaker(file, prompts, config.menus, dialplan, warn)
+    steps.top_exit = prompts.text(top.attr("exit-sound"))
+    steps.need(name)
+    maker = NodeMaker(steps, prompts, steps.warn)
     nodes: dict[str, Commented] = {}
-    for menu_name in reachable:
-        menu = config.menus[menu_name]
-        nodes[node_ids[menu_name]] = Commented(maker.node(menu), f"{file}:{menu.line}")
-    _refuse_silent_loops(config, nodes, node_ids)
+    errors: list[MenuError] = []
+    while steps.pending:
+        menu = config.menus[steps.pending.pop(0)]
+        errors += _refused_entries(config.file, menu)
+        nodes[steps.node_ids[menu.name]] = Commented(maker.node(menu), f"{file}:{menu.line}")
+    if errors:
+        raise MenuErrors(errors)
+    nodes.update(steps.branches)
+    _refuse_silent_loops(nodes)
     document: dict[str, Any] = {
         "menu": node_id(name),
         "title": f"FreeSWITCH menu {name}",
         "languages": [config.language],
-        "start": node_ids[name],
+        "start": steps.node_ids[name],
         "messages": {key: "" for key in SILENT_MESSAGES},
         "services": dict(steps.services),
         "nodes": nodes,
@@ -105,72 +107,37 @@ def compile_config(config: FsConfig, prompts: Prompts, start: str | None) -> Com
     return Compiled(document, tuple(unique), tuple(config.order), name)
 
 
-def _targets(menu: FsMenu) -> list[str]:
-    """Menus this one can enter: ``menu-sub`` and the ``ivr`` application."""
-    found: list[str] = []
-    for entry in menu.entries:
-        if entry.action == "menu-sub":
-            found.append(entry.param.strip())
-        elif entry.action == "menu-exec-app":
-            found += _ivr_target(entry.param)
-    for key in ("exec-on-max-failures", "exec-on-max-timeouts"):
-        found += _ivr_target(menu.attr(key) or "")
-    return found
-
-
-def _ivr_target(param: str) -> list[str]:
-    app = classify(param)
-    return [app.args.split(" ")[0]] if app.kind is AppKind.MENU and app.args else []
-
-
-def _reachable(config: FsConfig, start: str) -> list[str]:
-    """Menus reachable from ``start``, start first: FreeSWITCH builds only these."""
-    seen = [start]
-    queue = deque([start])
-    while queue:
-        for target in _targets(config.menus[queue.popleft()]):
-            if target in config.menus and target not in seen:
-                seen.append(target)
-                queue.append(target)
-    return seen
-
-
-def _check_entries(config: FsConfig, reachable: list[str]) -> None:
+def _refused_entries(file: str, menu: FsMenu) -> list[MenuError]:
     """Entries FreeSWITCH refuses to build the menu with ('Unable to build xml menu')."""
     errors: list[MenuError] = []
-    for name in reachable:
-        for entry in config.menus[name].entries:
-            where = Location(config.file, entry.line, 1)
-            if entry.action not in ACTIONS:
-                what = f"action {entry.action!r}" if entry.has_action else "no action"
-                errors.append(
-                    pbx_error(
-                        where,
-                        f"entry with {what}: FreeSWITCH refuses to build menu {name!r}",
-                        f"use one of {', '.join(ACTIONS)} (lower case)",
-                    )
+    for entry in menu.entries:
+        where = Location(file, entry.line, 1)
+        if entry.action not in ACTIONS:
+            what = f"action {entry.action!r}" if entry.has_action else "no action"
+            errors.append(
+                pbx_error(
+                    where,
+                    f"entry with {what}: FreeSWITCH refuses to build menu {menu.name!r}",
+                    f"use one of {', '.join(ACTIONS)} (lower case)",
                 )
-            elif not entry.digits:
-                errors.append(
-                    pbx_error(
-                        where,
-                        f"entry without digits: FreeSWITCH refuses to build menu {name!r}",
-                        'add digits="1" (or a /regular expression/)',
-                    )
+            )
+        elif not entry.digits:
+            errors.append(
+                pbx_error(
+                    where,
+                    f"entry without digits: FreeSWITCH refuses to build menu {menu.name!r}",
+                    'add digits="1" (or a /regular expression/)',
                 )
-    if errors:
-        raise MenuErrors(errors)
+            )
+    return errors
 
 
 _GOTO = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 
 
-def _refuse_silent_loops(
-    config: FsConfig, nodes: dict[str, Commented], node_ids: dict[str, str]
-) -> None:
-    """Menus that never play a greeting nor listen, sending the call round each other,
-    would loop forever (FreeSWITCH recurses until its stack gives out)."""
-    by_id = {v: k for k, v in node_ids.items()}
+def _refuse_silent_loops(nodes: dict[str, Commented]) -> None:
+    """Menus that never play a greeting nor listen, sending the call round each other
+    (or dialplan extensions transferring in a ring), would loop forever."""
     edges: dict[str, str] = {}
     for nid, node in nodes.items():
         rules = node.value.get("branch")
@@ -182,12 +149,11 @@ def _refuse_silent_loops(
             following = edges[trail[-1]]
             if following in trail:
                 loop = trail[trail.index(following) :]
-                names = " -> ".join(by_id.get(n, n) for n in [*loop, following])
-                menu = config.menus[by_id.get(loop[0], loop[0])]
+                source, _, line = nodes[loop[0]].comment.rpartition(":")
                 raise pbx_error(
-                    Location(config.file, menu.line, 1),
-                    f"menus {names} never play a greeting or listen for a key: a call "
-                    "would go round them forever",
+                    Location(source, int(line), 1),
+                    f"menus {' -> '.join([*loop, following])} never play a greeting or listen "
+                    "for a key: a call would go round them forever",
                     "give one of them a greet-long",
                 )
             trail.append(following)

@@ -21,6 +21,8 @@ from ivr.pbx.freeswitch.xmltree import XNode
 
 #: ``$${name}``: a preprocessor variable (``conf/vars.xml``), filled in at load time.
 GLOBAL_REF = re.compile(r"\$\$\{([^}]*)\}")
+#: ``iam[]`` in switch_ivr_menu.c; ``is_valid_action`` compares them case-sensitively.
+ACTIONS = ("menu-exit", "menu-sub", "menu-exec-app", "menu-play-sound", "menu-back", "menu-top")
 #: Elements that hold phrase macros, never menus.
 _PHRASE_TAGS = frozenset({"macro", "macros", "phrases", "language"})
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ivr.pbx.freeswitch.config import Entry, FsMenu
+from ivr.pbx.freeswitch.config import ACTIONS, Entry, FsMenu
 from ivr.pbx.freeswitch.prompts import Prompts
 from ivr.pbx.freeswitch.regex import split_slashes, whole_entry_regex
 from ivr.pbx.freeswitch.steps import Action, Step, StepMaker, captures_to_vars, merge, with_extras
@@ -115,6 +115,8 @@ class NodeMaker:
         literal: dict[str, list[tuple[Entry, Step]]] = {}
         patterns: list[tuple[Entry, str, Step]] = []
         for entry in menu.entries:
+            if entry.action not in ACTIONS or not entry.digits:
+                continue  # refused: the compiler reports it
             if entry.digits.startswith("/"):
                 regex = self._regex(entry)
                 if regex is not None:

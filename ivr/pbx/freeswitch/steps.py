@@ -12,13 +12,14 @@ round again, saying what was played.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
-from ivr.pbx.common import service_id
+from ivr.pbx.common import node_id, service_id
 from ivr.pbx.freeswitch.apps import KNOWN_APPS, AppKind, classify, spoken
 from ivr.pbx.freeswitch.config import GLOBAL_REF, FsMenu
+from ivr.pbx.freeswitch.dialplan import Dialplan, DpAction
 from ivr.pbx.freeswitch.prompts import Prompts
 from ivr.pbx.yamlout import Commented
 
@@ -27,6 +28,14 @@ _CHANNEL_VAR = re.compile(r"(?<!\$)\$\{([^}]*)\}")
 _VAR_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 Action = dict[str, Any]
+#: Dialplan applications that only prepare the call: nothing to simulate, nothing to say.
+_QUIET = frozenset({"answer", "pre_answer", "ring_ready", "sleep", "log", "info"})
+
+
+class Warn(Protocol):
+    """Records a warning at ``line`` of ``file`` (default: the imported file)."""
+
+    def __call__(self, line: int, text: str, file: str | None = None) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -67,17 +76,37 @@ def captures_to_vars(param: str) -> str:
     return _CAPTURE.sub(lambda m: "${" + (m.group(1) or m.group(2)) + "}", param)
 
 
+#: Dialplan extensions transferring to each other deeper than this are not followed.
+MAX_TRANSFERS = 8
+
+
 @dataclass
 class StepMaker:
-    """Compiles actions for one file; services are gathered as targets are met."""
+    """Compiles actions for one file; menus, services and dialplan branches are
+    gathered as they are met, so only what a call can reach is compiled."""
 
     file: str
     prompts: Prompts
     menus: dict[str, FsMenu]
-    node_ids: dict[str, str]
-    top_exit: str  # the start menu's exit-sound: played when the whole IVR ends
-    warn: Callable[[int, str], None]
+    dialplan: Dialplan
+    warn_at: Warn
+    top_exit: str = ""  # the start menu's exit-sound: played when the whole IVR ends
+    node_ids: dict[str, str] = field(default_factory=dict)
+    pending: list[str] = field(default_factory=list)
     services: dict[str, Commented] = field(default_factory=dict)
+    branches: dict[str, Commented] = field(default_factory=dict)
+    _dialplan_ids: dict[tuple[str, str], str] = field(default_factory=dict)
+    _source: str | None = None  # the dialplan file whose actions are being compiled
+
+    def warn(self, line: int, text: str) -> None:
+        self.warn_at(line, text, self._source)
+
+    def need(self, name: str) -> str:
+        """The node id of menu ``name``, queued to be compiled the first time."""
+        if name not in self.node_ids:
+            self.node_ids[name] = node_id(name)
+            self.pending.append(name)
+        return self.node_ids[name]
 
     def entry(self, menu: FsMenu, action: str, param: str, line: int) -> Step:
         """The step of a valid entry action (``menu-*``) with its parameter."""
@@ -95,17 +124,13 @@ class StepMaker:
 
     def exit_sound(self, menu: FsMenu) -> str:
         """FreeSWITCH plays exit-sound only when the outermost menu ends."""
-        return self.top_exit if self.node_ids.get(menu.name) == self.start_id else ""
-
-    @property
-    def start_id(self) -> str:
-        return next(iter(self.node_ids.values()))
+        return self.top_exit if next(iter(self.node_ids), None) == menu.name else ""
 
     def submenu(self, menu: FsMenu, name: str, line: int) -> Step:
         if name == menu.name:  # FreeSWITCH: a menu-sub to itself just goes round again
             return Step(None)
-        if name in self.node_ids:
-            return Step({"goto": self.node_ids[name]})
+        if name in self.menus:
+            return Step({"goto": self.need(name)})
         self.warn(
             line,
             f"menu-sub {name!r}: no such menu in this file; FreeSWITCH ends the IVR there "
@@ -113,12 +138,17 @@ class StepMaker:
         )
         return Step({"do": "hangup"}, self.top_exit)
 
-    def app(self, menu: FsMenu, param: str, line: int, on_max: bool) -> Step:
-        """A ``menu-exec-app`` (or ``exec-on-max-*``) application and its arguments."""
+    def app(self, menu: FsMenu | None, param: str, line: int, on_max: bool, depth: int = 0) -> Step:
+        """A ``menu-exec-app`` (or ``exec-on-max-*``, or dialplan) application."""
         written = param.strip()
         app = classify(self._expand(written, line))
         if app.kind is AppKind.ROUTE:
-            say = self.prompts.text(menu.attr("transfer-sound")) if app.name == "transfer" else ""
+            say = ""
+            if app.name == "transfer" and menu is not None:
+                say = self.prompts.text(menu.attr("transfer-sound"))
+            branch = self._transfer(app.args, line, depth) if app.name == "transfer" else None
+            if branch is not None:
+                return Step({"goto": branch}, say)
             return Step({"route": self.service(f"{app.name} {app.args}", written, line)}, say)
         if app.kind is AppKind.HANGUP:
             return Step({"do": "hangup"})
@@ -127,13 +157,13 @@ class StepMaker:
         if app.kind is AppKind.SET:
             return Step(None, sets=self._sets(app.sets, line))
         target = app.args.split(" ")[0] if app.args else ""
-        if app.kind is AppKind.MENU and target in self.node_ids:
+        if app.kind is AppKind.MENU and target in self.menus:
             self.warn(
                 line,
                 f"ivr {target}: FreeSWITCH runs it as a new IVR (its own menu-top and exit "
                 "sound); the simulator goes to it as menu-sub does",
             )
-            return Step({"goto": self.node_ids[target]})
+            return Step({"goto": self.need(target)})
         if app.kind is AppKind.NOTHING:
             self.warn(line, f"{app.name}: no effect on a simulated call; the menu goes on")
             return Step(None)
@@ -155,6 +185,61 @@ class StepMaker:
             f"to {written!r}",
         )
         return Step({"route": self.service(f"{app.name} {app.args}".strip(), written, line)})
+
+    def _transfer(self, args: str, line: int, depth: int) -> str | None:
+        """The branch node of the dialplan extension ``transfer DEST XML CONTEXT`` reaches,
+        when the dialplan is at hand and uses only what the simulator follows."""
+        words = args.split()
+        if not words or (len(words) > 1 and words[1] != "XML") or depth >= MAX_TRANSFERS:
+            return None
+        dest, context = words[0], words[2] if len(words) > 2 else "default"
+        key = (context, dest)
+        if key in self._dialplan_ids:
+            return self._dialplan_ids[key]
+        found = self.dialplan.rules(dest, context)
+        if isinstance(found, str):
+            if found:
+                self.warn(
+                    line,
+                    f"transfer {dest} XML {context}: {found} is not followed by the simulator; "
+                    "the call ends there as a route",
+                )
+            return None
+        rules, ext = found
+        nid = self._dialplan_ids[key] = node_id(f"dp_{context}_{dest}")
+        body: list[Commented] = []
+        for rule in rules:
+            when: dict[str, Any] = {}
+            if rule.days is not None:
+                when["days"] = list(rule.days)
+            if rule.time is not None:
+                when["time"] = rule.time
+            head: dict[str, Any] = {"when": when} if when else {"otherwise": True}
+            outer, self._source = self._source, ext.file
+            action = self._dialplan_action(rule.actions, depth + 1)
+            self._source = outer
+            body.append(Commented({**head, **action}, f"{ext.file}:{rule.line}"))
+        if "otherwise" not in body[-1].value:
+            self.warn(
+                line,
+                f"transfer {dest} XML {context}: at other times no extension matches; "
+                "FreeSWITCH rejects the call (NO_ROUTE_DESTINATION), the simulator hangs up",
+            )
+            body.append(
+                Commented({"otherwise": True, "do": "hangup"}, f"{ext.file}:{ext.node.line}")
+            )
+        self.branches[nid] = Commented({"branch": body}, f"{ext.file}:{ext.node.line}")
+        return nid
+
+    def _dialplan_action(self, actions: tuple[DpAction, ...], depth: int) -> Action:
+        """Dialplan actions run in turn; when they run out the call is hung up."""
+        steps = [
+            self.app(None, f"{a.app} {a.data}", a.line, False, depth)
+            for a in actions
+            if a.app not in _QUIET
+        ]
+        steps.append(Step({"do": "hangup"}))
+        return merge(steps)
 
     def service(self, target: str, written: str, line: int) -> str:
         sid = service_id(target)
