@@ -72,8 +72,8 @@ def compile_config(
         )
     warnings: list[PbxWarning] = list(config.warnings)
 
-    def warn(line: int, text: str, source: str | None = None) -> None:
-        warnings.append(PbxWarning(Location(source or file, line, 1), text))
+    def warn(line: int, text: str, file: str | None = None) -> None:
+        warnings.append(PbxWarning(Location(file or config.file, line, 1), text))
 
     for unreadable in dialplan.unreadable:
         warn(1, f"dialplan file not read: {unreadable}")

@@ -16,10 +16,16 @@ FreeSWITCH menus cannot do is listed in ``notes``, one sentence each.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from xml.sax.saxutils import quoteattr
 
-from ivr.model import Action, ActionKind, BranchRule, LangText, Menu, Node
+from ivr.model import Action, ActionKind, BranchRule, LangText, Menu, Node, TimeWindow
 from ivr.pbx.common import PromptSink
+from ivr.pbx.freeswitch.writexml import (
+    DialplanRule,
+    FsMenuOut,
+    MenuEntry,
+    dialplan_xml,
+    menus_xml,
+)
 
 
 @dataclass(frozen=True)
@@ -30,29 +36,14 @@ class Exported:
     notes: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class _Entry:
-    action: str
-    digits: str
-    param: str = ""
-    comment: str = ""
-
-
-@dataclass
-class _Menu:
-    name: str
-    attrs: dict[str, str]
-    entries: list[_Entry]
-    comment: str
-
-
 @dataclass
 class _Writer:
     menu: Menu
     sounds: PromptSink
     lang: str
     notes: list[str] = field(default_factory=list)
-    extra: list[_Menu] = field(default_factory=list)
+    extra: list[FsMenuOut] = field(default_factory=list)
+    branches: dict[str, list[DialplanRule]] = field(default_factory=dict)
 
     # -- names -------------------------------------------------------------------
     def name(self, node_id: str) -> str:
@@ -71,8 +62,8 @@ class _Writer:
         return value.get(self.lang)
 
     # -- menus -------------------------------------------------------------------
-    def node_menu(self, node: Node) -> _Menu:
-        entries: list[_Entry] = []
+    def node_menu(self, node: Node) -> FsMenuOut:
+        entries: list[MenuEntry] = []
         used: set[str] = set()
 
         def add(digits: str, action: Action, label: str) -> None:
@@ -123,9 +114,9 @@ class _Writer:
         for sid in self.menu.shortcuts:
             number = self.menu.services[sid].number
             add(number, Action(ActionKind.ROUTE, sid), f"shortcut {sid}")
-        return _Menu(self.name(node.id), self.attrs(node, entries), entries, node.id)
+        return FsMenuOut(self.name(node.id), self.attrs(node, entries), entries, node.id)
 
-    def attrs(self, node: Node, entries: list[_Entry]) -> dict[str, str]:
+    def attrs(self, node: Node, entries: list[MenuEntry]) -> dict[str, str]:
         settings = node.settings
         longest = max((len(e.digits) for e in entries if not e.digits.startswith("/")), default=1)
         if node.collect is not None:
@@ -173,69 +164,126 @@ class _Writer:
         return f"transfer {service.number} XML default"
 
     # -- actions -----------------------------------------------------------------
-    def act(self, node: Node, digits: str, action: Action, label: str) -> list[_Entry]:
+    def act(self, node: Node, digits: str, action: Action, label: str) -> list[MenuEntry]:
         """The entries that do ``action`` on ``digits`` at ``node``, in order."""
-        out: list[_Entry] = []
+        out: list[MenuEntry] = []
         say = self.text(action.say)
         if say:
-            out.append(_Entry("menu-play-sound", digits, self.sound(say), label))
+            out.append(MenuEntry("menu-play-sound", digits, self.sound(say), label))
         for var, value in action.sets:
-            out.append(_Entry("menu-exec-app", digits, f"set {var}={value}", label))
+            out.append(MenuEntry("menu-exec-app", digits, f"set {var}={value}", label))
         if action.confirm:
-            out.append(_Entry("menu-sub", digits, self.confirm(node, digits, action, label), label))
+            out.append(
+                MenuEntry("menu-sub", digits, self.confirm(node, digits, action, label), label)
+            )
             return out
         kind = action.kind
         if kind is ActionKind.GOTO and action.target:
             return out + self.goto(node, digits, action.target, label)
         if kind is ActionKind.ROUTE and action.target:
-            service = self.menu.services[action.target]
-            template = service.announce or self.menu.messages.connecting
-            announce = self.text(template).format(
-                service=self.text(service.name), number=service.display
-            )
+            announce = self.announcement(action.target)
             if announce:
-                out.append(_Entry("menu-play-sound", digits, self.sound(announce), label))
-            return [*out, _Entry("menu-exec-app", digits, self.transfer(action.target), label)]
+                out.append(MenuEntry("menu-play-sound", digits, self.sound(announce), label))
+            return [*out, MenuEntry("menu-exec-app", digits, self.transfer(action.target), label)]
         if kind is ActionKind.INFO:
-            return [*out, _Entry("menu-play-sound", digits, self.sound(self.text(action.message)))]
+            return [
+                *out,
+                MenuEntry("menu-play-sound", digits, self.sound(self.text(action.message))),
+            ]
         if kind is ActionKind.BACK and node.id == self.start_id:
             at_top = self.text(self.menu.messages.at_top)
-            return [*out, _Entry("menu-play-sound", digits, self.sound(at_top), label)]
+            return [*out, MenuEntry("menu-play-sound", digits, self.sound(at_top), label)]
         if kind in (ActionKind.BACK, ActionKind.EXIT):
-            return [*out, _Entry("menu-back", digits, "", label)]
+            return [*out, MenuEntry("menu-back", digits, "", label)]
         if kind is ActionKind.MAIN_MENU:
-            return [*out, _Entry("menu-top", digits, "", label)]
+            return [*out, MenuEntry("menu-top", digits, "", label)]
         if kind is ActionKind.REPEAT:  # a menu-sub to itself goes round again
-            return [*out, _Entry("menu-sub", digits, self.name(node.id), label)]
+            return [*out, MenuEntry("menu-sub", digits, self.name(node.id), label)]
         if kind is ActionKind.HELP:
             help_text = self.text(node.help) or self.text(self.menu.messages.help)
-            return [*out, _Entry("menu-play-sound", digits, self.sound(help_text), label)]
+            return [*out, MenuEntry("menu-play-sound", digits, self.sound(help_text), label)]
         if kind is ActionKind.HANGUP:
             goodbye = self.text(action.message) or self.text(self.menu.messages.goodbye)
             if goodbye:
-                out.append(_Entry("menu-play-sound", digits, self.sound(goodbye), label))
-            return [*out, _Entry("menu-exec-app", digits, "hangup", label)]
+                out.append(MenuEntry("menu-play-sound", digits, self.sound(goodbye), label))
+            return [*out, MenuEntry("menu-exec-app", digits, "hangup", label)]
         if kind is ActionKind.OPERATOR:
             operator = next((c for c in self.menu.commands if c.name == "operator"), None)
             if operator is not None:
                 return out + self.act(node, digits, operator.action, label)
         return out
 
-    def goto(self, node: Node, digits: str, target: str, label: str) -> list[_Entry]:
+    def goto(self, node: Node, digits: str, target: str, label: str) -> list[MenuEntry]:
         goal = self.menu.nodes[target]
+        if goal.branch and self.on_the_clock(goal):
+            transfer = f"transfer {self.dialplan_branch(goal)} XML {self.menu.id}"
+            return [MenuEntry("menu-exec-app", digits, transfer, label)]
         if goal.branch:
             rule = self.branch_rule(goal)
             return self.act(node, digits, rule.action, label)
-        return [_Entry("menu-sub", digits, self.name(target), label)]
+        return [MenuEntry("menu-sub", digits, self.name(target), label)]
+
+    def on_the_clock(self, node: Node) -> bool:
+        """A branch on the time of day only, which FreeSWITCH's dialplan can route."""
+        return all(r.when is None or isinstance(r.when, TimeWindow) for r in node.branch)
+
+    def dialplan_branch(self, node: Node) -> str:
+        """The dialplan extension name routing ``node``'s rules (written once)."""
+        name = self.name(node.id)
+        if name not in self.branches:
+            self.branches[name] = []  # before the rules: a rule may lead back here
+            self.branches[name] = [
+                DialplanRule(
+                    r.when if isinstance(r.when, TimeWindow) else None,
+                    self.dialplan_actions(r.action),
+                )
+                for r in node.branch
+            ]
+        return name
+
+    def dialplan_actions(self, action: Action) -> tuple[tuple[str, str], ...]:
+        """What a branch rule does, as dialplan applications run in turn."""
+        out: list[tuple[str, str]] = []
+        if self.text(action.say):
+            out.append(("playback", self.sound(self.text(action.say))))
+        out += [("set", f"{var}={value}") for var, value in action.sets]
+        target = action.target or ""
+        if action.kind is ActionKind.GOTO and target:
+            goal = self.menu.nodes[target]
+            if goal.branch and self.on_the_clock(goal):
+                out.append(("transfer", f"{self.dialplan_branch(goal)} XML {self.menu.id}"))
+            else:
+                out.append(("ivr", self.name(target)))
+                self.note(
+                    f"From the time-of-day routing, {target} starts as a new FreeSWITCH IVR: "
+                    "going back from it ends the call rather than returning to the menu before."
+                )
+        elif action.kind is ActionKind.ROUTE and target:
+            announce = self.announcement(target)
+            if announce:
+                out.append(("playback", self.sound(announce)))
+            app, _, data = self.transfer(target).partition(" ")
+            out.append((app, data))
+        else:
+            goodbye = self.text(action.message) or self.text(self.menu.messages.goodbye)
+            if action.kind is ActionKind.HANGUP and goodbye:
+                out.append(("playback", self.sound(goodbye)))
+            out.append(("hangup", ""))
+        return tuple(out)
+
+    def announcement(self, sid: str) -> str:
+        service = self.menu.services[sid]
+        template = service.announce or self.menu.messages.connecting
+        return self.text(template).format(service=self.text(service.name), number=service.display)
 
     def branch_rule(self, node: Node) -> BranchRule:
-        """The rule a FreeSWITCH menu follows at a branch: the last (``otherwise``) one,
-        since its menus have no time or variable conditions."""
+        """The rule a FreeSWITCH menu follows at a branch on call variables: the last
+        (``otherwise``) one, since it cannot test them."""
         rule = node.branch[-1]
         self.note(
             f"The branch at {node.id} ({', '.join(self.describe(r) for r in node.branch)}) is "
-            "not exported: FreeSWITCH menus have no time or variable conditions, so callers "
-            "always get its last rule."
+            "not exported: FreeSWITCH menus cannot test call variables, so callers always get "
+            "its last rule."
         )
         return rule
 
@@ -250,7 +298,7 @@ class _Writer:
             return name
         question = self.text(self.menu.messages.confirm).format(label=label)
         plain = replace(action, confirm=False)
-        entries = [*self.act(node, "1", plain, label), _Entry("menu-back", "2", "", "no")]
+        entries = [*self.act(node, "1", plain, label), MenuEntry("menu-back", "2", "", "no")]
         attrs = {
             "name": name,
             "greet-long": self.sound(question),
@@ -260,16 +308,16 @@ class _Writer:
             "max-timeouts": str(node.settings.max_no_input or 3),
             "digit-len": "1",
         }
-        self.extra.append(_Menu(name, attrs, entries, f"confirm {label} at {node.id}"))
+        self.extra.append(FsMenuOut(name, attrs, entries, f"confirm {label} at {node.id}"))
         return name
 
     @property
     def start_id(self) -> str:
+        """The menu a call starts in (a branch at the start: its last rule's menu)."""
         start = self.menu.nodes[self.menu.start]
-        if start.branch:
-            rule = self.branch_rule(start)
-            if rule.action.kind is ActionKind.GOTO and rule.action.target:
-                return rule.action.target
+        rule = start.branch[-1] if start.branch else None
+        if rule is not None and rule.action.kind is ActionKind.GOTO and rule.action.target:
+            return rule.action.target
         return self.menu.start
 
 
@@ -282,9 +330,17 @@ def export_menu(menu: Menu, sounds: PromptSink, lang: str | None = None) -> Expo
     order = [start, *(n for n in menu.nodes if n != start)]
     menus = [writer.node_menu(menu.nodes[n]) for n in order if not menu.nodes[n].branch]
     menus += writer.extra
+    if menu.nodes[menu.start].branch:
+        writer.dialplan_branch(menu.nodes[menu.start])
+        writer.note(
+            f"The call starts at a branch: start it in FreeSWITCH with transfer "
+            f"{writer.name(menu.start)} XML {menu.id}, not with the ivr application."
+        )
     _general_notes(writer, menu, language)
-    text = _xml(menu, menus, writer.name(start), language)
-    return Exported({"ivr_menus.xml": text}, tuple(writer.notes))
+    files = {"ivr_menus.xml": menus_xml(menu, menus, writer.name(start), language)}
+    if writer.branches:
+        files[f"dialplan/{menu.id}.xml"] = dialplan_xml(menu.id, writer.branches)
+    return Exported(files, tuple(writer.notes))
 
 
 def _general_notes(writer: _Writer, menu: Menu, lang: str) -> None:
@@ -313,32 +369,3 @@ def _digit_lens(menu: Menu) -> list[int]:
     lens = [len(menu.services[s].number) for s in menu.shortcuts]
     lens += [n.collect.max_digits for n in menu.nodes.values() if n.collect is not None]
     return lens
-
-
-def _comment(text: str) -> str:
-    return "<!-- " + text.replace("--", "- -") + " -->"
-
-
-def _xml(menu: Menu, menus: list[_Menu], start: str, lang: str) -> str:
-    lines = [
-        _comment(
-            f"{menu.title}: exported by ivr from {menu.file} ({lang}). Put this file in "
-            f"conf/ivr_menus/, the sounds in $${{sounds_dir}}/{menu.id}/, and start it "
-            f'from the dialplan with <action application="ivr" data="{start}"/> then hangup.'
-        ),
-        "<include>",
-    ]
-    for m in menus:
-        lines.append(f"  {_comment(m.comment)}")
-        attrs = "\n".join(f"      {k}={quoteattr(v)}" for k, v in m.attrs.items())
-        lines.append(f"  <menu\n{attrs}>")
-        for e in m.entries:
-            param = f" param={quoteattr(e.param)}" if e.param else ""
-            note = f"  {_comment(e.comment)}" if e.comment else ""
-            lines.append(
-                f"    <entry action={quoteattr(e.action)} digits={quoteattr(e.digits)}{param}/>"
-                + note
-            )
-        lines.append("  </menu>")
-    lines.append("</include>")
-    return "\n".join(lines) + "\n"

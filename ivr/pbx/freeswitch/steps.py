@@ -141,7 +141,9 @@ class StepMaker:
     def app(self, menu: FsMenu | None, param: str, line: int, on_max: bool, depth: int = 0) -> Step:
         """A ``menu-exec-app`` (or ``exec-on-max-*``, or dialplan) application."""
         written = param.strip()
-        app = classify(self._expand(written, line))
+        app = classify(written)
+        if app.kind in (AppKind.ROUTE, AppKind.OTHER):  # a destination: its variables matter
+            app = classify(self._expand(written, line))
         if app.kind is AppKind.ROUTE:
             say = ""
             if app.name == "transfer" and menu is not None:
