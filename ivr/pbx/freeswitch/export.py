@@ -15,6 +15,7 @@ FreeSWITCH menus cannot do is listed in ``notes``, one sentence each.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from ivr.model import Action, ActionKind, BranchRule, LangText, Menu, Node, TimeWindow
@@ -100,6 +101,17 @@ class _Writer:
                 )
                 continue
             add(option.key, option.action, self.text(option.label) or option.id)
+        if node.collect is not None:
+            # keys at a collect node are digits of its entry; * (or #) goes back
+            back = "*" if node.collect.terminator != "*" else "#"
+            if back not in node.collect.symbols:
+                add(back, Action(ActionKind.BACK), "back")
+        else:
+            self.commands_and_shortcuts(add)
+        return FsMenuOut(self.name(node.id), self.attrs(node, entries), entries, node.id)
+
+    def commands_and_shortcuts(self, add: Callable[[str, Action, str], None]) -> None:
+        """The menu's keyed commands and shortcut numbers, active at every menu node."""
         for command in self.menu.commands:
             if command.key is None:
                 continue
@@ -114,7 +126,6 @@ class _Writer:
         for sid in self.menu.shortcuts:
             number = self.menu.services[sid].number
             add(number, Action(ActionKind.ROUTE, sid), f"shortcut {sid}")
-        return FsMenuOut(self.name(node.id), self.attrs(node, entries), entries, node.id)
 
     def attrs(self, node: Node, entries: list[MenuEntry]) -> dict[str, str]:
         settings = node.settings
