@@ -1,6 +1,6 @@
 """An ivr menu written as FreeSWITCH IVR menus (``ivr_menus.xml``), prompts as sound files.
 
-Every node becomes a ``<menu>`` named ``MENU_NODE``, its prompt ``greet-long``
+Every node becomes a ``<menu>`` named by the node's id, its prompt ``greet-long``
 and its short prompt ``greet-short``. A choice becomes ``<entry>``s on its
 digits; FreeSWITCH runs every entry whose digits match, in order
 (``switch_ivr_menu_execute``), so an action that says something first (a
@@ -48,7 +48,9 @@ class _Writer:
 
     # -- names -------------------------------------------------------------------
     def name(self, node_id: str) -> str:
-        return f"{self.menu.id}_{node_id}"
+        """A FreeSWITCH menu's name: the node's id, so a re-import has the same nodes
+        and the menu's scripted calls still name them (rename on a clash)."""
+        return node_id
 
     def sound(self, text: str) -> str:
         """How FreeSWITCH finds the sound file holding ``text`` (``$${sounds_dir}``

@@ -208,7 +208,10 @@ class StepMaker:
                 )
             return None
         rules, ext = found
-        nid = self._dialplan_ids[key] = node_id(f"dp_{context}_{dest}")
+        nid = node_id(dest)  # the branch's own name, unless a menu has it
+        if nid in self.menus or nid in (node_id(m) for m in self.menus):
+            nid = node_id(f"dp_{context}_{dest}")
+        self._dialplan_ids[key] = nid
         body: list[Commented] = []
         for rule in rules:
             when: dict[str, Any] = {}

@@ -71,10 +71,10 @@ def test_every_node_but_the_branch_is_a_menu_and_the_start_comes_first(
 ) -> None:
     result, _ = exported
     names = list(menus_of(result))
-    assert names[0] == "norway_main"
-    expected = {f"norway_{n}" for n, node in norway.nodes.items() if not node.branch}
+    assert names[0] == "main"
+    expected = {n for n, node in norway.nodes.items() if not node.branch}
     assert expected <= set(names)
-    assert "norway_doctor_now" not in names
+    assert "doctor_now" not in names
 
 
 def test_every_prompt_is_a_sound_named_by_the_sink_under_sounds_dir(
@@ -85,7 +85,7 @@ def test_every_prompt_is_a_sound_named_by_the_sink_under_sounds_dir(
     for node_id, node in norway.nodes.items():
         if node.branch:
             continue
-        greet = menus[f"norway_{node_id}"].attrib["greet-long"]
+        greet = menus[node_id].attrib["greet-long"]
         assert greet.startswith("$${sounds_dir}/norway/") and greet.endswith(".wav")
         assert sink.text_of(greet) == node.prompt.get("en")
     assert all(lang == "en" for _, lang in sink.texts)
@@ -95,7 +95,7 @@ def test_a_service_is_its_announcement_then_a_transfer(
     exported: tuple[Exported, FakeSink], norway: Menu
 ) -> None:
     result, sink = exported
-    three = entries(menus_of(result)["norway_main"], "3")
+    three = entries(menus_of(result)["main"], "3")
     assert [action for action, _ in three] == ["menu-play-sound", "menu-exec-app"]
     assert sink.text_of(three[0][1]) == norway.services["mental_health"].announce.get("en")
     assert three[1][1] == "transfer 116123 XML default"
@@ -117,8 +117,8 @@ def test_the_operator_is_confirmed_in_a_submenu_of_its_own(
 ) -> None:
     result, sink = exported
     menus = menus_of(result)
-    assert entries(menus["norway_main"], "0") == [("menu-sub", "norway_main_confirm_0")]
-    confirm = menus["norway_main_confirm_0"]
+    assert entries(menus["main"], "0") == [("menu-sub", "main_confirm_0")]
+    confirm = menus["main_confirm_0"]
     assert sink.text_of(confirm.attrib["greet-long"]).startswith("Did you say operator?")
     assert entries(confirm, "1")[-1] == ("menu-exec-app", "transfer 112 XML default")
     assert entries(confirm, "2") == [("menu-back", "")]
@@ -129,17 +129,17 @@ def test_goto_is_a_submenu_and_back_at_the_top_says_so(
 ) -> None:
     result, sink = exported
     menus = menus_of(result)
-    assert entries(menus["norway_main"], "4") == [("menu-sub", "norway_more")]
-    assert entries(menus["norway_more"], "*") == [("menu-back", "")]
-    top_back = entries(menus["norway_main"], "*")
+    assert entries(menus["main"], "4") == [("menu-sub", "more")]
+    assert entries(menus["more"], "*") == [("menu-back", "")]
+    top_back = entries(menus["main"], "*")
     assert sink.text_of(top_back[0][1]) == "You are already at the main menu."
-    assert entries(menus["norway_more"], "9") == [("menu-top", "")]
+    assert entries(menus["more"], "9") == [("menu-top", "")]
 
 
 def test_the_dial_node_takes_every_service_number_ended_by_hash(
     exported: tuple[Exported, FakeSink], norway: Menu
 ) -> None:
-    dial = menus_of(exported[0])["norway_dial"]
+    dial = menus_of(exported[0])["dial"]
     assert dial.attrib["digit-len"] == "8"
     for service in norway.services.values():
         assert entries(dial, service.number)[-1][0] == "menu-exec-app"
@@ -148,7 +148,7 @@ def test_the_dial_node_takes_every_service_number_ended_by_hash(
 def test_timings_and_counts_are_written_in_freeswitch_units(
     exported: tuple[Exported, FakeSink],
 ) -> None:
-    main = menus_of(exported[0])["norway_main"].attrib
+    main = menus_of(exported[0])["main"].attrib
     assert (main["timeout"], main["inter-digit-timeout"]) == ("5000", "1500")
     assert (main["max-failures"], main["max-timeouts"]) == ("3", "3")
     assert "exec-on-max-failures" not in main  # the outermost menu ends: exit-sound, hang up
@@ -158,15 +158,17 @@ def test_the_time_of_day_branch_is_routed_by_dialplan_extensions(
     exported: tuple[Exported, FakeSink],
 ) -> None:
     result, _ = exported
-    assert entries(menus_of(result)["norway_main"], "2") == [
-        ("menu-exec-app", "transfer norway_doctor_now XML norway")
+    assert entries(menus_of(result)["main"], "2") == [
+        ("menu-exec-app", "transfer doctor_now XML norway")
     ]
     root = ET.fromstring(result.files["dialplan/norway.xml"])
     extensions = root.findall("./context[@name='norway']/extension")
-    assert [e.attrib["name"] for e in extensions] == ["norway_doctor_now_1", "norway_doctor_now_2"]
+    assert [e.attrib["name"] for e in extensions] == ["doctor_now_1", "doctor_now_2"]
     day = extensions[0].findall("condition")[1]
     assert (day.attrib["wday"], day.attrib["time-of-day"]) == ("2,3,4,5,6", "08:00-15:59:59")
-    assert [a.attrib["application"] for a in day.findall("action")] == ["ivr"]
+    assert [(a.attrib["application"], a.attrib["data"]) for a in day.findall("action")] == [
+        ("ivr", "gp_open")
+    ]
     other = extensions[1].find("condition")
     assert other is not None
     assert [(a.attrib["application"], a.attrib["data"]) for a in other.findall("action")][-1] == (
@@ -197,6 +199,6 @@ def test_the_notes_say_what_freeswitch_menus_cannot_do(
 def test_another_language_is_exported_on_request(norway: Menu) -> None:
     sink = FakeSink()
     result = export_menu(norway, sink, "nb")
-    main = menus_of(result)["norway_main"]
+    main = menus_of(result)["main"]
     assert sink.text_of(main.attrib["greet-long"]) == norway.nodes["main"].prompt.get("nb")
     assert {lang for _, lang in sink.texts} == {"nb"}
