@@ -8,6 +8,7 @@ import re
 import pytest
 
 from ivr.errors import MenuError
+from ivr.pbx.freeswitch import looks_like
 from tests.pbx.freeswitch.conftest import (
     BARE,
     DEMO_STYLE,
@@ -229,3 +230,19 @@ def test_a_file_string_plays_its_parts_in_turn() -> None:
 
 def test_the_imported_features_fixture_warns_only_about_what_it_cannot_run() -> None:
     assert len(imported(FEATURES).warnings) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('<configuration name="ivr.conf"><menus/></configuration>', True),
+        ('<include>\n  <menu name="m" greet-long="say:Hi">', True),
+        ('<menu name="m"><entry action="menu-top" digits="1"/></menu>', True),
+        ('<vxml version="2.1"><menu id="m"><choice dtmf="1" next="#a">A</choice></menu>', False),
+        ("menu: norway\nnodes:\n  main:\n    prompt: Hi\n", False),
+        ("[default]\nexten => s,1,Answer()\n", False),
+        ('<menu name="m"/>', False),  # a menu with no greeting and no entries is no IVR
+    ],
+)
+def test_a_freeswitch_menu_file_is_told_by_its_content(text: str, expected: bool) -> None:
+    assert looks_like(text) is expected
