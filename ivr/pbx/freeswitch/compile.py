@@ -152,7 +152,7 @@ def _refuse_silent_loops(nodes: dict[str, Commented]) -> None:
                 source, _, line = nodes[loop[0]].comment.rpartition(":")
                 raise pbx_error(
                     Location(source, int(line), 1),
-                    f"menus {' -> '.join([*loop, following])} never play a greeting or listen "
+                    f"{' -> '.join([*loop, following])} never play a greeting or listen "
                     "for a key: a call would go round them forever",
                     "give one of them a greet-long",
                 )

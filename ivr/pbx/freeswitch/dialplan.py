@@ -130,13 +130,17 @@ def near(file: Path) -> Dialplan:
 def _extension_rules(ext: XNode, destination: str) -> list[DpRule] | str:
     """The rules of one extension for ``destination``; "" when it does not match it,
     a reason when it uses what the simulator cannot follow."""
+    conds = [c for c in ext.children if c.tag == "condition"]
+    for cond in conds:
+        if _destination(cond) and not _matches(cond.attrs.get("expression", ""), destination):
+            return ""  # another number's extension, whatever else it uses
     if ext.attrs.get("continue", "false").lower() in ("true", "yes", "on"):
         return 'continue="true"'
     days: tuple[str, ...] | None = None
     time: str | None = None
     actions: list[DpAction] = []
     anti: list[DpAction] = []
-    for cond in (c for c in ext.children if c.tag == "condition"):
+    for cond in conds:
         if any(c.tag == "condition" for c in cond.children) or "regex" in cond.attrs:
             return "nested or regex conditions"
         if cond.attrs.get("break", "on-false") != "on-false":
@@ -144,13 +148,9 @@ def _extension_rules(ext: XNode, destination: str) -> list[DpRule] | str:
         other = _OTHER_TIME & set(cond.attrs)
         if other:
             return f"a {sorted(other)[0]} condition"
-        field_name = cond.attrs.get("field", "")
-        if field_name:
-            if field_name.strip("${}") != "destination_number":
-                return f"a condition on {field_name}"
-            if not _matches(cond.attrs.get("expression", ""), destination):
-                return ""
-        elif _TIME_ATTRS & set(cond.attrs):
+        if "field" in cond.attrs and not _destination(cond):
+            return f"a condition on {cond.attrs['field']}"
+        if _TIME_ATTRS & set(cond.attrs):
             if days is not None or time is not None:
                 return "two time conditions"
             read = _when(cond.attrs)
@@ -165,6 +165,10 @@ def _extension_rules(ext: XNode, destination: str) -> list[DpRule] | str:
     if anti:
         rules.append(DpRule(None, None, tuple(anti), ext.line))
     return rules
+
+
+def _destination(cond: XNode) -> bool:
+    return cond.attrs.get("field", "").strip("${}") == "destination_number"
 
 
 def _actions(cond: XNode, tag: str) -> list[DpAction]:
