@@ -15,11 +15,23 @@ FreeSWITCH menus cannot do is listed in ``notes``, one sentence each.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from ivr.model import Action, ActionKind, BranchRule, LangText, Menu, Node, TimeWindow
+from ivr.model import (
+    Action,
+    ActionKind,
+    BranchRule,
+    Handler,
+    LangText,
+    Menu,
+    Node,
+    PatternKind,
+    TimeWindow,
+)
 from ivr.pbx.common import PromptSink
+from ivr.pbx.freeswitch.exportnotes import general_notes, handlers_like_freeswitch
 from ivr.pbx.freeswitch.writexml import (
     DialplanRule,
     FsMenuOut,
@@ -84,12 +96,14 @@ class _Writer:
                     if service.number and "${" not in service.number:
                         add(service.number, Action(ActionKind.ROUTE, service.id), service.id)
             for pattern in collect.patterns:
-                regex = f"/^(?:{pattern.regex})$/"
+                regex = f"/{pattern.regex}/" if pattern.kind is PatternKind.REGEX else ""
+                if not (regex.startswith("/^") and regex.endswith("$/")):
+                    regex = f"/^(?:{pattern.regex})$/"
+                    self.note(
+                        f"Pattern {pattern.text} at {node.id} is exported as the regular "
+                        f"expression {regex}; check it reads the same in PCRE."
+                    )
                 entries.extend(self.act(node, regex, pattern.action, pattern.text))
-                self.note(
-                    f"Pattern {pattern.text} at {node.id} is exported as the regular "
-                    f"expression {regex}; check it reads the same in PCRE."
-                )
             if collect.min_digits > 1:
                 self.note(
                     f"{node.id} takes at least {collect.min_digits} digits; FreeSWITCH has no "
@@ -134,28 +148,50 @@ class _Writer:
         longest = max((len(e.digits) for e in entries if not e.digits.startswith("/")), default=1)
         if node.collect is not None:
             longest = max(longest, node.collect.max_digits)
+            if node.collect.early:
+                self.note(
+                    f"{node.id} acts as soon as an entry is complete; FreeSWITCH waits for "
+                    "digit-len digits, # or the inter-digit timeout."
+                )
         messages = self.menu.messages
-        invalid = messages.invalid_key if node.collect is None else messages.no_match
+        invalid = self.text(messages.invalid_key if node.collect is None else messages.no_match)
+        if node.on_no_match:  # a handler's words are this node's own invalid sound
+            invalid = self.text(node.on_no_match[0].say)
         attrs = {"name": self.name(node.id), "greet-long": self.sound(self.text(node.prompt))}
         if node.short_prompt:
             attrs["greet-short"] = self.sound(self.text(node.short_prompt))
-        if self.text(invalid):
-            attrs["invalid-sound"] = self.sound(self.text(invalid))
+        if invalid:
+            attrs["invalid-sound"] = self.sound(invalid)
         is_start = node.id == self.start_id
         if is_start and self.text(messages.goodbye):
             attrs["exit-sound"] = self.sound(self.text(messages.goodbye))
         attrs["timeout"] = str(round(settings.no_input_timeout * 1000))
         attrs["inter-digit-timeout"] = str(round(settings.inter_digit_timeout * 1000))
-        attrs["max-failures"] = str(settings.max_no_match or 99)
-        attrs["max-timeouts"] = str(settings.max_no_input or 99)
+        attrs["max-failures"] = str(self.limit(node, settings.max_no_match, node.on_no_match))
+        attrs["max-timeouts"] = str(self.limit(node, settings.max_no_input, node.on_no_input))
         attrs["digit-len"] = str(longest)
-        if 0 in (settings.max_no_match, settings.max_no_input):
-            self.note(f"{node.id} has no limit on failures; FreeSWITCH needs one (99 is used).")
-        fail = settings.on_max_failures
+        ending = [h.action for h in node.on_no_match if h.action is not None]
+        fail = ending[-1] if ending else settings.on_max_failures
         app = self.give_up(node, fail, is_start)
         if app:
             attrs["exec-on-max-failures"] = attrs["exec-on-max-timeouts"] = app
         return attrs
+
+    def limit(self, node: Node, maximum: int, handlers: tuple[Handler, ...]) -> int:
+        """The failures a FreeSWITCH menu allows: the node's maximum, else the count of
+        the handler that ends its tries (a PBX import's ``on_no_*``)."""
+        if not handlers_like_freeswitch(handlers):
+            self.note(
+                f"The failure handlers of {node.id} are approximated: FreeSWITCH plays the "
+                "invalid sound and greet-short each time and leaves the menu at the limit."
+            )
+        ending = [h.count for h in handlers if h.action is not None]
+        if maximum:
+            return maximum
+        if ending:
+            return min(ending)
+        self.note(f"{node.id} has no limit on failures; FreeSWITCH needs one (99 is used).")
+        return 99
 
     def give_up(self, node: Node, action: Action, is_start: bool) -> str:
         """``exec-on-max-*``: the application that ends a menu after too many failures."""
@@ -171,9 +207,11 @@ class _Writer:
         return ""
 
     def transfer(self, sid: str) -> str:
+        """The application reaching a service: its PBX target as written (captures as
+        ``$1``), else a transfer to its number in the default context."""
         service = self.menu.services[sid]
-        if service.target and service.number == "":
-            return service.target.replace("${", "$").replace("}", "")
+        if service.target:
+            return re.sub(r"\$\{(\d+)\}", r"$\1", service.target)
         return f"transfer {service.number} XML default"
 
     # -- actions -----------------------------------------------------------------
@@ -349,36 +387,9 @@ def export_menu(menu: Menu, sounds: PromptSink, lang: str | None = None) -> Expo
             f"The call starts at a branch: start it in FreeSWITCH with transfer "
             f"{writer.name(menu.start)} XML {menu.id}, not with the ivr application."
         )
-    _general_notes(writer, menu, language)
+    for note in general_notes(menu, language):
+        writer.note(note)
     files = {"ivr_menus.xml": menus_xml(menu, menus, writer.name(start), language)}
     if writer.branches:
         files[f"dialplan/{menu.id}.xml"] = dialplan_xml(menu.id, writer.branches)
     return Exported(files, tuple(writer.notes))
-
-
-def _general_notes(writer: _Writer, menu: Menu, lang: str) -> None:
-    others = [x for x in menu.languages if x != lang]
-    if others:
-        writer.note(f"Only {lang} is exported; export again with --lang for {', '.join(others)}.")
-    if any(o.phrases.all() for n in menu.nodes.values() for o in n.options):
-        writer.note(
-            "Spoken answers (option words, free speech) are not exported: FreeSWITCH menus "
-            "take keys only."
-        )
-    writer.note(
-        "FreeSWITCH says nothing after a timeout and then plays greet-short; the no-input "
-        "apology and the escalation to the full prompt and help are not exported."
-    )
-    if any(int(m) > 1 for m in _digit_lens(menu)):
-        writer.note(
-            "Where a menu takes longer entries (shortcuts, numbers), FreeSWITCH waits the "
-            "inter-digit timeout (or #) after a single key before acting on it."
-        )
-    if menu.variables:
-        writer.note("Call variables (variables:) are not exported; set them in the dialplan.")
-
-
-def _digit_lens(menu: Menu) -> list[int]:
-    lens = [len(menu.services[s].number) for s in menu.shortcuts]
-    lens += [n.collect.max_digits for n in menu.nodes.values() if n.collect is not None]
-    return lens

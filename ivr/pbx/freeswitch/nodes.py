@@ -113,15 +113,17 @@ class NodeMaker:
         """``options`` (single keys) or ``collect``, and the digits FreeSWITCH collects."""
         length = max(0, digit_len)
         literal: dict[str, list[tuple[Entry, Step]]] = {}
-        patterns: list[tuple[Entry, str, Step]] = []
+        patterns: dict[str, list[tuple[Entry, Step]]] = {}  # by the expression as written
+        regexes: dict[str, str] = {}
         for entry in menu.entries:
             if entry.action not in ACTIONS or not entry.digits:
                 continue  # refused: the compiler reports it
             if entry.digits.startswith("/"):
-                regex = self._regex(entry)
+                regex = regexes.get(entry.digits) or self._regex(entry)
                 if regex is not None:
-                    param = captures_to_vars(entry.param)
-                    patterns.append((entry, regex, self._step(menu, entry, param)))
+                    regexes[entry.digits] = regex
+                    step = self._step(menu, entry, captures_to_vars(entry.param))
+                    patterns.setdefault(entry.digits, []).append((entry, step))
                 continue
             length = max(length, len(entry.digits))  # switch_ivr_menu_bind_action
             if any(c not in KEYS for c in entry.digits):
@@ -135,7 +137,7 @@ class NodeMaker:
                 (entry, self._step(menu, entry, entry.param))
             )
         actions = {digits: self._merged(group) for digits, group in literal.items()}
-        self._overlaps(literal, patterns)
+        self._overlaps(literal, [(g[0][0], regexes[d]) for d, g in patterns.items()])
         if length > MAX_DIGITS:
             self.warn(menu.line, f"{length} digits: the simulator collects at most {MAX_DIGITS}")
             length = MAX_DIGITS
@@ -160,8 +162,8 @@ class NodeMaker:
             }
         if patterns:
             collect["patterns"] = [
-                Commented({"match": f"/{regex}/", **merge([step])}, self._at(entry.line))
-                for entry, regex, step in patterns
+                Commented({"match": f"/{regexes[d]}/", **self._merged(g)}, self._at(g[0][0].line))
+                for d, g in patterns.items()
             ]
         if not actions and not patterns:
             self.warn(menu.line, f"menu {menu.name!r} has no entries: every entry is wrong")
@@ -209,10 +211,10 @@ class NodeMaker:
         return regex
 
     def _overlaps(
-        self, literal: dict[str, list[tuple[Entry, Step]]], patterns: list[tuple[Entry, str, Step]]
+        self, literal: dict[str, list[tuple[Entry, Step]]], patterns: list[tuple[Entry, str]]
     ) -> None:
         for digits, group in literal.items():
-            for entry, regex, _ in patterns:
+            for entry, regex in patterns:
                 if re.fullmatch(regex, digits):
                     self.warn(
                         max(entry.line, group[0][0].line),

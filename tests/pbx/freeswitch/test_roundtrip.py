@@ -19,6 +19,7 @@ from ivr.pbx.common import SoundList, sounds_index_text
 from ivr.pbx.freeswitch import export_menu, import_text
 from ivr.session import Session
 from tests.conftest import NORWAY
+from tests.pbx.freeswitch.conftest import FEATURES
 
 
 @pytest.fixture(scope="module")
@@ -117,3 +118,21 @@ def test_the_reimported_prompts_speak_the_original_words(original: Menu, reimpor
     start = reimported.nodes[reimported.start]
     assert start.prompt.get("en") == original.nodes["main"].prompt.get("en")
     assert start.short_prompt.get("en") == original.nodes["main"].short_prompt.get("en")
+
+
+def test_a_freeswitch_menu_imported_and_exported_again_keeps_its_targets_and_keys() -> None:
+    text = FEATURES.read_text(encoding="utf-8")
+    first = load_menu_text(import_text(text, str(FEATURES)).yaml_text)
+    result = export_menu(first, SoundList())
+    again = load_menu_text(import_text(result.files["ivr_menus.xml"], "again.xml").yaml_text)
+    for menu in (first, again):
+        assert {p.keys: p.destination(menu).target for p in route_paths(menu)} == {
+            "0": "transfer 1000 XML default",
+            "1000": "transfer 1000 XML features",
+            "11": "transfer 2001 XML default",
+            "12000000": "transfer 7000000 XML orders",
+            "22": "transfer 3000 XML default",
+            "8": "voicemail default example.com 1000",
+            "9": "bridge sofia/gateway/carrier/5550100",
+        }
+    assert not any("failure handlers" in note for note in result.notes)
