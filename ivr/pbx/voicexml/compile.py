@@ -256,7 +256,10 @@ class Compiler:
             self.warn(el.line, "prompt count above 2: the count 2 prompt is spoken from then on")
         help_el = catches.selected("help", chain, 1, self.warn)
         if help_el is not None:
-            text = self.speech.text(list(help_el.children))
+            spoken = ("prompt", "audio", "value", "enumerate")
+            text = self.speech.text(
+                [k for k in help_el.children if isinstance(k, str) or k.tag in spoken]
+            )
             if text:
                 body["help"] = text
         body["on_no_input"], body["on_no_match"] = handlers(self, nid, chain, el, scope, tail)

@@ -1,15 +1,137 @@
-"""placeholder"""
+"""An ivr menu written as one VoiceXML 2.1 document (``menu.vxml``).
+
+Each node is a dialog with the node's id: a node of options is a ``<menu>``
+whose ``<choice dtmf next>`` holds the option's label as text and its words as
+an SRGS voice grammar (VoiceXML 2.0 2.2.2: a choice with a grammar is heard by
+it, its text is what ``<enumerate>`` reads); a digit entry is a ``<form>``
+with a DTMF-grammar ``<field>``; a time branch is a ``<form>`` whose
+``<block>`` calls ``ivr_within``, a script function defined once in the
+document. Every service is a ``<form>`` that speaks its announcement and
+``<transfer dest="tel:+NUMBER">``. Prompts are ``<audio src="sounds/NAME.wav">``
+with their text inside, the text-to-speech fallback (4.1.3) and what
+``ivr import`` reads back. ivr's escalation (apology and short prompt, then
+the full prompt and help, then goodbye) is written out as ``<noinput>`` and
+``<nomatch>`` by count; global commands and shortcuts are document
+``<link>``s. What VoiceXML cannot say is listed in ``notes``.
+"""
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+
+from ivr.model import Action, ActionKind, Menu, Node, Option, Service
+from ivr.pbx.common import PromptSink
+from ivr.pbx.voicexml.export_parts import Writer, notes_for
+
+VXML_NS = "http://www.w3.org/2001/vxml"
 
 
 @dataclass(frozen=True)
 class Exported:
+    """The configuration files (relative path -> text) and what had to be approximated."""
+
     files: dict[str, str]
     notes: tuple[str, ...]
 
 
-def export_menu(menu: object, sounds: object, lang: str | None = None) -> Exported:
-    raise NotImplementedError
+def export_menu(menu: Menu, sounds: PromptSink, lang: str | None = None) -> Exported:
+    """``menu`` as ``menu.vxml`` in ``lang`` (default the menu's first language)."""
+    lang = lang if lang in menu.languages else menu.default_lang
+    w = Writer(menu, sounds, lang)
+    root = ET.Element("vxml", {"version": "2.1", "xmlns": VXML_NS, w.XML_LANG: lang})
+    w.document(root)
+    order = [menu.start, *(n for n in menu.nodes if n != menu.start)]
+    for nid in order:
+        node = menu.nodes[nid]
+        if node.branch:
+            _branch(w, root, node)
+        elif node.collect is not None:
+            _collect(w, root, node)
+        else:
+            _menu(w, root, node)
+    for service in menu.services.values():
+        _service(w, root, service)
+    w.finish(root)
+    ET.indent(root, space="  ")
+    text = '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    return Exported({"menu.vxml": text}, notes_for(menu, lang, w))
+
+
+def _menu(w: Writer, root: ET.Element, node: Node) -> None:
+    el = ET.SubElement(root, "menu", {"id": node.id})
+    w.properties(el, node)
+    w.prompts(el, node)
+    for option in node.options:
+        _choice(w, el, node, option)
+    w.handlers(el, node)
+
+
+def _choice(w: Writer, menu: ET.Element, node: Node, option: Option) -> None:
+    attrs = {"dtmf": option.key} if option.key is not None else {}
+    attrs.update(w.target(node, option.action, option.label.get(w.lang)))
+    choice = ET.SubElement(menu, "choice", attrs)
+    choice.text = option.label.get(w.lang)
+    words = option.phrases.get(w.lang)
+    if words:
+        w.voice_grammar(choice, words)
+
+
+def _branch(w: Writer, root: ET.Element, node: Node) -> None:
+    form = ET.SubElement(root, "form", {"id": node.id})
+    block = ET.SubElement(form, "block")
+    if node.prompt:
+        w.say(block, node.prompt.get(w.lang))
+    current = block
+    for index, rule in enumerate(node.branch):
+        if rule.when is None:
+            if index:
+                ET.SubElement(current, "else")
+            w.act(current, node, rule.action)
+            break
+        cond = w.window(rule.when)
+        if index == 0:
+            current = ET.SubElement(block, "if", {"cond": cond})
+        else:
+            ET.SubElement(current, "elseif", {"cond": cond})
+        w.act(current, node, rule.action)
+
+
+def _collect(w: Writer, root: ET.Element, node: Node) -> None:
+    collect = node.collect
+    assert collect is not None  # noqa: S101 - the caller checked
+    form = ET.SubElement(root, "form", {"id": node.id})
+    name = "entry"
+    entries: dict[str, Action] = dict(collect.entries)
+    if collect.match_services:
+        for service in w.menu.services.values():
+            entries.setdefault(service.number, Action(ActionKind.ROUTE, service.id))
+    field = ET.SubElement(form, "field", {"name": name})
+    ET.SubElement(field, "property", {"name": "termchar", "value": collect.terminator})
+    w.properties(field, node, termchar=False)
+    w.prompts(field, node)
+    rid = w.rule_id()
+    grammar = ET.SubElement(field, "grammar", w.grammar_attrs("dtmf", rid))
+    one_of = ET.SubElement(ET.SubElement(grammar, "rule", {"id": rid, "scope": "public"}), "one-of")
+    filled = ET.SubElement(field, "filled")
+    current: ET.Element | None = None
+    for digits, action in entries.items():
+        item = ET.SubElement(one_of, "item")
+        item.text = " ".join(digits)
+        ET.SubElement(item, "tag").text = f"out='{digits}';"
+        cond = f"{name} == '{digits}'"
+        if current is None:
+            current = ET.SubElement(filled, "if", {"cond": cond})
+        else:
+            ET.SubElement(current, "elseif", {"cond": cond})
+        w.act(current, node, action)
+    w.handlers(field, node)
+
+
+def _service(w: Writer, root: ET.Element, service: Service) -> None:
+    form = ET.SubElement(root, "form", {"id": w.service_dialog(service.id)})
+    template = service.announce or w.menu.messages.connecting
+    text = template.get(w.lang).format(service=service.name.get(w.lang), number=service.display)
+    if text:
+        w.say(ET.SubElement(form, "block"), text)
+    ET.SubElement(form, "transfer", {"name": "call", "dest": f"tel:+{service.number}"})

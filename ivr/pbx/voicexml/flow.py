@@ -375,6 +375,10 @@ class Flow:
             return script.truthy(script.evaluate(expr, dict(env)))
         except LookupError:
             return None
+        except script.Unsupported:
+            if self.doc.time_helper is not None and self.doc.time_helper in script.calls(expr):
+                return None
+            raise
 
 
 def preset(doc: Doc, values: dict[str, str], action: Action, line: int) -> Action:

@@ -100,7 +100,11 @@ def _back(
         return
     parent = passes.parents(nodes, start)
     for event, (line, key, words, targets) in links.back.items():
-        known = {n: t for n, t in targets.items() if n in nodes and n != start and n in parent}
+        known = {
+            n: shapes.through(c, {"goto": t}, start).get("goto") if t else None
+            for n, t in targets.items()
+            if n in nodes and n != start and n in parent
+        }
         if known and all(parent[n] == t for n, t in known.items()) and "back" not in links.commands:
             body: dict[str, Any] = {
                 **({"key": key} if key else {}),

@@ -338,3 +338,14 @@ def variables(expr: Expr) -> set[str]:
 
 
 COMPARISONS = _COMPARE
+
+
+def calls(expr: Expr) -> set[str]:
+    """The functions ``expr`` calls."""
+    if isinstance(expr, Call):
+        return {expr.name}.union(*(calls(a) for a in expr.args))
+    if isinstance(expr, Binary):
+        return calls(expr.left) | calls(expr.right)
+    if isinstance(expr, Not):
+        return calls(expr.operand)
+    return set()
