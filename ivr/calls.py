@@ -103,7 +103,8 @@ def call_result(session: Session) -> dict[str, Any]:
     route = session.route
     return {
         "outcome": session.outcome or "waiting",
-        "route": route.number if route else None,
+        "route": (route.number or None) if route else None,
+        "target": route.target or None if route else None,
         "service": route.name.get(session.lang) if route else None,
         "nodes": list(session.nodes),
         "reason": session.hangup_reason,

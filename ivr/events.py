@@ -109,6 +109,8 @@ class Route:
     number: str
     display: str
     name: str
+    #: The destination as a PBX menu wrote it, variables filled in ("" for a number).
+    target: str = ""
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,9 @@ class MenuIndex:
         self.shortcut_numbers: dict[str, str] = {
             menu.services[sid].number: sid for sid in menu.shortcuts
         }
-        self.service_numbers: dict[str, str] = {s.number: s.id for s in menu.services.values()}
+        self.service_numbers: dict[str, str] = {
+            s.number: s.id for s in menu.services.values() if s.number and not s.templated
+        }
         self._emergency: list[Option] | None = None
         self._emergency_ids: frozenset[str] | None = None
         self._grammars: dict[tuple[str, str, bool], tuple[str, ...]] = {}

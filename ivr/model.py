@@ -64,6 +64,9 @@ class ActionKind(enum.Enum):
     HELP = "help"
     HANGUP = "hangup"
     OPERATOR = "operator"
+    #: Leave this node for the one that entered it (a PBX submenu returning to its
+    #: parent); at the top it hangs up.
+    EXIT = "exit"
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,10 @@ class Action:
     target: str | None = None
     message: LangText = EMPTY_TEXT
     confirm: bool = False
+    #: Spoken before the action is taken ("Please hold"); ``${var}``s filled in.
+    say: LangText = EMPTY_TEXT
+    #: Call variables set before the action: (name, value template) in order.
+    sets: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -92,6 +99,15 @@ class Service:
     #: For needs that cannot wait (an out-of-hours doctor): a caller who says the need
     #: can wait is asked before being sent here, as before an emergency line.
     urgent: bool = False
+    #: The destination as a PBX wrote it ("transfer ${1} XML features", "Dial(SIP/100)"),
+    #: ``${var}``s filled in from the call's variables when the call is routed; empty
+    #: for a plain service number.
+    target: str = ""
+
+    @property
+    def templated(self) -> bool:
+        """Its number or target is only known once the call fills in its variables."""
+        return "${" in self.number or "${" in self.target
 
 
 @dataclass(frozen=True)
@@ -147,11 +163,70 @@ class TimeWindow:
         return f"{days} {self.start:%H:%M}-{self.end:%H:%M}"
 
 
+class Compare(enum.Enum):
+    EQ = "="
+    NE = "!="
+    LT = "<"
+    LE = "<="
+    GT = ">"
+    GE = ">="
+
+
+@dataclass(frozen=True)
+class VarTest:
+    """A test of a call variable (an Asterisk ``GotoIf``, a VoiceXML ``<if>``): numbers
+    compare as numbers, anything else as text; an unset variable is ""."""
+
+    var: str
+    op: Compare
+    value: str
+
+    def holds(self, variables: dict[str, str]) -> bool:
+        left, right = variables.get(self.var, ""), self.value
+        a: float | str
+        b: float | str
+        try:
+            a, b = float(left), float(right)
+        except ValueError:
+            a, b = left, right
+        if self.op is Compare.EQ:
+            return a == b
+        if self.op is Compare.NE:
+            return a != b
+        if isinstance(a, float) != isinstance(b, float):  # pragma: no cover - both or neither
+            return False
+        return {
+            Compare.LT: a < b,  # type: ignore[operator]
+            Compare.LE: a <= b,  # type: ignore[operator]
+            Compare.GT: a > b,  # type: ignore[operator]
+            Compare.GE: a >= b,  # type: ignore[operator]
+        }[self.op]
+
+    def describe(self) -> str:
+        return f"${{{self.var}}} {self.op.value} {self.value!r}"
+
+
 @dataclass(frozen=True)
 class BranchRule:
     """``when`` is None for the ``otherwise`` rule, which must come last."""
 
-    when: TimeWindow | None
+    when: TimeWindow | VarTest | None
+    action: Action
+    where: Location = NOWHERE
+
+
+class PatternKind(enum.Enum):
+    REGEX = "regex"  # a regular expression between slashes (FreeSWITCH)
+    ASTERISK = "asterisk"  # _7XXX, _X., N, Z, [1-5], ! (Asterisk)
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """A collect entry matching many digit strings; its captures become variables."""
+
+    text: str  # as written: "/^(10[01][0-9])$/" or "_7XXX"
+    kind: PatternKind
+    regex: str  # the Python regular expression it is matched with (fullmatch)
     action: Action
     where: Location = NOWHERE
 
@@ -162,9 +237,35 @@ class Collect:
 
     min_digits: int
     max_digits: int
-    terminator: str
+    terminator: str  # "" when there is none
     entries: tuple[tuple[str, Action], ...]
     match_services: bool
+    patterns: tuple[Pattern, ...] = ()
+    #: The call variable the entry is kept in (it is always in ``EXTEN`` too).
+    into: str | None = None
+    #: Submit as soon as the digits match something no longer entry could extend
+    #: (Asterisk); otherwise at max_digits, the terminator or a pause (FreeSWITCH).
+    early: bool = False
+
+    @property
+    def symbols(self) -> frozenset[str]:
+        """``*`` and ``#`` keys that are part of an entry here rather than "back"."""
+        used = {c for digits, _ in self.entries for c in digits if c in "*#"}
+        used |= {c for p in self.patterns for c in "*#" if c in p.text}
+        return frozenset(used - {self.terminator})
+
+
+@dataclass(frozen=True)
+class Handler:
+    """What the n-th no input or no match at a node does (VoiceXML ``<catch count>``,
+    Asterisk's ``t`` and ``i``): the handler with the highest count not above the
+    node's counter runs."""
+
+    count: int
+    say: LangText
+    action: Action | None
+    reprompt: bool
+    where: Location = NOWHERE
 
 
 @dataclass(frozen=True)
@@ -194,6 +295,9 @@ class Node:
     collect: Collect | None = None
     parent: str | None = None
     where: Location = NOWHERE
+    #: When given, these replace the built-in escalation for no input / no match.
+    on_no_input: tuple[Handler, ...] = ()
+    on_no_match: tuple[Handler, ...] = ()
 
     @property
     def kind(self) -> str:
@@ -263,6 +367,8 @@ class Menu:
     max_call_seconds: float = 900.0
     max_caller_events: int = 200
     engine: str = "auto"
+    #: Call variables and their values when a call starts (PBX menus).
+    variables: tuple[tuple[str, str], ...] = ()
 
     @property
     def default_lang(self) -> str:

@@ -30,6 +30,7 @@ class RefKind(StrEnum):
 
 
 _PART = re.compile(r"[^:\s]+")  # ids are names and digits: no colon, no whitespace
+_ENTRY = re.compile(r"[0-9*#]+|_[^\s]+|/[^\s]*/")
 _FAIL = str(RefKind.FAIL)
 
 
@@ -102,10 +103,11 @@ def _bad_id(kind: RefKind, ref_id: str) -> bool:
         return ref_id != ""
     if kind in (RefKind.ENTRY, RefKind.BRANCH):  # "NODE:PART": the node comes first
         node, colon, part = ref_id.partition(":")
-        if not colon or _PART.fullmatch(node) is None or _PART.fullmatch(part) is None:
+        if not colon or _PART.fullmatch(node) is None:
             return True
-        # entries are what the loader accepts (``str.isdigit``); rules count from 1
-        return not part.isdigit() if kind is RefKind.ENTRY else not _positive(part)
+        if kind is RefKind.ENTRY:  # keys (0-9 * #) or a pattern as written ("_7XXX", "/^1$/")
+            return _ENTRY.fullmatch(part) is None
+        return _PART.fullmatch(part) is None or not _positive(part)  # rules count from 1
     if _PART.fullmatch(ref_id) is None:
         return True
     # an option id equal to a kind's bare text form would read back as that kind

@@ -45,6 +45,7 @@ from ivr.events import (
 from ivr.menuindex import MenuIndex
 from ivr.model import Action, Menu, Node, Service
 from ivr.textnorm import NUMBER_WORDS
+from ivr.variables import fill, filled_service, rule_holds
 
 __all__ = ["DEFAULT_START", "MAX_CHOICES", "MAX_TYPEAHEAD", "Line", "Mode", "Session"]
 
@@ -75,7 +76,7 @@ class Session:
         self.start_time = start_time or DEFAULT_START
         self.index = index or MenuIndex(menu)
         self.elapsed = 0.0
-        self.state = CallState(node=menu.start)
+        self.state = CallState(node=menu.start, variables=dict(menu.variables))
         self.outcome: Literal["route", "hangup"] | None = None
         self.route: Service | None = None
         self.hangup_reason: str | None = None
@@ -191,6 +192,7 @@ class Session:
 
     # -- for the dialogues (``ivr.call.context.Call``) -----------------------------
     def say(self, text: str, kind: SayKind) -> None:
+        text = fill(text, self.state.variables)
         if not text:
             return
         self._out.append(Say(text, kind, self.state.node, self.node.settings.barge_in))
@@ -210,7 +212,7 @@ class Session:
         if node.branch:
             self.say(prompt.get(self.lang), "prompt")
             for rule in node.branch:
-                if rule.when is None or rule.when.contains(self.now):
+                if rule_holds(rule, self.now, self.state.variables):
                     self.record.visit(VisitKind.BRANCH, f"{node_id}:{rule.where.line}")
                     self.perform(rule.action)
                     return
@@ -245,13 +247,21 @@ class Session:
         failures.no_match(self, reason)
 
     def connect(self, service: Service) -> None:
+        if service.target or service.templated:
+            service = filled_service(service, self.state.variables)
         template = service.announce or self.menu.messages.connecting
         text = template.get(self.lang).format(
             service=service.name.get(self.lang), number=service.display
         )
         self.say(text, "route")
         self._out.append(
-            Route(service.id, service.number, service.display, service.name.get(self.lang))
+            Route(
+                service.id,
+                service.number,
+                service.display,
+                service.name.get(self.lang),
+                service.target,
+            )
         )
         self.route = service
         self.outcome = "route"

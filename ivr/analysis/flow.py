@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
+from ivr.dialpatterns import example
 from ivr.errors import Location
 from ivr.model import Action, ActionKind, Menu, Node
 from ivr.refs import Ref
@@ -70,8 +71,20 @@ def node_exits(menu: Menu, node: Node) -> list[Exit]:
                 Exit(node.id, "entry", keys, (), action, Ref.entry(node.id, digits), digits,
                      node.where)
             )  # fmt: skip
+        for pattern in collect.patterns:
+            sample = example(pattern.regex, collect.max_digits)
+            pressed = None
+            if sample is not None:
+                full = len(sample) >= collect.max_digits
+                pressed = sample if full else sample + collect.terminator
+            out.append(
+                Exit(node.id, "entry", pressed, (), pattern.action,
+                     Ref.entry(node.id, pattern.text), pattern.text, pattern.where)
+            )  # fmt: skip
         if collect.match_services:
             for service in menu.services.values():
+                if service.templated or not service.number:
+                    continue
                 if not collect.min_digits <= len(service.number) <= collect.max_digits:
                     continue
                 number = service.number
@@ -80,11 +93,14 @@ def node_exits(menu: Menu, node: Node) -> list[Exit]:
                     Exit(node.id, "number", keys, (), Action(ActionKind.ROUTE, service.id),
                          Ref.number(service.id), service.display, node.where)
                 )  # fmt: skip
-        back_keys = "*" if collect.terminator == "#" else "#"
-        out.append(
-            Exit(node.id, "command", back_keys, (), Action(ActionKind.BACK), Ref.key("back"),
-                 "back", node.where)
-        )  # fmt: skip
+        back_keys = next(
+            (k for k in "*#" if k != collect.terminator and k not in collect.symbols), None
+        )
+        if back_keys is not None:
+            out.append(
+                Exit(node.id, "command", back_keys, (), Action(ActionKind.BACK), Ref.key("back"),
+                     "back", node.where)
+            )  # fmt: skip
     for command in menu.commands:
         command_keys = None if node.collect is not None else command.key
         out.append(
@@ -97,6 +113,12 @@ def node_exits(menu: Menu, node: Node) -> list[Exit]:
             out.append(
                 Exit(node.id, "shortcut", service.number, (), Action(ActionKind.ROUTE, sid),
                      Ref.shortcut(sid), service.display, service.where)
+            )  # fmt: skip
+    for handler in (*node.on_no_input, *node.on_no_match):
+        if handler.action is not None:  # a VoiceXML catch or an Asterisk t/i that moves on
+            out.append(
+                Exit(node.id, "failure", None, (), handler.action, Ref.fail(),
+                     f"failure {handler.count}", handler.where)
             )  # fmt: skip
     failure = node.settings.on_max_failures
     out.append(
@@ -161,6 +183,9 @@ class Flow:
         if kind is ActionKind.BACK:
             back = self.back_to.get(node_id, set())
             return {("node", n) for n in back} or {STAY}
+        if kind is ActionKind.EXIT:  # to the menu that entered this one; at the top, hang up
+            back = self.back_to.get(node_id, set())
+            return {("node", n) for n in back} or {HANGUP}
         if kind is ActionKind.OPERATOR:
             if self.operator is None or self.operator.kind is ActionKind.OPERATOR:
                 return {STAY}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ivr.call.context import Call
 from ivr.model import Action, ActionKind
+from ivr.variables import evaluate
 
 
 def perform(call: Call, action: Action) -> None:
@@ -16,6 +17,9 @@ def perform(call: Call, action: Action) -> None:
     menu = call.menu
     lang = call.lang
     kind = action.kind
+    for name, value in action.sets:  # a PBX menu's variables, before anything is said
+        state.variables[name] = evaluate(value, state.variables)
+    call.say(action.say.get(lang), "info")
     if kind is ActionKind.GOTO and action.target:
         if not node.branch:  # ``back`` from the target skips the branch that led there
             state.history.append(state.node)
@@ -43,6 +47,12 @@ def perform(call: Call, action: Action) -> None:
         call.say((node.help or menu.messages.help).get(lang), "info")
         call.say((node.short_prompt or node.prompt).get(lang), "prompt")
         call.ready()
+    elif kind is ActionKind.EXIT:  # a submenu returns to the menu that entered it
+        if state.history:
+            call.enter(state.history.pop())
+        else:
+            call.say(action.message.get(lang) or menu.messages.goodbye.get(lang), "system")
+            call.hangup("caller chose to end")
     elif kind is ActionKind.HANGUP:
         call.say(action.message.get(lang) or menu.messages.goodbye.get(lang), "system")
         call.hangup("caller chose to end")

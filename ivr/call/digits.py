@@ -3,17 +3,24 @@
 Unlike a menu node, every key is part of one entry (``state.entry``): it ends
 at the terminator, at the maximum length, or when the caller pauses for the
 inter-digit timeout; ``*`` or ``#`` (whichever is not the terminator) goes
-back. The entry then either is one the node lists, or a service's number (when
-the node dials services), or it is no match.
+back. The entry then either is one the node lists, matches one of its patterns
+(a PBX's ``_7XXX`` or ``/^(10[01][0-9])$/``, whose captures become call
+variables), or is a service's number (when the node dials services), or it is
+no match. A node that submits ``early`` acts as Asterisk's dial plan does: at
+once when the digits match something no longer entry could extend, after the
+inter-digit pause while a longer one still could.
 """
 
 from __future__ import annotations
+
+import re
 
 from ivr.call import choices, questions
 from ivr.call.context import Call
 from ivr.call.record import VisitKind
 from ivr.call.state import Choice, Mode
-from ivr.model import Action, ActionKind, Collect
+from ivr.dialpatterns import asterisk_steps, could_continue
+from ivr.model import Action, ActionKind, Collect, PatternKind
 from ivr.refs import Ref
 
 
@@ -22,16 +29,32 @@ def press(call: Call, key: str) -> None:
     collect = _collect(call)
     if key == collect.terminator:
         submit(call)
-    elif key in "*#":
+    elif key in "*#" and key not in collect.symbols:
         state.entry = ""
         state.digit_deadline = None
         call.perform(Action(ActionKind.BACK))
     else:
         state.entry += key
-        if len(state.entry) >= collect.max_digits:
+        full = len(state.entry) >= collect.max_digits
+        if full or (collect.early and _settled(collect, state.entry)):
             submit(call)
         else:
             state.digit_deadline = call.elapsed + call.node.settings.inter_digit_timeout
+
+
+def _settled(collect: Collect, entry: str) -> bool:
+    """No more keys could make a different match: act now (matched or not)."""
+    if any(len(d) > len(entry) and d.startswith(entry) for d, _ in collect.entries):
+        return False
+    if collect.match_services:
+        return False
+    for pattern in collect.patterns:
+        steps = asterisk_steps(pattern.text) if pattern.kind is PatternKind.ASTERISK else None
+        if steps is None:  # a regular expression: only the length limit settles it
+            return False
+        if could_continue(steps, entry):
+            return False
+    return True
 
 
 def typed_ahead(call: Call, keys: str) -> None:
@@ -63,9 +86,21 @@ def submit(call: Call) -> None:
     if len(entry) < collect.min_digits:
         call.no_match(VisitKind.INVALID_KEY if entry else VisitKind.NO_MATCH)
         return
+    variables = state.variables
+    variables["EXTEN"] = entry
+    if collect.into:
+        variables[collect.into] = entry
     for digits, action in collect.entries:
         if digits == entry:
             questions.offer(call, Choice(entry, action, Ref.entry(call.node.id, entry)), False)
+            return
+    for pattern in collect.patterns:
+        match = re.fullmatch(pattern.regex, entry)
+        if match is not None:
+            for number, group in enumerate(match.groups(), start=1):
+                variables[str(number)] = group or ""
+            ref = Ref.entry(call.node.id, pattern.text)
+            questions.offer(call, Choice(entry, pattern.action, ref), False)
             return
     if collect.match_services and entry in call.index.service_numbers:
         sid = call.index.service_numbers[entry]

@@ -12,16 +12,17 @@ from __future__ import annotations
 from ivr.call import questions
 from ivr.call.context import Call
 from ivr.call.record import VisitKind
-from ivr.model import ActionKind
+from ivr.model import ActionKind, Handler
 
 
 def no_input(call: Call) -> None:
     state = call.state
     state.no_input += 1
     call.record.visit(VisitKind.NO_INPUT, state.node)
-    if state.no_input >= call.node.settings.max_no_input:
+    limit = call.node.settings.max_no_input
+    if limit and state.no_input >= limit:
         _give_up(call)
-    else:
+    elif not _handled(call, call.node.on_no_input, state.no_input):
         _reprompt(call, VisitKind.NO_INPUT, state.no_input)
 
 
@@ -35,10 +36,28 @@ def no_match(call: Call, reason: VisitKind = VisitKind.NO_MATCH) -> None:
     call.record.visit(VisitKind.NO_MATCH, state.node)
     if reason is not VisitKind.NO_MATCH:
         call.record.visit(reason, state.node)
-    if state.no_match >= call.node.settings.max_no_match:
+    limit = call.node.settings.max_no_match
+    if limit and state.no_match >= limit:
         _give_up(call)
-    else:
+    elif not _handled(call, call.node.on_no_match, state.no_match):
         _reprompt(call, reason, state.no_match)
+
+
+def _handled(call: Call, handlers: tuple[Handler, ...], count: int) -> bool:
+    """Run the node's own handler for this count (the highest count not above it,
+    as VoiceXML picks a ``<catch>``); False when it has none that applies."""
+    handler = next((h for h in reversed(handlers) if h.count <= count), None)
+    if handler is None or call.state.mode.asks:  # a pending question asks again itself
+        return False
+    node = call.node
+    call.say(handler.say.get(call.lang), "reprompt")
+    if handler.action is not None:
+        call.perform(handler.action)
+    else:
+        if handler.reprompt:
+            call.say((node.short_prompt or node.prompt).get(call.lang), "reprompt")
+        call.ready()
+    return True
 
 
 def _reprompt(call: Call, reason: VisitKind, level: int) -> None:
@@ -63,12 +82,14 @@ def _reprompt(call: Call, reason: VisitKind, level: int) -> None:
 
 
 def _give_up(call: Call) -> None:
-    """The node's ``on_max_failures``: a route, else goodbye."""
+    """The node's ``on_max_failures``: a route, back to the menu that entered this one
+    (a PBX submenu that ran out of tries), else goodbye."""
     call.record.visit(VisitKind.MAX_FAILURES, call.state.node)
     action = call.node.settings.on_max_failures
-    if action.kind is ActionKind.ROUTE and action.target:
-        call.connect(call.menu.services[action.target])
-    else:
-        text = action.message.get(call.lang) or call.menu.messages.goodbye.get(call.lang)
-        call.say(text, "system")
-        call.hangup("max failures")
+    if action.kind is ActionKind.ROUTE or (action.kind is ActionKind.EXIT and call.state.history):
+        call.perform(action)
+        return
+    call.say(action.say.get(call.lang), "system")
+    text = action.message.get(call.lang) or call.menu.messages.goodbye.get(call.lang)
+    call.say(text, "system")
+    call.hangup("max failures")

@@ -77,3 +77,4 @@ class CallState:
     no_input: int = 0
     no_match: int = 0
     choices: list[Choice] = field(default_factory=list)  # what a pending question offers
+    variables: dict[str, str] = field(default_factory=dict)  # ${name}s of a PBX menu

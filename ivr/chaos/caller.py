@@ -75,7 +75,9 @@ class ChaosCaller:
         self.lang = lang
         self.queue: list[Event] = []
         self.phrases = list(phrases) if phrases is not None else menu_phrases(menu)
-        self.numbers = [s.number for s in menu.services.values()]
+        # numbers a caller could dial: a PBX destination may have none, or one only known
+        # once the call has filled in its variables
+        self.numbers = [s.number for s in menu.services.values() if s.number and not s.templated]
         self.answers = [*YES_WORDS.get(lang, ()), *NO_WORDS.get(lang, ())]
         # "noise" callers rarely choose anything but keep going back to the main menu,
         # so calls run into the failure, event and time limits instead of routing
@@ -157,5 +159,5 @@ class ChaosCaller:
             return " ".join(words[: rng.randint(1, len(words) - 1)])
         if roll < 0.85:
             return phrase.upper() + rng.choice(("!", "?", "...", ""))
-        other = rng.choice(self.phrases)
+        other = rng.choice(self.phrases or _RANDOM_WORDS)  # a keypad-only menu has none
         return f"{phrase} {other}"

@@ -30,6 +30,7 @@ flags a correct route; what it catches is a route nobody asked for.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -116,17 +117,26 @@ class SafetyOracle:
         digits = ""
         for event, node in self.window:
             possible.add(node)
+            possible |= self._failure_gotos(possible)
             routes |= self._failure_routes(possible)
             if isinstance(event, KeyPress):
                 digits += event.key
                 found, gotos = self._key(possible, event.key)
+                more_found, more_gotos = self._entered(possible, digits)
+                found |= more_found
+                gotos |= more_gotos
             elif isinstance(event, Speech):
                 found, gotos, spoken = self._speech(possible, event.text)
                 digits += spoken
+                if spoken:
+                    more_found, more_gotos = self._entered(possible, digits)
+                    found |= more_found
+                    gotos |= more_gotos
             else:
                 continue
             routes |= found
             possible |= gotos
+            possible |= self._failure_gotos(possible)
             routes |= self._failure_routes(possible)
         for number, sid in self.numbers.items():
             if number in digits and (number in self.shortcuts or self._collects(possible)
@@ -151,10 +161,50 @@ class SafetyOracle:
     def _failure_routes(self, nodes: set[str]) -> set[str]:
         out: set[str] = set()
         for node_id in nodes:
-            out |= self.flow.routes_through(
-                node_id, self.menu.nodes[node_id].settings.on_max_failures
-            )
+            for action in self._failure_actions(node_id):
+                out |= self.flow.routes_through(node_id, action)
         return out
+
+    def _failure_actions(self, node_id: str) -> list[Any]:
+        """What silence or wrong answers at a node can do without the caller choosing:
+        its ``on_max_failures`` and its handlers (a VoiceXML catch, Asterisk's t and i)."""
+        node = self.menu.nodes[node_id]
+        handlers = (*node.on_no_input, *node.on_no_match)
+        return [node.settings.on_max_failures, *(h.action for h in handlers if h.action)]
+
+    def _failure_gotos(self, nodes: set[str]) -> set[str]:
+        """Nodes the caller can be moved to by failures (a submenu exiting to its parent,
+        a handler's goto), and on through them."""
+        found: set[str] = set()
+        stack = list(nodes)
+        while stack:
+            node_id = stack.pop()
+            for action in self._failure_actions(node_id):
+                for target in self._follow(node_id, action)[1]:
+                    if target not in found and target not in nodes:
+                        found.add(target)
+                        stack.append(target)
+        return found
+
+    def _entered(self, nodes: set[str], digits: str) -> tuple[set[str], set[str]]:
+        """Entries and patterns of collect nodes that the keys so far could have made
+        (any run of them: an entry ends at its length limit, before later keys)."""
+        routes: set[str] = set()
+        gotos: set[str] = set()
+        tails = {digits[i:j] for i in range(len(digits)) for j in range(i + 1, len(digits) + 1)}
+        for node_id in list(nodes):
+            collect = self.menu.nodes[node_id].collect
+            if collect is None:
+                continue
+            actions = [a for entry, a in collect.entries if entry in tails]
+            actions += [
+                p.action for p in collect.patterns if any(re.fullmatch(p.regex, t) for t in tails)
+            ]
+            for action in actions:
+                found, more = self._follow(node_id, action)
+                routes |= found
+                gotos |= more
+        return routes, gotos
 
     def _follow(self, node_id: str, action: Any) -> tuple[set[str], set[str]]:
         routes = self.flow.routes_through(node_id, action)

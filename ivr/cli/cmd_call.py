@@ -121,7 +121,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def run(args: argparse.Namespace) -> int:
-    menu = open_menu(args.menu)
+    menu = open_menu(args.menu, args.start)
     at = parse_time(args.at) if args.at else None
     if args.noise_db is not None and not args.audio:
         raise IvrError("--noise-db needs --audio", "add --audio")

@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
         raise IvrError(f"--calls {args.calls} is out of range", f"give 1 to {MAX_CALLS:,}")
     if args.max_failures < 0:
         raise IvrError("--max-failures must not be negative", "e.g. --max-failures 20")
-    menu = open_menu(args.menu)
+    menu = open_menu(args.menu, args.start)
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**31)
     report = run_chaos(menu, args.calls, seed, max_failures=args.max_failures)
     if args.json:

@@ -33,7 +33,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def run(args: argparse.Namespace) -> int:
-    menu = open_menu(args.menu)
+    menu = open_menu(args.menu, args.start)
     if args.lang is not None and args.lang not in menu.languages:
         raise IvrError(f"--lang {args.lang!r} is not one of the menu's languages",
                        f"use one of {', '.join(menu.languages)}")  # fmt: skip

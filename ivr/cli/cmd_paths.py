@@ -22,18 +22,20 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def run(args: argparse.Namespace) -> int:
-    menu = open_menu(args.menu)
+    menu = open_menu(args.menu, args.start)
     rows: list[dict[str, Any]] = []
     for path in route_paths(menu):
-        service = menu.services[path.service]
+        service = path.destination(menu)
         row: dict[str, Any] = {
             "keys": path.keys,
-            "route": service.number,
+            "route": service.number or None,
             "service": service.name.get(menu.default_lang),
             "service_id": service.id,
             "nodes": list(path.nodes),
             "via": path.via,
         }
+        if service.target:
+            row["target"] = service.target
         if path.at is not None:
             row["at"] = path.at.strftime("%Y-%m-%d %H:%M")
             row["when"] = path.when
@@ -43,5 +45,6 @@ def run(args: argparse.Namespace) -> int:
         return 0
     for row in rows:
         at = f"  (at {row['at']}: {row['when']})" if "at" in row else ""
-        print(f"{row['keys']:>10}  ->  {row['route']:<9} {row['service']}{at}")
+        route = row["route"] or row.get("target", "")
+        print(f"{row['keys']:>10}  ->  {route:<9} {row['service']}{at}")
     return 0

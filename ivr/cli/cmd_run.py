@@ -124,7 +124,7 @@ def show(outputs: list[Output], out: TextIO) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    menu = open_menu(args.menu)
+    menu = open_menu(args.menu, args.start)
     session = Session(
         menu,
         lang=args.lang,

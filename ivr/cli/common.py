@@ -10,16 +10,33 @@ from typing import Any
 
 from ivr.errors import IvrError
 from ivr.fields import parse_time as parse_moment
-from ivr.loader import load_menu
+from ivr.loader import load_menu_warned
 from ivr.model import Menu
 
 
 def add_menu_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("menu", metavar="MENU", help="path of the menu YAML file")
+    parser.add_argument(
+        "menu",
+        metavar="MENU",
+        help="the menu: an ivr YAML file, FreeSWITCH ivr.conf XML, an Asterisk "
+        "extensions.conf or a VoiceXML document (told apart by content)",
+    )
+    parser.add_argument(
+        "--menu",
+        dest="start",
+        metavar="NAME",
+        help="where a call starts: a FreeSWITCH menu name, an Asterisk context, a VoiceXML "
+        "menu or form id, or a node of a YAML menu (default: the first / the menu's start)",
+    )
 
 
-def open_menu(path: str) -> Menu:
-    return load_menu(path)
+def open_menu(path: str, start: str | None = None) -> Menu:
+    """The menu at ``path``; what an imported PBX file cannot run exactly is printed
+    to stderr as ``FILE:LINE: warning: ...``."""
+    menu, warnings = load_menu_warned(path, start)
+    for warning in warnings:
+        print(warning, file=sys.stderr)
+    return menu
 
 
 def parse_time(text: str) -> datetime:

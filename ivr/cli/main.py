@@ -33,6 +33,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "ivr.cli.cmd_listen",
     "ivr.cli.cmd_models",
     "ivr.cli.cmd_new",
+    "ivr.cli.cmd_import",
+    "ivr.cli.cmd_export",
 )
 
 

@@ -7,10 +7,12 @@ resolved here against the ids gathered before any node is read.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ivr.errors import Location
 from ivr.fields import describe, where_of
 from ivr.loader.context import Context
-from ivr.loader.keys import ACTION_KEYS, DO_ACTIONS, KEYS
+from ivr.loader.keys import ACTION_KEYS, DO_ACTIONS, KEYS, VAR_NAME
 from ivr.loader.texts import lang_text
 from ivr.model import Action, ActionKind
 from ivr.yamlsrc import YMap
@@ -42,6 +44,43 @@ def phone_key(ctx: Context, m: YMap, what: str) -> str | None:
 
 
 def read_action(ctx: Context, m: YMap, what: str, where: Location) -> Action | None:
+    """Exactly one of goto / route / info / do, with what it says and sets first."""
+    action = _read_action(ctx, m, what, where)
+    if action is None:
+        return None
+    say = lang_text(ctx, m, "say", what) if "say" in m else action.say
+    sets = read_sets(ctx, m, what, where)
+    if say or sets:
+        return replace(action, say=say, sets=sets)
+    return action
+
+
+def read_sets(ctx: Context, m: YMap, what: str, where: Location) -> tuple[tuple[str, str], ...]:
+    """``set: {name: value}``: call variables set before the action, in order."""
+    if "set" not in m:
+        return ()
+    swhere = where_of(m, "set", where)
+    sm = ctx.read.mapping(m["set"], swhere, f"{what} set")
+    sets: list[tuple[str, str]] = []
+    for name, value in (sm or {}).items():
+        if not isinstance(name, str) or not VAR_NAME.match(name):
+            ctx.add(
+                swhere,
+                f"{what} set: {name!r} is not a variable name",
+                "use letters, digits and _, starting with a letter",
+            )
+        elif isinstance(value, bool) or not isinstance(value, str | int | float):
+            ctx.add(
+                where_of(sm, name, swhere),
+                f"{what} set: {name} must be text, not {describe(value)}",
+                'write e.g. set: {tries: "${tries}+1"}',
+            )
+        else:
+            sets.append((name, str(value)))
+    return tuple(sets)
+
+
+def _read_action(ctx: Context, m: YMap, what: str, where: Location) -> Action | None:
     """Exactly one of goto / route / info / do."""
     present = [k for k in ACTION_KEYS if k in m]
     if len(present) != 1:

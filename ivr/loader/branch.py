@@ -1,4 +1,5 @@
-"""Branch nodes: rules on the day and time of the call, with a final ``otherwise``.
+"""Branch nodes: rules on the day and time of the call or on a call variable, with a
+final ``otherwise``.
 
 A branch runs before the caller says anything, so a rule may only go to a
 node, route, or hang up, and the ``otherwise`` rule makes sure every caller
@@ -12,11 +13,11 @@ from datetime import time
 from typing import Any
 
 from ivr.errors import Location
-from ivr.fields import where_of
+from ivr.fields import describe, where_of
 from ivr.loader.actions import read_action
 from ivr.loader.context import Context
-from ivr.loader.keys import BRANCH_ACTIONS, BRANCH_RULE_KEYS, DAY_NAMES, WHEN_KEYS
-from ivr.model import BranchRule, TimeWindow
+from ivr.loader.keys import BRANCH_ACTIONS, BRANCH_RULE_KEYS, DAY_NAMES, VAR_NAME, WHEN_KEYS
+from ivr.model import BranchRule, Compare, TimeWindow, VarTest
 from ivr.yamlsrc import YMap, YSeq
 
 _TIME_RANGE = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
@@ -49,7 +50,7 @@ def read_branch(ctx: Context, node_id: str, raw: Any, where: Location) -> tuple[
         if rm is None:
             continue
         ctx.read.check_keys(rm, BRANCH_RULE_KEYS, rwhat)
-        window: TimeWindow | None = None
+        window: TimeWindow | VarTest | None = None
         if "when" in rm and "otherwise" in rm:
             ctx.add(rwhere, f"{rwhat} has both when and otherwise", "keep one")
         elif "when" in rm:
@@ -81,11 +82,13 @@ def read_branch(ctx: Context, node_id: str, raw: Any, where: Location) -> tuple[
     return tuple(rules)
 
 
-def _when(ctx: Context, raw: Any, where: Location, what: str) -> TimeWindow | None:
+def _when(ctx: Context, raw: Any, where: Location, what: str) -> TimeWindow | VarTest | None:
     m = ctx.read.mapping(raw, where, f"{what} when")
     if m is None:
         return None
-    ctx.read.check_keys(m, WHEN_KEYS, f"{what} when", required=("time",))
+    if "var" in m:
+        return _var_test(ctx, m, where, what)
+    ctx.read.check_keys(m, WHEN_KEYS[:2], f"{what} when", required=("time",))
     days = _days(ctx, m.get("days", "mon-sun"), where_of(m, "days", where), what)
     span = m.get("time")
     match = _TIME_RANGE.match(span) if isinstance(span, str) else None
@@ -116,6 +119,33 @@ def _when(ctx: Context, raw: Any, where: Location, what: str) -> TimeWindow | No
         )
         return None
     return TimeWindow(frozenset(days), time(h1, m1), end)
+
+
+def _var_test(ctx: Context, m: YMap, where: Location, what: str) -> VarTest | None:
+    """``when: {var: choice, op: "=", value: "1"}``: an Asterisk GotoIf, a VoiceXML if."""
+    ctx.read.check_keys(m, WHEN_KEYS[2:], f"{what} when", required=("var", "value"))
+    var = ctx.read.string(m, "var", what)
+    if var is not None and not VAR_NAME.match(var):
+        ctx.add(
+            where_of(m, "var", where),
+            f"{what} var {var!r} is not a variable name",
+            "use letters, digits and _, starting with a letter",
+        )
+        return None
+    ops = tuple(c.value for c in Compare)
+    op = ctx.read.choice(m, "op", what, ops) if "op" in m else "="
+    value = m.get("value")
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        if "value" in m:
+            ctx.add(
+                where_of(m, "value", where),
+                f"{what} value must be text or a number, not {describe(value)}",
+                'write e.g. value: "1"',
+            )
+        return None
+    if var is None or op is None:
+        return None
+    return VarTest(var, Compare(op), str(value))
 
 
 def _days(ctx: Context, raw: Any, where: Location, what: str) -> set[int] | None:

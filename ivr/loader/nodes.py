@@ -13,7 +13,9 @@ from ivr.fields import describe, where_of
 from ivr.loader.actions import phone_key, read_action
 from ivr.loader.branch import read_branch
 from ivr.loader.context import Context
-from ivr.loader.keys import ACTION_KEYS, COLLECT_KEYS, NODE_KEYS, OPTION_KEYS
+from ivr.loader.handlers import read_handlers
+from ivr.loader.keys import COLLECT_KEYS, ENTRY_KEYS, NODE_KEYS, OPTION_KEYS, VAR_NAME
+from ivr.loader.patterns import read_patterns
 from ivr.loader.settings import read_settings
 from ivr.loader.speed import DEFAULT_SETTINGS
 from ivr.loader.texts import lang_text, phrases
@@ -62,7 +64,20 @@ def read_node(ctx: Context, node_id: str, raw: Any, where: Location) -> Node | N
         branch = read_branch(ctx, node_id, m["branch"], where_of(m, "branch", where))
     else:
         collect = _collect(ctx, node_id, m["collect"], where_of(m, "collect", where))
-    node = Node(node_id, prompt, short, help_text, options, settings, branch, collect, None, where)
+    node = Node(
+        node_id,
+        prompt,
+        short,
+        help_text,
+        options,
+        settings,
+        branch,
+        collect,
+        None,
+        where,
+        on_no_input=read_handlers(ctx, m, "on_no_input", what),
+        on_no_match=read_handlers(ctx, m, "on_no_match", what),
+    )
     ctx.own_settings[node_id] = set(own) if own is not None else set()
     return node
 
@@ -139,12 +154,23 @@ def _collect(ctx: Context, node_id: str, raw: Any, where: Location) -> Collect |
         value = m["terminator"]
         if value in ("#", "*"):
             terminator = value
+        elif value == "none":
+            terminator = ""
         else:
             ctx.add(
                 where_of(m, "terminator", where),
-                f'{what} terminator must be "#" or "*", not {describe(value)}',
+                f'{what} terminator must be "#", "*" or none, not {describe(value)}',
                 'write terminator: "#" (quoted)',
             )
+    into = ctx.read.string(m, "into", what) if "into" in m else None
+    if into is not None and not VAR_NAME.match(into):
+        ctx.add(
+            where_of(m, "into", where),
+            f"{what} into: {into!r} is not a variable name",
+            "use letters, digits and _, starting with a letter",
+        )
+        into = None
+    early = ctx.read.boolean(m, "early", what) or False
     services = ctx.read.boolean(m, "services", what) or False
     entries: list[tuple[str, Action]] = []
     if "entries" in m:
@@ -152,20 +178,21 @@ def _collect(ctx: Context, node_id: str, raw: Any, where: Location) -> Collect |
         for digits, body in (em or {}).items():
             ewhere = where_of(em, digits, where)
             text = str(digits)
-            if not text.isdigit():
+            if not text or any(c not in "0123456789*#" for c in text):
                 ctx.add(
                     ewhere,
                     f"{what} entry {digits!r} is not digits",
-                    'quote the digits, e.g. "0042":',
+                    'quote the digits, e.g. "0042": (keys 0-9, * and #)',
                 )
                 continue
             am = ctx.read.mapping(body, ewhere, f"{what} entry {text}")
             if am is None:
                 continue
-            ctx.read.check_keys(am, (*ACTION_KEYS, "confirm"), f"{what} entry {text}")
+            ctx.read.check_keys(am, ENTRY_KEYS, f"{what} entry {text}")
             action = read_action(ctx, am, f"{what} entry {text}", ewhere)
             if action is not None:
                 entries.append((text, action))
-    if not services and not entries:
-        ctx.add(where, f"{what} accepts nothing", "add services: true or entries:")
-    return Collect(low, high, terminator, tuple(entries), services)
+    patterns = read_patterns(ctx, m, what, where)
+    if not services and not entries and not patterns:
+        ctx.add(where, f"{what} accepts nothing", "add services: true, entries: or patterns:")
+    return Collect(low, high, terminator, tuple(entries), services, patterns, into, early)

@@ -15,9 +15,12 @@ from ivr.loader.context import Context
 from ivr.loader.keys import ID, SERVICE_KEYS
 from ivr.loader.texts import lang_text, phrases
 from ivr.model import Service
+from ivr.variables import route_digits
 from ivr.yamlsrc import YMap
 
 _NUMBER = re.compile(r"^\+?[0-9][0-9 ]*$")
+#: A number with call variables in it ("${1}", "9${EXTEN}"), filled in when routed.
+_TEMPLATED = re.compile(r"^\+?[0-9 ]*(?:\$\{[A-Za-z0-9_]+(?::-?\d+(?::\d+)?)?\}[0-9 ]*)+$")
 
 
 def read_services(ctx: Context, raw: Any, where: Location) -> dict[str, Service]:
@@ -41,14 +44,18 @@ def read_services(ctx: Context, raw: Any, where: Location) -> dict[str, Service]
         if sm is None:
             continue
         what = f"service {sid!r}"
-        ctx.read.check_keys(sm, SERVICE_KEYS, what, required=("number", "name"))
+        target = ctx.read.string(sm, "target", what) if "target" in sm else None
+        required = ("name",) if target else ("number", "name")
+        ctx.read.check_keys(sm, SERVICE_KEYS, what, required=required)
         number, display = _number(ctx, sm, what)
+        if target and "number" not in sm:  # the route's digits come from the target
+            number, display = route_digits(target) or "", target
         name = lang_text(ctx, sm, "name", what)
         purpose = lang_text(ctx, sm, "purpose", what)
         examples = phrases(ctx, sm, "examples", what)
         announce = lang_text(ctx, sm, "announce", what)
         urgent = ctx.read.boolean(sm, "urgent", what) or False
-        if number and number in numbers:
+        if number and "${" not in number and number in numbers:
             ctx.add(
                 where_of(sm, "number", sm.where),
                 f"{what} has the same number as service {numbers[number]!r}",
@@ -57,7 +64,16 @@ def read_services(ctx: Context, raw: Any, where: Location) -> dict[str, Service]
         if number:
             numbers[number] = sid
         services[sid] = Service(
-            sid, number, display, name, announce, purpose, swhere, examples=examples, urgent=urgent
+            sid,
+            number,
+            display,
+            name,
+            announce,
+            purpose,
+            swhere,
+            examples=examples,
+            urgent=urgent,
+            target=target or "",
         )
     return services
 
@@ -75,6 +91,8 @@ def _number(ctx: Context, m: YMap, what: str) -> tuple[str, str]:
             'write number: "02800": unquoted, YAML drops leading zeros and reads 0... as octal',
         )
         return "", ""
+    if isinstance(value, str) and _TEMPLATED.match(value.strip()):  # filled in when routed
+        return value.replace(" ", ""), value.strip()
     if not isinstance(value, str) or not _NUMBER.match(value.strip()):
         ctx.add(
             where,

@@ -15,7 +15,14 @@ from ivr.errors import Location
 from ivr.fields import key_where, where_of
 from ivr.loader.actions import read_action
 from ivr.loader.context import Context
-from ivr.loader.keys import ACTION_KEYS, LIMITS_KEYS, MESSAGE_KEYS, SETTINGS_KEYS, VOICE_KEYS
+from ivr.loader.keys import (
+    ACTION_EXTRAS,
+    ACTION_KEYS,
+    LIMITS_KEYS,
+    MESSAGE_KEYS,
+    SETTINGS_KEYS,
+    VOICE_KEYS,
+)
 from ivr.loader.texts import lang_text
 from ivr.model import ActionKind, LangText, Messages, Settings, Voice
 from ivr.yamlsrc import YMap
@@ -33,8 +40,8 @@ def read_settings(ctx: Context, raw: Any, where: Location, base: Settings, what:
         value = read.number(m, key, what, low, high)
         if value is not None:
             changes[key] = value
-    for key in ("max_no_input", "max_no_match"):
-        count = read.number(m, key, what, 1, 10, integer=True)
+    for key in ("max_no_input", "max_no_match"):  # 0: no limit (a PBX menu that loops)
+        count = read.number(m, key, what, 0, 10, integer=True)
         if count is not None:
             changes[key] = int(count)
     for key in ("confirm_below", "reject_below"):
@@ -51,15 +58,16 @@ def read_settings(ctx: Context, raw: Any, where: Location, base: Settings, what:
         fwhere = where_of(m, "on_max_failures", m.where)
         fm = read.mapping(m["on_max_failures"], fwhere, f"{what} on_max_failures")
         if fm is not None:
-            read.check_keys(fm, ACTION_KEYS, f"{what} on_max_failures")
+            read.check_keys(fm, (*ACTION_KEYS, *ACTION_EXTRAS), f"{what} on_max_failures")
             action = read_action(ctx, fm, f"{what} on_max_failures", fwhere)
             if action is not None:
-                if action.kind not in (ActionKind.ROUTE, ActionKind.HANGUP):
+                if action.kind not in (ActionKind.ROUTE, ActionKind.HANGUP, ActionKind.EXIT):
                     ctx.add(
                         fwhere,
-                        "on_max_failures must route or hang up",
-                        "use route: SERVICE or do: hangup, so a caller who keeps "
-                        "failing is never sent round in a loop",
+                        "on_max_failures must route, hang up or exit",
+                        "use route: SERVICE, do: hangup or do: exit (back to the node that "
+                        "entered this one), so a caller who keeps failing is never sent "
+                        "round in a loop",
                     )
                 else:
                     changes["on_max_failures"] = action
@@ -86,6 +94,9 @@ def read_messages(ctx: Context, root: YMap) -> Messages:
             given = m
     texts: dict[str, LangText] = {}
     for key, defaults in DEFAULT_MESSAGES.items():
+        if key in given and given[key] == "":  # silent, as a PBX is where it says nothing
+            texts[key] = LangText(tuple((lang, "") for lang in ctx.langs), ctx.langs[0])
+            continue
         if key in given:
             texts[key] = lang_text(ctx, given, key, "messages")
             continue

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Protocol
 
 from ivr.errors import Location, MenuError
+from ivr.variables import route_digits as route_digits  # where importers expect it
 
 
 @dataclass(frozen=True)
@@ -80,24 +81,6 @@ def service_id(target: str) -> str:
     return node_id(f"to_{target}")
 
 
-_DIGITS = re.compile(r"^\+?[0-9]{3,15}$")
-
-
-def route_digits(destination: str) -> str | None:
-    """The digits of a destination when it is a number (``1005``, ``SIP/1005``,
-    ``sip:1005@host``, ``transfer 1005 XML features``), else None."""
-    text = destination.strip()
-    for candidate in (
-        text,
-        text.split("/")[-1],
-        text.split(":", 1)[-1].split("@", 1)[0],
-        text.split()[1] if text.lower().startswith("transfer ") and len(text.split()) > 1 else "",
-    ):
-        if _DIGITS.match(candidate):
-            return candidate.lstrip("+")
-    return None
-
-
 class PromptSink(Protocol):
     """Where an exporter sends the prompts it needs as sound files; the caller
     renders them (8 kHz mono WAV) after the configuration is written."""
@@ -158,3 +141,20 @@ def sound_texts_near(file: Path) -> dict[str, str]:
                 if isinstance(body, dict) and isinstance(body.get("text"), str)
             }
     return {}
+
+
+_SOURCE_COMMENT = re.compile(r"^\s*#\s*(?P<file>.+):(?P<line>\d+)\s*$")
+
+
+def source_lines(yaml_text: str) -> list[int]:
+    """For each line of an imported menu's YAML, the PBX file's line it came from: the
+    ``# FILE:LINE`` comment above it (1 before the first), so a problem the loader or
+    ``ivr lint`` finds is reported where the author can fix it."""
+    out: list[int] = []
+    current = 1
+    for line in yaml_text.splitlines():
+        match = _SOURCE_COMMENT.match(line)
+        if match is not None:
+            current = int(match.group("line"))
+        out.append(current)
+    return out

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ivr.model import Action, ActionKind, Menu, Option
+from ivr.variables import rule_holds
 
 ASK = "ask"
 NODE_PREFIX = "node:"
@@ -65,7 +66,7 @@ def action_outcome(menu: Menu, action: Action, at: datetime, ref: str = "") -> s
             node = menu.nodes[action.target]
             if not node.branch:
                 return None if node.id == menu.start else NODE_PREFIX + node.id
-            rule = next((r for r in node.branch if r.when is None or r.when.contains(at)), None)
+            rule = next((r for r in node.branch if rule_holds(r, at, {})), None)
             if rule is None:
                 return None
             action = rule.action

@@ -27,7 +27,7 @@ import yaml
 from ivr.errors import Location, MenuError
 from ivr.yamlsrc.fast import FALLBACK, build_fast
 from ivr.yamlsrc.files import gc_paused, read_text
-from ivr.yamlsrc.located import YMap, YSeq
+from ivr.yamlsrc.located import YMap, YSeq, relocate
 from ivr.yamlsrc.rules import (
     MAX_DEPTH,
     MAX_EXPANDED_NODES,
@@ -46,6 +46,7 @@ __all__ = [
     "gc_paused",
     "load_yaml",
     "read_text",
+    "relocate",
 ]
 
 log = logging.getLogger(__name__)

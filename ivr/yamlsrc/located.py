@@ -92,3 +92,24 @@ class YSeq(list[Any]):
     else:
         where = _Lazy(_raw_where)
         item_where = _Lazy(_raw_item_where)
+
+
+def relocate(data: Any, lines: list[int]) -> None:
+    """Point every location in ``data`` at another file's lines (``lines[i]`` for line
+    i + 1 of the YAML; column 1), as an imported menu's YAML points at its PBX file."""
+
+    def moved(where: Location) -> Location:
+        index = min(max(where.line - 1, 0), len(lines) - 1) if lines else 0
+        return Location(where.file, lines[index] if lines else where.line, 1)
+
+    if isinstance(data, YMap):
+        data.where = moved(data.where)
+        data.key_where = {k: moved(v) for k, v in data.key_where.items()}
+        data.value_where = {k: moved(v) for k, v in data.value_where.items()}
+        for value in data.values():
+            relocate(value, lines)
+    elif isinstance(data, YSeq):
+        data.where = moved(data.where)
+        data.item_where = [moved(v) for v in data.item_where]
+        for item in data:
+            relocate(item, lines)

@@ -59,7 +59,8 @@ def test_call_json_has_the_contract_shape(
     data = json.loads(out)
     assert code == 0
     assert set(data) == {
-        "outcome", "route", "service", "nodes", "transcript", "reason", "unused_steps"
+        "outcome", "route", "target", "service", "nodes", "transcript", "reason",
+        "unused_steps"
     }  # fmt: skip
     assert data["reason"] is None and data["unused_steps"] == []
     assert data["outcome"] == "route" and data["route"] == "110"

@@ -66,9 +66,10 @@ def test_unknown_keys_are_rejected_by_name_with_the_allowed_keys(write_menu: Wri
     )
     assert errors_of(path) == [
         "M:6:5: unknown key 'optoins' (did you mean 'options'?) in node 'main' (allowed keys: "
-        "prompt, short_prompt, help, settings, options, branch, collect)",
+        "prompt, short_prompt, help, settings, options, branch, collect, on_no_input, "
+        "on_no_match)",
         "M:10:9: unknown key 'colour' in node 'main' option 1 (allowed keys: key, words, "
-        "examples, label, confirm, goto, route, info, do)",
+        "examples, label, confirm, goto, route, info, do, say, set)",
     ]
 
 
@@ -88,7 +89,7 @@ def test_a_mistyped_key_is_named_with_the_allowed_key_it_is_closest_to(
     )
     assert errors_of(path) == [
         "M:7:18: unknown key 'lable' (did you mean 'label'?) in node 'main' option 1 (allowed "
-        "keys: key, words, examples, label, confirm, goto, route, info, do)"
+        "keys: key, words, examples, label, confirm, goto, route, info, do, say, set)"
     ]
 
 
@@ -122,7 +123,7 @@ def test_mistyped_keys_are_guessed_in_every_section(write_menu: WriteMenu) -> No
         "repeat, back, main_menu, help, operator)",
         "M:7:9: service 'desk' is missing required key 'number' (add number: ...)",
         "M:7:10: unknown key 'numbr' (did you mean 'number'?) in service 'desk' (allowed keys: "
-        "number, name, purpose, examples, announce, urgent)",
+        "number, name, purpose, examples, announce, urgent, target)",
         "M:15:16: unknown key 'day' (did you mean 'days'?) in node 'b' branch rule 1 when "
         "(allowed keys: days, time)",
     ]
@@ -145,7 +146,7 @@ def test_an_unknown_key_that_is_not_text_is_named_without_a_guess(
     )
     assert errors_of(path) == [
         "M:6:5: unknown key 1 in node 'main' (allowed keys: prompt, short_prompt, help, "
-        "settings, options, branch, collect)"
+        "settings, options, branch, collect, on_no_input, on_no_match)"
     ]
 
 
@@ -209,7 +210,7 @@ def test_star_key_left_unquoted_gets_a_quoting_hint(write_menu: WriteMenu) -> No
     assert errors_of(path) == [
         "M:5:5: node 'main' is missing 'prompt' (add prompt: ...)",
         "M:6:9: node 'main' option 1 has no action (add one of goto: NODE, route: SERVICE, "
-        "info: TEXT, do: back|main_menu|repeat|help|hangup|operator)",
+        "info: TEXT, do: back|main_menu|repeat|help|hangup|operator|exit)",
         'M:6:13: node \'main\' option 1 key is empty (quote "#" and "*": YAML reads # as a '
         "comment and * as an alias)",
     ]
@@ -325,8 +326,9 @@ def test_on_max_failures_cannot_loop_back_into_the_menu(write_menu: WriteMenu) -
         """
     )
     assert errors_of(path) == [
-        "M:4:20: on_max_failures must route or hang up (use route: SERVICE or do: hangup, so a "
-        "caller who keeps failing is never sent round in a loop)"
+        "M:4:20: on_max_failures must route, hang up or exit (use route: SERVICE, do: hangup "
+        "or do: exit (back to the node that entered this one), so a caller who keeps failing "
+        "is never sent round in a loop)"
     ]
 
 
@@ -345,7 +347,7 @@ def test_option_needs_exactly_one_action(write_menu: WriteMenu) -> None:
     )
     assert errors_of(path) == [
         "M:7:9: node 'main' option 1 has no action (add one of goto: NODE, route: SERVICE, "
-        "info: TEXT, do: back|main_menu|repeat|help|hangup|operator)",
+        "info: TEXT, do: back|main_menu|repeat|help|hangup|operator|exit)",
         "M:8:9: node 'main' option 2 has goto and do; give exactly one action (keep one of "
         "goto, route, info, do)",
     ]
@@ -378,8 +380,8 @@ def test_settings_values_are_range_checked(write_menu: WriteMenu) -> None:
     assert errors_of(path) == [
         "M:3:30: menu settings 'no_input_timeout' must be a number from 0.5 to 120, not the "
         "number -1 (e.g. no_input_timeout: 0.5)",
-        "M:3:48: menu settings 'max_no_match' must be a whole number from 1 to 10, not the "
-        "number 2.5 (e.g. max_no_match: 1)",
+        "M:3:48: menu settings 'max_no_match' must be a whole number from 0 to 10, not the "
+        "number 2.5 (e.g. max_no_match: 0)",
         "M:3:63: menu settings 'barge_in' must be true or false, not str 'maybe' (write "
         "barge_in: true)",
         "M:3:78: menu settings 'search' must be one of node, tree, not str 'all' (e.g. "
