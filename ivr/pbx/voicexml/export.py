@@ -17,12 +17,14 @@ the full prompt and help, then goodbye) is written out as ``<noinput>`` and
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
 from ivr.model import Action, ActionKind, Menu, Node, Option, Service
 from ivr.pbx.common import PromptSink
-from ivr.pbx.voicexml.export_parts import Writer, notes_for
+from ivr.pbx.voicexml.export_doc import document, finish, handlers, notes_for
+from ivr.pbx.voicexml.export_parts import Writer, js_expr, js_name
 
 VXML_NS = "http://www.w3.org/2001/vxml"
 
@@ -40,7 +42,7 @@ def export_menu(menu: Menu, sounds: PromptSink, lang: str | None = None) -> Expo
     lang = lang if lang in menu.languages else menu.default_lang
     w = Writer(menu, sounds, lang)
     root = ET.Element("vxml", {"version": "2.1", "xmlns": VXML_NS, w.XML_LANG: lang})
-    w.document(root)
+    document(w, root)
     order = [menu.start, *(n for n in menu.nodes if n != menu.start)]
     for nid in order:
         node = menu.nodes[nid]
@@ -52,7 +54,7 @@ def export_menu(menu: Menu, sounds: PromptSink, lang: str | None = None) -> Expo
             _menu(w, root, node)
     for service in menu.services.values():
         _service(w, root, service)
-    w.finish(root)
+    finish(w, root)
     ET.indent(root, space="  ")
     text = '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
     return Exported({"menu.vxml": text}, notes_for(menu, lang, w))
@@ -64,7 +66,7 @@ def _menu(w: Writer, root: ET.Element, node: Node) -> None:
     w.prompts(el, node)
     for option in node.options:
         _choice(w, el, node, option)
-    w.handlers(el, node)
+    handlers(w, el, node)
 
 
 def _choice(w: Writer, menu: ET.Element, node: Node, option: Option) -> None:
@@ -89,7 +91,7 @@ def _branch(w: Writer, root: ET.Element, node: Node) -> None:
                 ET.SubElement(current, "else")
             w.act(current, node, rule.action)
             break
-        cond = w.window(rule.when)
+        cond = w.condition(rule.when)
         if index == 0:
             current = ET.SubElement(block, "if", {"cond": cond})
         else:
@@ -98,40 +100,86 @@ def _branch(w: Writer, root: ET.Element, node: Node) -> None:
 
 
 def _collect(w: Writer, root: ET.Element, node: Node) -> None:
+    """A digit entry: a field with a DTMF grammar of its entries (and the service numbers
+    when any may be keyed), digits of the right length for its patterns."""
     collect = node.collect
     assert collect is not None  # noqa: S101 - the caller checked
     form = ET.SubElement(root, "form", {"id": node.id})
-    name = "entry"
+    name = js_name(collect.into) if collect.into else "entry"
     entries: dict[str, Action] = dict(collect.entries)
     if collect.match_services:
         for service in w.menu.services.values():
-            entries.setdefault(service.number, Action(ActionKind.ROUTE, service.id))
+            if not service.templated:
+                entries.setdefault(service.number, Action(ActionKind.ROUTE, service.id))
     field = ET.SubElement(form, "field", {"name": name})
     ET.SubElement(field, "property", {"name": "termchar", "value": collect.terminator})
-    w.properties(field, node, termchar=False)
+    w.properties(field, node)
     w.prompts(field, node)
-    rid = w.rule_id()
-    grammar = ET.SubElement(field, "grammar", w.grammar_attrs("dtmf", rid))
-    one_of = ET.SubElement(ET.SubElement(grammar, "rule", {"id": rid, "scope": "public"}), "one-of")
+    if entries:
+        rid = w.rule_id()
+        grammar = ET.SubElement(field, "grammar", w.grammar_attrs("dtmf", rid))
+        rule = ET.SubElement(grammar, "rule", {"id": rid, "scope": "public"})
+        one_of = ET.SubElement(rule, "one-of")
+        for digits in entries:
+            item = ET.SubElement(one_of, "item")
+            item.text = " ".join(digits)
+            ET.SubElement(item, "tag").text = f"out='{digits}';"
+    if collect.patterns:
+        spec = f"builtin:dtmf/digits?minlength={collect.min_digits};maxlength={collect.max_digits}"
+        ET.SubElement(field, "grammar", {"mode": "dtmf", "src": spec})
     filled = ET.SubElement(field, "filled")
+    if collect.into:
+        w.variables.setdefault(collect.into, "")
+        ET.SubElement(filled, "assign", {"name": f"document.{name}", "expr": name})
+    checks: list[tuple[str, Action, tuple[tuple[str, str], ...]]] = [
+        (f"{name} == '{digits}'", action, ()) for digits, action in entries.items()
+    ]
+    for pattern in collect.patterns:
+        regex = f"/^(?:{pattern.regex})$/"
+        groups = re.compile(pattern.regex).groups
+        captures = tuple(
+            (f"capture{i}", f"{name}.match({regex})[{i}]") for i in range(1, groups + 1)
+        )
+        checks.append((f"{regex}.test({name})", pattern.action, captures))
     current: ET.Element | None = None
-    for digits, action in entries.items():
-        item = ET.SubElement(one_of, "item")
-        item.text = " ".join(digits)
-        ET.SubElement(item, "tag").text = f"out='{digits}';"
-        cond = f"{name} == '{digits}'"
+    for cond, action, captures in checks:
         if current is None:
             current = ET.SubElement(filled, "if", {"cond": cond})
         else:
             ET.SubElement(current, "elseif", {"cond": cond})
+        for var, expr in captures:
+            w.variables.setdefault(var, "")
+            ET.SubElement(current, "assign", {"name": var, "expr": expr})
         w.act(current, node, action)
-    w.handlers(field, node)
+    if collect.patterns and current is not None:
+        ET.SubElement(current, "else")
+        ET.SubElement(current, "clear", {"namelist": name})
+        ET.SubElement(current, "throw", {"event": "nomatch"})
+    handlers(w, field, node)
 
 
 def _service(w: Writer, root: ET.Element, service: Service) -> None:
+    """A service: its announcement, then the transfer to its number (or its target when
+    that is already a tel: or sip: address)."""
     form = ET.SubElement(root, "form", {"id": w.service_dialog(service.id)})
     template = service.announce or w.menu.messages.connecting
-    text = template.get(w.lang).format(service=service.name.get(w.lang), number=service.display)
+    try:
+        text = template.get(w.lang).format(service=service.name.get(w.lang), number=service.display)
+    except (KeyError, IndexError, ValueError):
+        text = template.get(w.lang)
     if text:
         w.say(ET.SubElement(form, "block"), text)
-    ET.SubElement(form, "transfer", {"name": "call", "dest": f"tel:+{service.number}"})
+    target = service.target
+    if target.startswith(("tel:", "sip:", "sips:")):
+        dest = target
+    elif service.number:
+        dest = f"tel:+{service.number}"
+    else:
+        dest = target
+        w.odd_targets.add(target)
+    attrs = {"name": "call"}
+    if "${" in dest:
+        attrs["destexpr"] = js_expr(dest)
+    else:
+        attrs["dest"] = dest
+    ET.SubElement(form, "transfer", attrs)

@@ -9,10 +9,12 @@ the global commands and speed-dial shortcuts.
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
+from dataclasses import replace
 
-from ivr.model import Action, ActionKind, Menu, Node, TimeWindow
+from ivr.model import EMPTY_TEXT, Action, ActionKind, Menu, Node, TimeWindow, VarTest
 from ivr.pbx.common import PromptSink
 
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -38,8 +40,42 @@ function ivr_within(days, from, to) {
 """
 
 
-def _seconds(value: float) -> str:
+def seconds(value: float) -> str:
     return f"{round(value * 1000)}ms"
+
+
+_REF = re.compile(r"(\$\{[A-Za-z0-9_]+\})")
+_ARITH = re.compile(r"^\$\{([A-Za-z0-9_]+)\}\s*([+-])\s*(\d+)$")
+
+
+def js_name(var: str) -> str:
+    """An ivr call variable as an ECMAScript name (a pattern's capture 1 is ``capture1``)."""
+    return f"capture{var}" if var[:1].isdigit() else var
+
+
+def js_string(text: str) -> str:
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def js_expr(template: str) -> str:
+    """An ivr value template as ECMAScript: ``tel:${num}`` -> ``'tel:' + num``,
+    ``${tries}+1`` -> ``Number(tries) + 1`` (ivr computes A+N on integers)."""
+    arith = _ARITH.match(template.strip())
+    if arith is not None:
+        return f"Number({js_name(arith.group(1))}) {arith.group(2)} {arith.group(3)}"
+    parts = [p for p in _REF.split(template) if p]
+    if not parts:
+        return "''"
+    return " + ".join(js_name(p[2:-1]) if _REF.fullmatch(p) else js_string(p) for p in parts)
+
+
+def js_value(value: str) -> str:
+    """A value compared with a variable: a number as a number, anything else as text."""
+    try:
+        float(value)
+    except ValueError:
+        return js_string(value)
+    return value
 
 
 class Writer:
@@ -56,7 +92,11 @@ class Writer:
         self._service_ids: dict[str, str] = {}
         self.commands = {c.name: c for c in menu.commands}
         self.base = menu.nodes[menu.start].settings
+        #: Every call variable the document uses, with its value when the call starts.
+        self.variables: dict[str, str] = dict(menu.variables)
         self._rules = 0
+        self.odd_targets: set[str] = set()
+        self._goodbyes: dict[str, str] = {}
 
     # -- names ------------------------------------------------------------------------
     def _unique(self, base: str) -> str:
@@ -73,10 +113,22 @@ class Writer:
 
     # -- speech -----------------------------------------------------------------------
     def say(self, parent: ET.Element, text: str, count: int | None = None) -> None:
+        """A prompt: a recorded sound with its text as the fallback; text that reads call
+        variables is spoken by the platform's TTS with ``<value>`` for each."""
         if not text:
             return
         attrs = {"count": str(count)} if count is not None else {}
         prompt = ET.SubElement(parent, "prompt", attrs)
+        if "${" in text:
+            last: ET.Element | None = None
+            for part in _REF.split(text):
+                if _REF.fullmatch(part):
+                    last = ET.SubElement(prompt, "value", {"expr": js_name(part[2:-1])})
+                elif last is None:
+                    prompt.text = (prompt.text or "") + part
+                else:
+                    last.tail = (last.tail or "") + part
+            return
         name = self.sounds.sound(text, self.lang)
         ET.SubElement(prompt, "audio", {"src": f"sounds/{name}.wav"}).text = text
 
@@ -108,14 +160,19 @@ class Writer:
     def properties(self, el: ET.Element, node: Node, termchar: bool = True) -> None:
         s = node.settings
         if s.no_input_timeout != self.base.no_input_timeout:
-            ET.SubElement(
-                el, "property", {"name": "timeout", "value": _seconds(s.no_input_timeout)}
-            )
+            ET.SubElement(el, "property", {"name": "timeout", "value": seconds(s.no_input_timeout)})
         if s.inter_digit_timeout != self.base.inter_digit_timeout:
-            value = _seconds(s.inter_digit_timeout)
+            value = seconds(s.inter_digit_timeout)
             ET.SubElement(el, "property", {"name": "interdigittimeout", "value": value})
 
     # -- actions ----------------------------------------------------------------------
+    def condition(self, when: TimeWindow | VarTest) -> str:
+        if isinstance(when, VarTest):
+            self.variables.setdefault(when.var, "")
+            op = "==" if when.op.value == "=" else when.op.value
+            return f"{js_name(when.var)} {op} {js_value(when.value)}"
+        return self.window(when)
+
     def window(self, when: TimeWindow) -> str:
         self.used_time = True
         days = ",".join(_DAYS[d] for d in sorted(when.days))
@@ -123,7 +180,10 @@ class Writer:
 
     def _goodbye(self, action: Action) -> str:
         text = action.message.get(self.lang) or self.menu.messages.goodbye.get(self.lang)
+        if text in self._goodbyes:
+            return self._goodbyes[text]
         form = ET.Element("form", {"id": self._unique("goodbye")})
+        self._goodbyes[text] = str(form.get("id"))
         block = ET.SubElement(form, "block")
         self.say(block, text)
         ET.SubElement(block, "disconnect")
@@ -165,6 +225,14 @@ class Writer:
         if kind is ActionKind.OPERATOR and "operator" in self.commands:
             operator = self.commands["operator"]
             return self.target(node, operator.action, label)
+        if action.say or action.sets:
+            form = ET.Element("form", {"id": self._unique(f"then_{node.id}")})
+            self.act(ET.SubElement(form, "block"), node, replace(action, confirm=False))
+            self.extra.append(form)
+            dialog = str(form.get("id"))
+            if action.confirm:
+                dialog = self._confirm(label, dialog, node.id)
+            return {"next": f"#{dialog}"}
         dialog = self._dialog(node, action)
         if action.confirm:
             dialog = self._confirm(label, dialog, node.id)
@@ -180,12 +248,19 @@ class Writer:
             return self._info(node, action.message.get(self.lang))
         if kind is ActionKind.BACK:
             return node.parent or node.id
+        if kind is ActionKind.EXIT and node.parent:
+            return node.parent
         if kind is ActionKind.MAIN_MENU:
             return self.menu.start
         return self._goodbye(action)
 
     def act(self, parent: ET.Element, node: Node, action: Action) -> None:
         """``action`` as executable content (in a ``<block>`` or ``<filled>``)."""
+        for name, value in action.sets:
+            self.variables.setdefault(name, "")
+            ET.SubElement(parent, "assign", {"name": js_name(name), "expr": js_expr(value)})
+        self.say(parent, action.say.get(self.lang))
+        action = replace(action, say=EMPTY_TEXT, sets=())
         if action.kind is ActionKind.HANGUP:
             text = action.message.get(self.lang) or self.menu.messages.goodbye.get(self.lang)
             self.say(parent, text)
@@ -199,146 +274,3 @@ class Writer:
             ET.SubElement(parent, "throw", {"event": target["event"]})
         else:
             ET.SubElement(parent, "goto", {"next": target["next"]})
-
-    # -- handlers ---------------------------------------------------------------------
-    def handlers(self, el: ET.Element, node: Node) -> None:
-        """ivr's escalation by count, the node's help, and where ``back`` goes from here."""
-        m = self.menu.messages
-        s = node.settings
-        for tag, apology, most in (
-            ("noinput", m.no_input, s.max_no_input),
-            ("nomatch", m.no_match, s.max_no_match),
-        ):
-            for level in range(1, max(1, most)):
-                handler = ET.SubElement(el, tag, {"count": str(min(level, 2))})
-                self.say(handler, apology.get(self.lang))
-                if level == 1:
-                    ET.SubElement(handler, "reprompt")
-                    continue
-                self.say(handler, node.prompt.get(self.lang))
-                if node.help:
-                    self.say(handler, node.help.get(self.lang))
-                break
-            give_up = ET.SubElement(el, tag, {"count": str(max(1, most))})
-            action = s.on_max_failures
-            if action.kind is ActionKind.ROUTE and action.target:
-                ET.SubElement(give_up, "goto", {"next": f"#{self.service_dialog(action.target)}"})
-            else:
-                self.act(give_up, node, Action(ActionKind.HANGUP, message=action.message))
-        if node.help:
-            handler = ET.SubElement(el, "help")
-            self.say(handler, node.help.get(self.lang))
-            ET.SubElement(handler, "reprompt")
-        if "back" in self.commands:
-            catch = ET.SubElement(el, "catch", {"event": BACK_EVENT})
-            if node.parent:
-                ET.SubElement(catch, "goto", {"next": f"#{node.parent}"})
-            else:
-                self.say(catch, m.at_top.get(self.lang))
-                self.say(catch, node.prompt.get(self.lang))
-
-    # -- the document -----------------------------------------------------------------
-    def document(self, root: ET.Element) -> None:
-        base = self.base
-        ET.SubElement(
-            root, "property", {"name": "timeout", "value": _seconds(base.no_input_timeout)}
-        )
-        value = _seconds(base.inter_digit_timeout)
-        ET.SubElement(root, "property", {"name": "interdigittimeout", "value": value})
-        keys = {c.key for c in self.menu.commands} | {
-            o.key for n in self.menu.nodes.values() for o in n.options
-        }
-        if "#" in keys:
-            # "#" is a choice here, not the end of an entry (termchar, VoiceXML 2.0 6.3.3)
-            ET.SubElement(root, "property", {"name": "termchar", "value": ""})
-        for sid in self.menu.shortcuts:
-            number = self.menu.services[sid].number
-            ET.SubElement(root, "link", {"dtmf": number, "next": f"#{self.service_dialog(sid)}"})
-        for command in self.menu.commands:
-            self._command_link(root, command.name)
-        if "repeat" in self.commands or any(
-            o.action.kind is ActionKind.REPEAT for n in self.menu.nodes.values() for o in n.options
-        ):
-            ET.SubElement(ET.SubElement(root, "catch", {"event": REPEAT_EVENT}), "reprompt")
-        if "help" in self.commands:
-            handler = ET.SubElement(root, "help")
-            self.say(handler, self.menu.messages.help.get(self.lang))
-            ET.SubElement(handler, "reprompt")
-
-    def _command_link(self, root: ET.Element, name: str) -> None:
-        command = self.commands[name]
-        start = self.menu.nodes[self.menu.start]
-        attrs = {"dtmf": command.key} if command.key is not None else {}
-        if name == "repeat":
-            attrs["event"] = REPEAT_EVENT
-        elif name == "back":
-            attrs["event"] = BACK_EVENT
-        elif name == "help":
-            attrs["event"] = "help"
-        elif name == "main_menu":
-            attrs["next"] = f"#{self.menu.start}"
-        else:
-            words = command.phrases.get(self.lang)
-            label = words[0] if words else name
-            attrs.update(self.target(start, command.action, label))
-            if command.action.confirm and "next" in attrs:
-                pass  # the yes/no form's "no" goes to the first dialog (no history here)
-        link = ET.SubElement(root, "link", attrs)
-        words = command.phrases.get(self.lang)
-        if words:
-            self.voice_grammar(link, words)
-
-    def finish(self, root: ET.Element) -> None:
-        root.extend(self.extra)
-        if self.used_time:
-            script = ET.Element("script")
-            script.text = TIME_HELPER
-            root.insert(0, script)
-
-
-def notes_for(menu: Menu, lang: str, w: Writer) -> tuple[str, ...]:
-    """What the export could not say in VoiceXML, one sentence each."""
-    notes: list[str] = []
-    others = [x for x in menu.languages if x != lang]
-    if others:
-        notes.append(
-            f"Only the {lang} texts are exported; {', '.join(others)} would need a document each."
-        )
-    nodes = menu.nodes.values()
-    if any(n.settings.search == "tree" for n in nodes) or any(
-        o.examples.all() for n in nodes for o in n.options
-    ):
-        notes.append(
-            "Needs described in the caller's own words (search: tree, examples, service purposes) "
-            "are not exported: a VoiceXML grammar lists the phrases it hears."
-        )
-    if any(s.urgent for s in menu.services.values()):
-        notes.append("The 'can it wait?' question before urgent services is not exported.")
-    notes.append(
-        "The recogniser's confirm_below and reject_below are platform settings (confidencelevel): "
-        "not exported."
-    )
-    notes.append(
-        "A spoken no match and an invalid key both get the no-match apology (VoiceXML has one nomatch)."
-    )
-    if "repeat" in w.commands:
-        notes.append(
-            "repeat replays the short prompt (a <reprompt/>), where ivr speaks the full one."
-        )
-    if "back" in w.commands:
-        notes.append(
-            "back goes to the dialog above in the menu tree, as VoiceXML keeps no history of dialogs."
-        )
-    if w.confirms:
-        notes.append(
-            "Confirmations are yes/no fields; a no to the operator's returns to the first dialog."
-        )
-    if w.used_time:
-        notes.append(
-            "Time-of-day branches run the ivr_within script function on the platform's clock."
-        )
-    if menu.voices:
-        notes.append(
-            "Voices and speaking rates are for the text-to-speech that rendered the sounds only."
-        )
-    return tuple(notes)

@@ -162,6 +162,11 @@ def handlers(
         for count, handler in found:
             inner = Scope(chain, items, handler_node=nid)
             action = c.flow.run(list(handler.children), {}, inner, after, handler.line)
+            if "set" in action and not set(action) & {"goto", "route", "do", "info"}:
+                c.warn(
+                    handler.line, "assignments in a handler that then listens again: not simulated"
+                )
+                action.pop("set")
             listed.append(Commented({"count": count, **action}, f"{c.file}:{handler.line}"))
         out.append(listed)
     return out[0], out[1]
@@ -206,10 +211,12 @@ def field_node(
         heard.pattern, heard.min_digits, heard.max_digits = "[0-9]{1,32}", 1, 32
     stmts = _filled(form, el, name)
 
-    def action(value: str | None, line: int) -> Action:
+    def action(value: str | None, line: int, stored: bool = False) -> Action:
+        """What filling the field with ``value`` does (None: known only in the call);
+        ``stored`` when the entry itself is the value (``into`` keeps it)."""
         env = {name: value} if value is not None else {}
         act = c.flow.run(stmts, env, scope, tail, line)
-        return preset(c, {name: value}, act, line) if value is not None else act
+        return preset(c, {name: value}, act, line) if value is not None and not stored else act
 
     said = [Choice(o.all_text(), o.get("dtmf", "")) for o in el.elements("option")]
     body = c.input_body(nid, c.speech.pieces(el, said), chain, el, said, scope, tail)
@@ -260,7 +267,8 @@ def _collect(
             )
             continue
         if alt.keys and alt.keys not in entries:
-            entries[alt.keys] = Commented(action(alt.value, alt.line), f"{c.file}:{alt.line}")
+            act = action(alt.value, alt.line, alt.value == alt.keys)
+            entries[alt.keys] = Commented(act, f"{c.file}:{alt.line}")
             lengths.append(len(alt.keys))
     body: dict[str, Any] = {}
     if heard.pattern is not None:

@@ -89,6 +89,7 @@ def import_document(text: str, file: str, start: str | None = None) -> Imported:
     _back(c, links, nodes, start_node)
     _command_keys(c, links, nodes)
     passes.hoist_announcements(nodes, c.services, links.route_says)
+    passes.services_entries(nodes, c.services)
     return Imported(_render(c, root, nodes, links, start_node), tuple(c.warnings), starts)
 
 

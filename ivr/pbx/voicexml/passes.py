@@ -168,3 +168,25 @@ def hoist_announcements(
             services[sid][0]["announce"] = next(iter(says)).replace("{", "(").replace("}", ")")
             for action in found:
                 action.pop("say", None)
+
+
+def services_entries(
+    nodes: dict[str, tuple[Body, int]], services: dict[str, tuple[Body, int]]
+) -> None:
+    """A digit entry whose exact entries are every service's number, each routing to that
+    service and nothing else, is ivr's ``services: true`` (key any service number)."""
+    numbers = {sid: body.get("number") for sid, (body, _) in services.items()}
+    for body, _ in nodes.values():
+        collect = body.get("collect")
+        if collect is None or "patterns" in collect or not collect.get("entries"):
+            continue
+        routed: set[str] = set()
+        for digits, item in collect["entries"].items():
+            action = plain(item)
+            if set(action) != {"route"} or numbers.get(action["route"]) != digits:
+                break
+            routed.add(action["route"])
+        else:
+            if routed == {sid for sid, n in numbers.items() if n}:
+                collect.pop("entries")
+                collect["services"] = True

@@ -64,6 +64,7 @@ _TOKEN = re.compile(
 _SCOPES = ("application.", "document.", "dialog.")
 _KEYWORDS: dict[str, Value] = {"true": True, "false": False, "undefined": None, "null": None}
 _UNESCAPE = re.compile(r"\\(.)")
+_TO_NUMBER = ("Number", "parseInt", "parseFloat")
 _COMPARE = ("==", "!=", "<", "<=", ">", ">=")
 
 
@@ -307,6 +308,8 @@ def template(expr: Expr) -> str:
         return "${" + expr.name + "}"
     if isinstance(expr, Binary) and expr.op in ("+", "-"):
         left, right = expr.left, expr.right
+        if isinstance(left, Call) and left.name in _TO_NUMBER and len(left.args) == 1:
+            left = left.args[0]  # Number(tries) + 1: ivr computes A+N on integers anyway
         if isinstance(left, Var) and isinstance(right, Lit) and isinstance(right.value, float):
             return "${" + left.name + "}" + expr.op + number_text(right.value)
         if expr.op == "+" and (_is_text(left) or _is_text(right)):

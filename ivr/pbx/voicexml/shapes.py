@@ -202,7 +202,7 @@ def _link(
         _command(out, c, el, "help", key, words, {})
         return
     per_dialog = {
-        c.entry[vid]: catches.selected(event, [*d.elements("field")][:1] + [d], 1, c.warn)
+        c.entry[vid]: catches.selected(event, [*list(d.elements("field"))[:1], d], 1, c.warn)
         for vid, d in c.dialogs.items()
     }
     if any(h is not None for h in per_dialog.values()):
