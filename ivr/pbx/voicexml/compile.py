@@ -62,7 +62,7 @@ class Compiler:
     def error(self, el: XNode, message: str, hint: str | None = None) -> MenuError:
         return error_at(self.file, el, message, hint)
 
-    def say(self, el: XNode, env: dict[str, str]) -> str:
+    def say(self, el: XNode, env: script.Env) -> str:
         return self.speech.text([el], env=env)
 
     def new_id(self, hint: str) -> str:
@@ -83,15 +83,21 @@ class Compiler:
     def branch_node(self, hint: str, rules: list[Action], line: int) -> str:
         return self.put(self.new_id(hint), {"branch": rules}, line)
 
-    def service(self, target: str, line: int) -> str:
+    def service(self, target: str, line: int, name: str | None = None) -> str:
+        """The service for a destination: named after the ``<transfer name>`` that first
+        goes there when that name is free, else after the destination."""
+        for sid, (body, _) in self.services.items():
+            if body["target"] == target:
+                return sid
         sid = service_id(target)
-        if sid not in self.services:
-            body: dict[str, Any] = {"name": target, "target": target}
-            digits = route_digits(target) if "${" not in target else None
-            taken = {b.get("number") for b, _ in self.services.values()}
-            if digits and digits not in taken:
-                body["number"] = digits
-            self.services[sid] = (body, line)
+        if name and re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", name) and name not in self.services:
+            sid = name
+        body = {"name": target, "target": target}
+        digits = route_digits(target) if "${" not in target else None
+        taken = {b.get("number") for b, _ in self.services.values()}
+        if digits and digits not in taken:
+            body["number"] = digits
+        self.services[sid] = (body, line)
         return sid
 
     def goto_uri(self, uri: str, el: XNode, scope: Scope) -> Action:
@@ -111,7 +117,7 @@ class Compiler:
                       "the call ends there, as a route to it")  # fmt: skip
         return {"route": self.service(uri, el.line)}
 
-    def transfer(self, el: XNode, env: dict[str, str]) -> Action:
+    def transfer(self, el: XNode, env: script.Env) -> Action:
         dest = el.get("dest")
         if dest is None:
             expr = el.get("destexpr", "")
@@ -131,14 +137,14 @@ class Compiler:
         filled = el.first("filled")
         if filled is not None:
             self.warn(filled.line, "transfer <filled>: not run (the call ends at the transfer)")
-        action: Action = {"route": self.service(dest or "", el.line)}
+        action: Action = {"route": self.service(dest or "", el.line, el.get("name"))}
         said = self.speech.text(
             [c for c in el.children if isinstance(c, XNode) and c.tag in ("prompt", "audio")],
             env=env,
         )
         return {"say": said, **action} if said else action
 
-    def throw(self, event: str, el: XNode, scope: Scope, env: dict[str, str], tail: Tail) -> Action:
+    def throw(self, event: str, el: XNode, scope: Scope, env: script.Env, tail: Tail) -> Action:
         handler = catches.selected(event, scope.chain, 1, self.warn)
         if any(c > 1 for c, _ in catches.by_count(event, scope.chain, self.warn)):
             self.warn(

@@ -177,7 +177,7 @@ def _service(w: Writer, root: ET.Element, service: Service) -> None:
     else:
         dest = target
         w.odd_targets.add(target)
-    attrs = {"name": "call"}
+    attrs = {"name": re.sub(r"[^A-Za-z0-9_]", "_", service.id)}
     if "${" in dest:
         attrs["destexpr"] = js_expr(dest)
     else:

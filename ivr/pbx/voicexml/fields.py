@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ivr.pbx.voicexml import catches
+from ivr.pbx.voicexml import catches, script
 from ivr.pbx.voicexml.catches import PLATFORM_NOMATCH
 from ivr.pbx.voicexml.flow import Action, Scope, Tail, preset
 from ivr.pbx.voicexml.prompts import Choice
@@ -210,11 +210,17 @@ def field_node(
         c.warn(el.line, f"field {name!r} has no grammar: the simulator takes 1 to 32 keys")
         heard.pattern, heard.min_digits, heard.max_digits = "[0-9]{1,32}", 1, 32
     stmts = _filled(form, el, name)
+    boolean = "boolean" in (el.get("type") or "") + " ".join(
+        g.get("src", "") for g in el.elements("grammar")
+    )
 
     def action(value: str | None, line: int, stored: bool = False) -> Action:
         """What filling the field with ``value`` does (None: known only in the call);
         ``stored`` when the entry itself is the value (``into`` keeps it)."""
-        env = {name: value} if value is not None else {}
+        typed: script.Value = value
+        if boolean and value in ("true", "false"):
+            typed = value == "true"
+        env: script.Env = {name: typed} if value is not None else {}
         act = c.flow.run(stmts, env, scope, tail, line)
         return preset(c, {name: value}, act, line) if value is not None and not stored else act
 

@@ -39,14 +39,12 @@ class Doc(Protocol):
     time_helper: str | None
 
     def warn(self, line: int, text: str) -> None: ...
-    def say(self, el: XNode, env: dict[str, str]) -> str: ...
+    def say(self, el: XNode, env: script.Env) -> str: ...
     def passthrough(self, hint: str, action: Action, line: int) -> str: ...
     def branch_node(self, hint: str, rules: list[Action], line: int) -> str: ...
     def goto_uri(self, uri: str, el: XNode, scope: Scope) -> Action: ...
-    def transfer(self, el: XNode, env: dict[str, str]) -> Action: ...
-    def throw(
-        self, event: str, el: XNode, scope: Scope, env: dict[str, str], tail: Tail
-    ) -> Action: ...
+    def transfer(self, el: XNode, env: script.Env) -> Action: ...
+    def throw(self, event: str, el: XNode, scope: Scope, env: script.Env, tail: Tail) -> Action: ...
 
 
 @dataclass
@@ -82,7 +80,7 @@ def with_pending(doc: Doc, pending: _Pending, action: Action, line: int) -> Acti
         return action
     own_set: dict[str, str] = action.get("set", {})
     reads = refs(str(action.get("say", ""))) | {r for v in own_set.values() for r in refs(v)}
-    if reads & set(pending.sets) or set(own_set) & (set(pending.sets) | pending.said_vars()):
+    if reads & set(pending.sets) or set(own_set) & pending.said_vars():
         action = {"goto": doc.passthrough("then", action, line)}
         own_set = {}
     out: Action = {}
@@ -105,7 +103,7 @@ class Flow:
     def run(
         self,
         stmts: list[XNode | str],
-        env: dict[str, str],
+        env: script.Env,
         scope: Scope,
         tail: Tail,
         line: int,
@@ -117,7 +115,7 @@ class Flow:
         self,
         stmts: list[XNode | str],
         start: int,
-        env: dict[str, str],
+        env: script.Env,
         scope: Scope,
         tail: Tail,
         pending: _Pending,
@@ -169,7 +167,9 @@ class Flow:
                 event = el.get("event") or el.get("eventexpr", "")
                 if not el.get("event"):
                     doc.warn(line, f"throw eventexpr={event!r}: taken as the event named literally")
-                action = doc.throw(event.strip("'\""), el, scope, env, tail)
+                action = doc.throw(
+                    event.strip("'\""), el, scope, env, _joined(tail, frozenset(pending.cleared))
+                )
                 return with_pending(doc, pending, action, line)
             elif tag in _QUIET:
                 continue
@@ -198,7 +198,7 @@ class Flow:
         self,
         stmts: list[XNode | str],
         index: int,
-        env: dict[str, str],
+        env: script.Env,
         scope: Scope,
         tail: Tail,
         pending: _Pending,
@@ -216,7 +216,7 @@ class Flow:
         target = self.doc.passthrough("then", rest, line)
         return with_pending(self.doc, pending, {"goto": target}, line)
 
-    def _assignment(self, el: XNode, env: dict[str, str]) -> tuple[str | None, str]:
+    def _assignment(self, el: XNode, env: script.Env) -> tuple[str | None, str]:
         name = el.get("name", "")
         expr = el.get("expr")
         try:
@@ -230,9 +230,9 @@ class Flow:
         try:
             parsed = script.parse(expr)
             try:
-                value = script.as_text(script.evaluate(parsed, dict(env)))
-                env[var] = value
-                return var, value
+                known = script.evaluate(parsed, dict(env))
+                env[var] = known
+                return var, script.as_text(known)
             except LookupError:
                 env.pop(var, None)
                 return var, script.template(parsed)
@@ -243,7 +243,7 @@ class Flow:
             env.pop(var, None)
             return var, ""
 
-    def _goto(self, el: XNode, env: dict[str, str], scope: Scope) -> Action:
+    def _goto(self, el: XNode, env: script.Env, scope: Scope) -> Action:
         item = el.get("nextitem")
         if item is None and el.get("expritem"):
             item = self.static(el, "expritem", env)
@@ -270,7 +270,7 @@ class Flow:
             return self.doc.goto_uri(f"submit {uri}", el, scope)
         return self.doc.goto_uri(uri, el, scope)
 
-    def static(self, el: XNode, attr: str, env: dict[str, str]) -> str | None:
+    def static(self, el: XNode, attr: str, env: script.Env) -> str | None:
         expr = el.get(attr, "")
         try:
             return script.as_text(script.evaluate(script.parse(expr), dict(env)))
@@ -282,7 +282,7 @@ class Flow:
         self,
         el: XNode,
         rest: list[XNode | str],
-        env: dict[str, str],
+        env: script.Env,
         scope: Scope,
         tail: Tail,
         pending: _Pending,
@@ -340,7 +340,7 @@ class Flow:
         return Scope(scope.chain, scope.items, None)
 
     def _after(
-        self, rest: list[XNode | str], env: dict[str, str], scope: Scope, tail: Tail, line: int
+        self, rest: list[XNode | str], env: script.Env, scope: Scope, tail: Tail, line: int
     ) -> Tail:
         """Where each branch of a runtime ``<if>`` goes on: the statements after it
         (in a node of their own), else what follows the whole list."""
@@ -370,7 +370,7 @@ class Flow:
         """``then`` when ``cond`` holds while the call runs, else ``other``."""
         return decide(self.doc, cond, then, other, line)
 
-    def _known(self, expr: script.Expr, env: dict[str, str]) -> bool | None:
+    def _known(self, expr: script.Expr, env: script.Env) -> bool | None:
         try:
             return script.truthy(script.evaluate(expr, dict(env)))
         except LookupError:
@@ -379,6 +379,11 @@ class Flow:
             if self.doc.time_helper is not None and self.doc.time_helper in script.calls(expr):
                 return None
             raise
+
+
+def _joined(tail: Tail, made: frozenset[str]) -> Tail:
+    """``tail`` for statements run after ``made`` were cleared."""
+    return lambda cleared: tail(cleared | made)
 
 
 def preset(doc: Doc, values: dict[str, str], action: Action, line: int) -> Action:

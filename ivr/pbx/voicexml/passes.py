@@ -54,7 +54,7 @@ def merge(first: dict[str, Any], then: dict[str, Any]) -> dict[str, Any] | None:
     or overwrites what ``first`` sets or says."""
     first_set, then_set = first.get("set", {}), then.get("set", {})
     reads = refs(str(then.get("say", ""))) | {r for v in then_set.values() for r in refs(v)}
-    if reads & set(first_set) or set(then_set) & (set(first_set) | refs(str(first.get("say", "")))):
+    if reads & set(first_set) or set(then_set) & refs(str(first.get("say", ""))):
         return None
     out = {k: v for k, v in first.items() if k not in ("goto", "say", "set")}
     say = " ".join(s for s in (first.get("say", ""), then.get("say", "")) if s)

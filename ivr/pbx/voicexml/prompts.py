@@ -60,7 +60,7 @@ class Speech:
         self,
         content: Sequence[XNode | str],
         choices: Sequence[Choice] = (),
-        env: dict[str, str] | None = None,
+        env: script.Env | None = None,
     ) -> str:
         """The words of mixed prompt content, ``${var}`` for each ``<value>``."""
         parts: list[str] = []
@@ -71,7 +71,7 @@ class Speech:
                 parts.append(f" {self._element(child, choices, env or {})} ")
         return _PUNCT_SPACE.sub(r"\1", " ".join("".join(parts).split()))
 
-    def _element(self, el: XNode, choices: Sequence[Choice], env: dict[str, str]) -> str:
+    def _element(self, el: XNode, choices: Sequence[Choice], env: script.Env) -> str:
         if el.tag == "audio":
             fallback = self.text(el.children, choices, env)
             if fallback:
@@ -94,12 +94,12 @@ class Speech:
             self.warn(el.line, f"<{el.tag}> in a prompt: read for its text only")
         return self.text(el.children, choices, env)
 
-    def value(self, el: XNode, env: dict[str, str]) -> str:
+    def value(self, el: XNode, env: script.Env) -> str:
         expr = el.get("expr", "")
         try:
             parsed = script.parse(expr)
             if env and not (script.variables(parsed) - set(env)):
-                return script.as_text(script.evaluate(parsed, dict(env)))
+                return script.as_text(script.evaluate(parsed, env))
             return script.template(parsed)
         except (script.Unsupported, LookupError) as e:
             self.warn(el.line, f"value expr={expr!r}: {e} is not simulated; nothing is spoken")
@@ -112,7 +112,7 @@ class Speech:
         said = []
         for choice in choices:
             if el.children:
-                env = {"_prompt": choice.prompt, "_dtmf": choice.dtmf}
+                env: script.Env = {"_prompt": choice.prompt, "_dtmf": choice.dtmf}
                 said.append(self.text(el.children, (), env))
             elif choice.dtmf:
                 said.append(f"For {choice.prompt}, press {choice.dtmf}.")

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 #: A value as the compiler knows it: text, a number, a boolean, or None (undefined).
 Value = str | float | bool | None
+#: Variables whose values are known while compiling (a field's value, per option).
+Env = dict[str, Value]
 
 
 class Unsupported(Exception):

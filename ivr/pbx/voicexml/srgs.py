@@ -191,7 +191,9 @@ def grammar(node: XNode, default_dtmf: bool = False) -> Heard:
         heard.alts.clear()
         if dtmf:
             heard.pattern = reader.regex(root, 0)
-            heard.min_digits, heard.max_digits = 1, 32
+            low, high = reader.lengths(root, 0)
+            heard.min_digits = max(1, min(low, 32))
+            heard.max_digits = max(heard.min_digits, min(high if high is not None else 32, 32))
             heard.warnings.append(
                 (node.line, "grammar too large to list: keys are matched, its tags are not read")
             )
@@ -345,6 +347,46 @@ class _Reader:
                 if uri.startswith("#") and uri[1:] in self.rules:
                     parts.append("(?:" + self.regex(self.rules[uri[1:]], depth + 1) + ")")
         return "".join(parts)
+
+    def lengths(self, node: XNode, depth: int) -> tuple[int, int | None]:
+        """The fewest and most keys a sentence of ``node`` has (None: no limit)."""
+        if depth > 40:
+            return 0, None
+        low, high = 0, 0
+        unbounded = False
+        for child in node.children:
+            if isinstance(child, str):
+                n = len(_split(child, True))
+                low, high = low + n, high + n
+                continue
+            a, b = self._child_lengths(child, depth)
+            low += a
+            if b is None:
+                unbounded = True
+            else:
+                high += b
+        return low, None if unbounded else high
+
+    def _child_lengths(self, el: XNode, depth: int) -> tuple[int, int | None]:
+        if el.tag == "token":
+            n = len(_split(el.text(), True))
+            return n, n
+        if el.tag == "one-of":
+            spans = [self._child_lengths(i, depth + 1) for i in el.elements("item")]
+            if not spans:
+                return 0, 0
+            highs = [b for _, b in spans]
+            return min(a for a, _ in spans), None if None in highs else max(b or 0 for b in highs)
+        if el.tag == "item":
+            a, b = self.lengths(el, depth + 1)
+            low, high = self._repeat(el)
+            top = None if b is None or high is None else b * high
+            return a * low, top
+        if el.tag == "ruleref":
+            uri = el.get("uri", "")
+            if uri.startswith("#") and uri[1:] in self.rules:
+                return self.lengths(self.rules[uri[1:]], depth + 1)
+        return 0, 0
 
     def _quant(self, el: XNode) -> str:
         low, high = self._repeat(el)
