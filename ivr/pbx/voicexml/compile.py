@@ -255,9 +255,11 @@ class Compiler:
             self.warn(el.line, f"<{el.tag}> with no prompt of its own: the simulator says "
                       f"{prompt!r} when it is entered")  # fmt: skip
         body: dict[str, Any] = {"prompt": prompt}
-        short = select(pieces, 2)
-        if short and short != prompt:
-            body["short_prompt"] = short
+        # Entering a dialog restarts its prompt counter (count 1 again); a reprompt after
+        # an event counts up (4.1.6). ivr's short_prompt is also spoken on revisits, so the
+        # count 2 prompt is said by the handlers that reprompt instead.
+        again = select(pieces, 2)
+        again = again if again != prompt else ""
         if any(p.count > 2 for p in pieces):
             self.warn(el.line, "prompt count above 2: the count 2 prompt is spoken from then on")
         help_el = catches.selected("help", chain, 1, self.warn)
@@ -268,7 +270,9 @@ class Compiler:
             )
             if text:
                 body["help"] = text
-        body["on_no_input"], body["on_no_match"] = handlers(self, nid, chain, el, scope, tail)
+        body["on_no_input"], body["on_no_match"] = handlers(
+            self, nid, chain, el, scope, tail, again
+        )
         return body
 
     def form(self, vid: str, el: XNode) -> None:

@@ -159,6 +159,11 @@ def notes_for(menu: Menu, lang: str, w: Writer) -> tuple[str, ...]:
         "A spoken no match and an invalid key both get the no-match apology "
         "(VoiceXML has one nomatch event)."
     )
+    if any(n.short_prompt for n in nodes):
+        notes.append(
+            "Short prompts are <prompt count=\"2\">: spoken on reprompts, while a dialog "
+            "entered again starts with its full prompt (VoiceXML restarts the prompt counter)."
+        )
     if "repeat" in w.commands:
         notes.append("repeat replays the short prompt (a <reprompt/>); ivr speaks the full one.")
     if "back" in w.commands:

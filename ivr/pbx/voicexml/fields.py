@@ -16,7 +16,7 @@ are a ``pattern``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ivr.pbx.voicexml import catches, script
 from ivr.pbx.voicexml.catches import PLATFORM_NOMATCH
@@ -145,9 +145,11 @@ def handlers(
     el: XNode,
     scope: Scope | None = None,
     tail: Tail | None = None,
+    again: str = "",
 ) -> tuple[list[Commented], list[Commented]]:
     """``on_no_input`` and ``on_no_match``: VoiceXML's pick at every count, the platform's
-    default (reprompt; after a message for nomatch) below the lowest count given."""
+    default (reprompt; after a message for nomatch) below the lowest count given. A
+    reprompt speaks ``again`` (the count 2 prompt) when the dialog has one."""
     out: list[list[Commented]] = []
     items = scope.items if scope is not None else {}
     after: Tail = tail or (lambda cleared: {"goto": nid})
@@ -168,6 +170,11 @@ def handlers(
                 )
                 action.pop("set")
             listed.append(Commented({"count": count, **action}, f"{c.file}:{handler.line}"))
+        if again:
+            for item in listed:
+                body = cast(dict[str, Any], item.value)
+                if body.pop("reprompt", False):
+                    body["say"] = " ".join(t for t in (body.get("say", ""), again) if t)
         out.append(listed)
     return out[0], out[1]
 
