@@ -17,7 +17,7 @@ from typing import Any
 
 from ivr.errors import Location, MenuError
 from ivr.pbx.common import PbxWarning, node_id, route_digits, service_id
-from ivr.pbx.voicexml import catches, script
+from ivr.pbx.voicexml import catches, escalation, script
 from ivr.pbx.voicexml.catches import PLATFORM_DEFAULTS
 from ivr.pbx.voicexml.fields import field_node, handlers, menu_options
 from ivr.pbx.voicexml.flow import Action, Flow, Scope, Tail
@@ -50,6 +50,8 @@ class Compiler:
         self.entry: dict[str, str] = {}
         self.variables: dict[str, str] = {}
         self.time_helper: str | None = None
+        #: Dialogs whose handlers are ivr's own escalation, with their count 2 prompt.
+        self.ladders: dict[str, tuple[escalation.Ladder, str]] = {}
         self._ids: set[str] = set()
         self.doc_props = self.properties(root)
 
@@ -262,7 +264,8 @@ class Compiler:
         again = again if again != prompt else ""
         if any(p.count > 2 for p in pieces):
             self.warn(el.line, "prompt count above 2: the count 2 prompt is spoken from then on")
-        help_el = catches.selected("help", chain, 1, self.warn)
+        # the document's <help> is the menu's help message, not this node's own help
+        help_el = catches.selected("help", chain[:-1], 1, self.warn)
         if help_el is not None:
             spoken = ("prompt", "audio", "value", "enumerate")
             text = self.speech.text(
@@ -273,6 +276,10 @@ class Compiler:
         body["on_no_input"], body["on_no_match"] = handlers(
             self, nid, chain, el, scope, tail, again
         )
+        texts = (prompt, str(body.get("help", "")))
+        ladder = escalation.recognise(self, nid, el, chain, texts, scope, tail)
+        if ladder is not None:
+            self.ladders[nid] = (ladder, again)
         return body
 
     def form(self, vid: str, el: XNode) -> None:

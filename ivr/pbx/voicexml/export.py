@@ -66,7 +66,40 @@ def _menu(w: Writer, root: ET.Element, node: Node) -> None:
     w.prompts(el, node)
     for option in node.options:
         _choice(w, el, node, option)
+    if node.settings.search == "tree":
+        _tree_choices(w, el, node)
     handlers(w, el, node)
+
+
+#: Actions that mean the same whichever node they are taken from.
+_ANYWHERE = (ActionKind.GOTO, ActionKind.ROUTE, ActionKind.INFO, ActionKind.HANGUP)
+
+
+def _tree_choices(w: Writer, el: ET.Element, node: Node) -> None:
+    """``search: tree``: what the caller may say for any option below this node is heard
+    here too, as voice-only choices after the node's own (VoiceXML 2.2: the choices of
+    a menu are its grammar; document order settles a tie)."""
+    heard = {p for o in node.options for p in o.phrases.get(w.lang)}
+    seen = {node.id}
+    queue = [o.action.target for o in node.options if o.action.kind is ActionKind.GOTO]
+    while queue:
+        nid = queue.pop(0)
+        if nid is None or nid in seen or nid not in w.menu.nodes:
+            continue
+        seen.add(nid)
+        below = w.menu.nodes[nid]
+        targets = [o.action.target for o in below.options] + [r.action.target for r in below.branch]
+        queue += [t for t in targets if t]
+        for option in below.options:
+            words = [p for p in option.phrases.get(w.lang) if p not in heard]
+            if not words or option.action.kind not in _ANYWHERE:
+                continue
+            heard.update(words)
+            choice = ET.SubElement(
+                el, "choice", w.target(node, option.action, option.label.get(w.lang))
+            )
+            choice.text = option.label.get(w.lang)
+            w.voice_grammar(choice, words)
 
 
 def _choice(w: Writer, menu: ET.Element, node: Node, option: Option) -> None:

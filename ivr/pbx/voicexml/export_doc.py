@@ -38,7 +38,10 @@ def handlers(w: Writer, el: ET.Element, node: Node) -> None:
             continue
         for level in range(1, max(1, most)):
             handler_el = ET.SubElement(el, tag, {"count": str(min(level, 2))})
-            w.say(handler_el, apology.get(w.lang))
+            if tag == "nomatch" and m.invalid_key.get(w.lang) != apology.get(w.lang):
+                _apologies(w, handler_el, m.invalid_key.get(w.lang), apology.get(w.lang))
+            else:
+                w.say(handler_el, apology.get(w.lang))
             if level == 1:
                 ET.SubElement(handler_el, "reprompt")
                 continue
@@ -65,6 +68,18 @@ def handlers(w: Writer, el: ET.Element, node: Node) -> None:
         else:
             w.say(catch, m.at_top.get(w.lang))
             w.say(catch, node.prompt.get(w.lang))
+
+
+#: True when the input that matched nothing was keys (VoiceXML 2.0 5.1.5, lastresult$).
+BY_KEY = "application.lastresult$.inputmode == 'dtmf'"
+
+
+def _apologies(w: Writer, el: ET.Element, by_key: str, spoken: str) -> None:
+    """ivr's two apologies: a wrong key is told so, an utterance not understood."""
+    check = ET.SubElement(el, "if", {"cond": BY_KEY})
+    w.say(check, by_key)
+    ET.SubElement(check, "else")
+    w.say(check, spoken)
 
 
 def _own(w: Writer, el: ET.Element, node: Node, handler: Handler) -> None:
@@ -161,7 +176,7 @@ def notes_for(menu: Menu, lang: str, w: Writer) -> tuple[str, ...]:
     )
     if any(n.short_prompt for n in nodes):
         notes.append(
-            "Short prompts are <prompt count=\"2\">: spoken on reprompts, while a dialog "
+            'Short prompts are <prompt count="2">: spoken on reprompts, while a dialog '
             "entered again starts with its full prompt (VoiceXML restarts the prompt counter)."
         )
     if "repeat" in w.commands:

@@ -152,9 +152,12 @@ class Writer:
         rid = self.rule_id()
         grammar = ET.SubElement(parent, "grammar", self.grammar_attrs("voice", rid))
         rule = ET.SubElement(grammar, "rule", {"id": rid, "scope": "public"})
+        # ivr hears a phrase anywhere in what is said: GARBAGE on both sides (SRGS 2.2.3)
+        ET.SubElement(rule, "ruleref", {"special": "GARBAGE"})
         one_of = ET.SubElement(rule, "one-of")
         for word in dict.fromkeys(words):
             ET.SubElement(one_of, "item").text = word
+        ET.SubElement(rule, "ruleref", {"special": "GARBAGE"})
 
     # -- settings ---------------------------------------------------------------------
     def properties(self, el: ET.Element, node: Node, termchar: bool = True) -> None:

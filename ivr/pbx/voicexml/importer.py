@@ -15,7 +15,7 @@ from typing import Any
 
 from ivr.errors import Location, MenuError, MenuErrors
 from ivr.pbx.common import Imported, node_id, pbx_error, sound_texts_near
-from ivr.pbx.voicexml import passes, shapes, xmltree
+from ivr.pbx.voicexml import catches, passes, shapes, xmltree
 from ivr.pbx.voicexml.compile import DIALOGS, Compiler
 from ivr.pbx.yamlout import Commented, dump
 
@@ -71,6 +71,7 @@ def import_document(text: str, file: str, start: str | None = None) -> Imported:
         else:
             c.form(vid, el)
     start_node = c.entry[start or starts[0]]
+    apologies = passes.escalations(c.nodes, c.ladders)
     links = shapes.links(c, start_node)
     passes.inline(c.nodes, start_node)
     errors = [
@@ -90,23 +91,30 @@ def import_document(text: str, file: str, start: str | None = None) -> Imported:
     _command_keys(c, links, nodes)
     passes.hoist_announcements(nodes, c.services, links.route_says)
     passes.services_entries(nodes, c.services)
-    return Imported(_render(c, root, nodes, links, start_node), tuple(c.warnings), starts)
+    text = _render(c, root, nodes, links, start_node, apologies)
+    return Imported(text, tuple(c.warnings), starts)
 
 
 def _back(
     c: Compiler, links: shapes.Links, nodes: dict[str, tuple[dict[str, Any], int]], start: str
 ) -> None:
-    """A link whose handler in every dialog goes to the dialog above it is ``back``."""
+    """A link whose handler in every dialog goes to a dialog that leads to it is ``back``
+    (VoiceXML keeps no history, so each dialog names one; ivr goes back where the call
+    came from)."""
     if not links.back:
         return
-    parent = passes.parents(nodes, start)
+    edges = passes.edges(nodes)
     for event, (line, key, words, targets) in links.back.items():
         known = {
             n: shapes.through(c, {"goto": t}, start).get("goto") if t else None
             for n, t in targets.items()
-            if n in nodes and n != start and n in parent
+            if n in nodes and n != start
         }
-        if known and all(parent[n] == t for n, t in known.items()) and "back" not in links.commands:
+        if (
+            known
+            and all((t, n) in edges for n, t in known.items())
+            and "back" not in links.commands
+        ):
             body: dict[str, Any] = {
                 **({"key": key} if key else {}),
                 **({"words": words} if words else {}),
@@ -154,6 +162,7 @@ def _render(
     nodes: dict[str, tuple[dict[str, Any], int]],
     links: shapes.Links,
     start: str,
+    apologies: tuple[str, str, str] | None,
 ) -> str:
     where = c.file
     settings: dict[str, Any] = {
@@ -181,6 +190,15 @@ def _render(
         "settings": settings,
         "messages": {"connecting": "", "goodbye": ""},
     }
+    if apologies is not None:
+        doc["messages"].update(zip(("no_input", "no_match", "invalid_key"), apologies, strict=True))
+    help_el = catches.selected("help", [root], 1, c.warn)
+    if help_el is not None and help_el.text():
+        doc["messages"]["help"] = help_el.text()
+    elif help_el is not None:
+        doc["messages"]["help"] = c.speech.text(
+            [k for k in help_el.children if isinstance(k, str) or k.tag == "prompt"]
+        )
     if c.variables:
         doc["variables"] = dict(c.variables)
     services = {

@@ -15,6 +15,7 @@ from collections import deque
 from collections.abc import Iterator
 from typing import Any, cast
 
+from ivr.pbx.voicexml.escalation import Ladder
 from ivr.pbx.voicexml.flow import refs
 from ivr.pbx.yamlout import Commented
 
@@ -32,6 +33,9 @@ def actions(body: Body) -> Iterator[dict[str, Any]]:
     for key in ("options", "branch", "on_no_input", "on_no_match"):
         for item in body.get(key, ()):
             yield plain(item)
+    failures = body.get("settings", {}).get("on_max_failures")
+    if isinstance(failures, dict):
+        yield failures
     collect = body.get("collect")
     if collect is not None:
         for item in collect.get("entries", {}).values():
@@ -132,23 +136,14 @@ def reachable(nodes: dict[str, tuple[Body, int]], start: str, extra: list[str]) 
     return list(seen)
 
 
-def parents(nodes: dict[str, tuple[Body, int]], start: str) -> dict[str, str | None]:
-    """Each node's parent as the ivr loader works it out: the first node (breadth
-    first from the start) whose options, branch rules or entries go to it."""
-    parent: dict[str, str | None] = {start: None}
-    queue = deque([start])
-    while queue:
-        current = queue.popleft()
-        body = nodes[current][0]
-        targets = [plain(i).get("goto") for k in ("options", "branch") for i in body.get(k, ())]
-        targets += [
-            plain(i).get("goto") for i in body.get("collect", {}).get("entries", {}).values()
-        ]
-        for target in targets:
-            if isinstance(target, str) and target in nodes and target not in parent:
-                parent[target] = current
-                queue.append(target)
-    return parent
+def edges(nodes: dict[str, tuple[Body, int]]) -> set[tuple[str, str]]:
+    """(from, to) for every goto between nodes."""
+    return {
+        (nid, a["goto"])
+        for nid, (body, _) in nodes.items()
+        for a in actions(body)
+        if isinstance(a.get("goto"), str)
+    }
 
 
 def hoist_announcements(
@@ -190,3 +185,30 @@ def services_entries(
             if routed == {sid for sid, n in numbers.items() if n}:
                 collect.pop("entries")
                 collect["services"] = True
+
+
+def escalations(
+    nodes: dict[str, tuple[Body, int]], ladders: dict[str, tuple[Ladder, str]]
+) -> tuple[str, str, str] | None:
+    """Dialogs whose handlers are ivr's escalation get it back (settings, short prompt);
+    the apologies they share, for the menu's messages. None when they do not agree."""
+    found = {nid: pair for nid, pair in ladders.items() if nid in nodes}
+    said = {ladder.messages() for ladder, _ in found.values()}
+    if len(said) != 1:
+        return None
+    for nid, (ladder, again) in found.items():
+        body = nodes[nid][0]
+        body.pop("on_no_input", None)
+        body.pop("on_no_match", None)
+        rebuilt: Body = {}
+        for key, value in body.items():
+            rebuilt[key] = value
+            if key == "prompt" and again:
+                rebuilt["short_prompt"] = again
+        settings = rebuilt.setdefault("settings", {})
+        settings["max_no_input"] = ladder.max_no_input
+        settings["max_no_match"] = ladder.max_no_match
+        settings["on_max_failures"] = dict(ladder.give_up)
+        body.clear()
+        body.update(rebuilt)
+    return next(iter(said))
