@@ -23,7 +23,7 @@ from ivr.scripted.model import CallFile, ScriptedCall
 from ivr.yamlsrc import YMap, load_yaml, read_text
 
 CALL_FILE_SUFFIX = ".calls.yaml"
-FILE_KEYS = ("menu", "calls")
+FILE_KEYS = ("menu", "calls", "start")
 CALL_KEYS = ("name", "steps", "lang", "at", "audio", "noise_db", "caller_voice", "description")
 
 
@@ -54,7 +54,7 @@ def load_call_file(path: str | Path) -> LoadedFile:
     if root is None:
         problems.raise_if_any()
         raise MenuErrors([MenuError(top, "not a call file")])  # pragma: no cover
-    reader.read.check_keys(root, FILE_KEYS, "the call file", required=FILE_KEYS)
+    reader.read.check_keys(root, FILE_KEYS, "the call file", required=("menu", "calls"))
     menu_path, menu = reader.menu(root, Path(path).parent)
     calls = reader.calls(root, menu)
     problems.raise_if_any()
@@ -106,8 +106,16 @@ class _CallReader:
                 "the menu path is relative to the call file's folder",
             )
             return None, None
+        start = root.get("start")
+        if "start" in root and not (isinstance(start, str) and start.strip()):
+            self.add(
+                where_of(root, "start", root.where),
+                f"'start' must name where calls begin, not {describe(start)}",
+                "a FreeSWITCH menu, an Asterisk context, a VoiceXML dialog or a node id",
+            )
+            return str(resolved), None
         try:
-            return str(resolved), load_menu(resolved)
+            return str(resolved), load_menu(resolved, start.strip() if start else None)
         except MenuErrors as exc:
             self.problems.errors += exc.errors
         except MenuError as exc:
