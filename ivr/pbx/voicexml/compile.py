@@ -262,8 +262,10 @@ class Compiler:
         # count 2 prompt is said by the handlers that reprompt instead.
         again = select(pieces, 2)
         again = again if again != prompt else ""
-        if any(p.count > 2 for p in pieces):
-            self.warn(el.line, "prompt count above 2: the count 2 prompt is spoken from then on")
+        for piece in pieces:
+            if piece.count > 2:
+                self.warn(piece.line, f"prompt count={piece.count}: the count 2 prompt is "
+                          "spoken on every reprompt")  # fmt: skip
         # the document's <help> is the menu's help message, not this node's own help
         help_el = catches.selected("help", chain[:-1], 1, self.warn)
         if help_el is not None:

@@ -257,10 +257,10 @@ class Flow:
         uri = el.get("next")
         if uri is None and el.get("expr"):
             uri = self.static(el, "expr", env)
+            if uri is None:
+                return {"do": "hangup"}
         if uri is None:
-            self.doc.warn(
-                el.line, f"<{el.tag}> without a destination the simulator knows: hangs up"
-            )
+            self.doc.warn(el.line, f"<{el.tag}> without a destination: the call hangs up")
             return {"do": "hangup"}
         if el.tag == "submit":
             self.doc.warn(
@@ -275,7 +275,9 @@ class Flow:
         try:
             return script.as_text(script.evaluate(script.parse(expr), dict(env)))
         except (script.Unsupported, LookupError):
-            self.doc.warn(el.line, f"{el.tag} {attr}={expr!r}: computed by script; not simulated")
+            self.doc.warn(
+                el.line, f"{el.tag} {attr}={expr!r}: computed by script; the call hangs up there"
+            )
             return None
 
     def _if(

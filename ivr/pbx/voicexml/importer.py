@@ -73,7 +73,6 @@ def import_document(text: str, file: str, start: str | None = None) -> Imported:
     start_node = c.entry[start or starts[0]]
     apologies = passes.escalations(c.nodes, c.ladders)
     links = shapes.links(c, start_node)
-    passes.inline(c.nodes, start_node)
     errors = [
         pbx_error(
             Location(file, line, 1),
@@ -84,6 +83,7 @@ def import_document(text: str, file: str, start: str | None = None) -> Imported:
     ]
     if errors:
         raise errors[0] if len(errors) == 1 else MenuErrors(errors)
+    passes.inline(c.nodes, start_node)
     command_gotos = [b["goto"] for b in links.commands.values() if "goto" in b]
     keep = passes.reachable(c.nodes, start_node, command_gotos)
     nodes = {nid: c.nodes[nid] for nid in keep}
