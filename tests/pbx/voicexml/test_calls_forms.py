@@ -30,9 +30,7 @@ def test_a_block_before_the_first_field_is_spoken_before_its_prompt() -> None:
     assert said(out)[0].endswith("this is the Acme self service line.")
 
 
-def test_the_fields_value_picks_its_filled_branch_and_an_assignment_reaches_the_transfer() -> (
-    None
-):
+def test_the_fields_value_picks_its_filled_branch_and_an_assignment_reaches_the_transfer() -> None:
     session, _ = call("forms.vxml")
     assert said(press(session, "1")) == ["Key your account number, six to eight digits, then star."]
     assert said(press(session, "123456*")) == ["You entered 123456. Is that right?"]
@@ -45,9 +43,7 @@ def test_a_no_to_the_boolean_field_clears_both_fields_and_asks_for_the_number_ag
     session, _ = call("forms.vxml")
     press(session, "1")
     press(session, "123456*")
-    assert said(press(session, "2")) == [
-        "Key your account number, six to eight digits, then star."
-    ]
+    assert said(press(session, "2")) == ["Key your account number, six to eight digits, then star."]
     assert session.state.node == "account"
 
 

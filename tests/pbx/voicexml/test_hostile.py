@@ -66,7 +66,9 @@ def test_an_external_entity_is_never_read(tmp_path: Path) -> None:
 
 
 def test_an_undeclared_entity_is_not_well_formed() -> None:
-    text = '<?xml version="1.0"?>\n<!DOCTYPE vxml SYSTEM "http://example.com/x.dtd">\n<vxml>&x;</vxml>'
+    text = (
+        '<?xml version="1.0"?>\n<!DOCTYPE vxml SYSTEM "http://example.com/x.dtd">\n<vxml>&x;</vxml>'
+    )
     assert refused(text).startswith("bad.vxml:3:7: not well-formed XML: undefined entity")
 
 
