@@ -51,7 +51,7 @@ class Compiler:
         self.variables: dict[str, str] = {}
         self.time_helper: str | None = None
         #: Dialogs whose handlers are ivr's own escalation, with their count 2 prompt.
-        self.ladders: dict[str, tuple[escalation.Ladder, str]] = {}
+        self.ladders: dict[str, tuple[escalation.Ladder, str, list[PbxWarning]]] = {}
         self._ids: set[str] = set()
         self.doc_props = self.properties(root)
 
@@ -275,13 +275,14 @@ class Compiler:
             )
             if text:
                 body["help"] = text
+        before = len(self.warnings)
         body["on_no_input"], body["on_no_match"] = handlers(
             self, nid, chain, el, scope, tail, again
         )
         texts = (prompt, str(body.get("help", "")))
         ladder = escalation.recognise(self, nid, el, chain, texts, scope, tail)
-        if ladder is not None:
-            self.ladders[nid] = (ladder, again)
+        if ladder is not None:  # the handlers' warnings go if ivr's escalation replaces them
+            self.ladders[nid] = (ladder, again, self.warnings[before:])
         return body
 
     def form(self, vid: str, el: XNode) -> None:

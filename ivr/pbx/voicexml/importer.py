@@ -71,7 +71,7 @@ def import_document(text: str, file: str, start: str | None = None) -> Imported:
         else:
             c.form(vid, el)
     start_node = c.entry[start or starts[0]]
-    apologies = passes.escalations(c.nodes, c.ladders)
+    apologies = passes.escalations(c.nodes, c.ladders, c.warnings)
     links = shapes.links(c, start_node)
     errors = [
         pbx_error(

@@ -15,6 +15,7 @@ from collections import deque
 from collections.abc import Iterator
 from typing import Any, cast
 
+from ivr.pbx.common import PbxWarning
 from ivr.pbx.voicexml.escalation import Ladder
 from ivr.pbx.voicexml.flow import refs
 from ivr.pbx.yamlout import Commented
@@ -188,15 +189,17 @@ def services_entries(
 
 
 def escalations(
-    nodes: dict[str, tuple[Body, int]], ladders: dict[str, tuple[Ladder, str]]
+    nodes: dict[str, tuple[Body, int]],
+    ladders: dict[str, tuple[Ladder, str, list[PbxWarning]]],
+    warnings: list[PbxWarning],
 ) -> tuple[str, str, str] | None:
     """Dialogs whose handlers are ivr's escalation get it back (settings, short prompt);
     the apologies they share, for the menu's messages. None when they do not agree."""
-    found = {nid: pair for nid, pair in ladders.items() if nid in nodes}
-    said = {ladder.messages() for ladder, _ in found.values()}
+    found = {nid: entry for nid, entry in ladders.items() if nid in nodes}
+    said = {ladder.messages() for ladder, _, _ in found.values()}
     if len(said) != 1:
         return None
-    for nid, (ladder, again) in found.items():
+    for nid, (ladder, again, replaced) in found.items():
         body = nodes[nid][0]
         body.pop("on_no_input", None)
         body.pop("on_no_match", None)
@@ -211,4 +214,7 @@ def escalations(
         settings["on_max_failures"] = dict(ladder.give_up)
         body.clear()
         body.update(rebuilt)
+        for warning in replaced:
+            if warning in warnings:
+                warnings.remove(warning)
     return next(iter(said))

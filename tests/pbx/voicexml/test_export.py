@@ -9,13 +9,15 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from ivr.events import KeyPress, Speech
 from ivr.loader import load_menu, load_menu_text
 from ivr.model import Menu
 from ivr.paths import route_paths
 from ivr.pbx.common import SoundList
 from ivr.pbx.voicexml import Exported, export_menu, import_text
+from ivr.session import Session
 
-from .helpers import SCHEMA, menu
+from .helpers import SCHEMA, menu, said
 
 ROOT = Path(__file__).resolve().parents[3]
 NORWAY = ROOT / "menus" / "norway.yaml"
@@ -189,3 +191,15 @@ def test_the_pbx_constructs_export_as_valid_voicexml(schema: etree.XMLSchema) ->
 def test_the_library_never_imports_lxml() -> None:
     package = ROOT / "ivr" / "pbx" / "voicexml"
     assert not [p.name for p in package.glob("*.py") if "lxml" in p.read_text(encoding="utf-8")]
+
+
+def test_ivrs_own_escalation_reads_back_with_its_two_apologies() -> None:
+    again = reimported(export_menu(load_menu(NORWAY), SoundList()))
+    session = Session(again)
+    session.start()
+    by_key = said(session.send(KeyPress("8")) + session.settle())
+    assert by_key[0] == "Sorry, that key is not an option here."
+    spoken = said(session.send(Speech("purple elephants", 1.0)))
+    assert spoken[0] == "Sorry, I didn't get that."
+    assert again.nodes["main"].settings.max_no_match == 3
+    assert again.nodes["main"].on_no_match == ()

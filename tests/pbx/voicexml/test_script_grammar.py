@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ivr.cli.main import main
-from ivr.pbx.voicexml import script
+from ivr.pbx.voicexml import import_text, script
 from ivr.pbx.voicexml.srgs import builtin, grammar
 from ivr.pbx.voicexml.xmltree import parse
 
@@ -141,3 +141,20 @@ def test_a_call_file_can_name_the_voicexml_document_as_its_menu(
     out = capsys.readouterr().out
     assert code == 0, out
     assert "7 calls in 1 file: 7 passed, 0 failed" in out
+
+
+def test_an_audio_without_fallback_text_speaks_the_words_an_export_indexed_for_it(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "sounds").mkdir()
+    (tmp_path / "sounds" / "index.json").write_text(
+        '{"format": "ivr-sounds/1", "sounds": {"en_hi_1": {"text": "Hello there.", "lang": "en"}}}'
+    )
+    text = (
+        '<vxml version="2.1"><menu id="m"><prompt><audio src="sounds/en_hi_1.wav"/> '
+        '<audio src="prompts/press-one_for_sales.wav"/></prompt>'
+        '<choice dtmf="1" next="#m">again</choice></menu></vxml>'
+    )
+    path = tmp_path / "menu.vxml"
+    body = import_text(text, str(path)).yaml_text
+    assert 'prompt: "Hello there. press one for sales"' in body
