@@ -148,10 +148,10 @@ def test_every_prompt_is_a_sound_from_the_sink_with_its_text_as_the_fallback() -
     sounds = SoundList()
     text = document(export_menu(load_menu(NORWAY), sounds))
     audio = re.findall(r'<audio src="sounds/([^"]+)\.wav">([^<]*)</audio>', text)
-    named = {name: said for (said, _), name in sounds.sounds.items()}
+    named = {name: words for (words, _), name in sounds.sounds.items()}
     assert audio and len(audio) == text.count("<audio ")
-    for name, said in audio:
-        assert named[name] == said.replace("&amp;", "&").replace("&quot;", '"')
+    for name, fallback in audio:
+        assert named[name] == fallback.replace("&amp;", "&").replace("&quot;", '"')
 
 
 def test_services_transfer_to_tel_uris_of_their_numbers() -> None:
