@@ -121,6 +121,8 @@ class Compiler:
 
     def transfer(self, el: XNode, env: script.Env) -> Action:
         dest = el.get("dest")
+        if not (dest or "").strip() and not (el.get("destexpr") or "").strip():
+            raise self.error(el, "transfer has no destination", 'add dest="tel:+NUMBER"')
         if dest is None:
             expr = el.get("destexpr", "")
             try:
@@ -287,6 +289,10 @@ class Compiler:
 
     def form(self, vid: str, el: XNode) -> None:
         items = [i for i in el.elements(*ITEMS)]
+        if not items:
+            self.warn(el.line, "form with no form items: the call hangs up there")
+            self.put(self.entry[vid], {"branch": [{"otherwise": True, "do": "hangup"}]}, el.line)
+            return
         names = [i.get("name") or f"{i.tag}{n + 1}" for n, i in enumerate(items)]
         ids = [self.entry[vid]] + [self.new_id(f"{vid}_{n}") for n in names[1:]]
         scope = Scope([el, self.root], dict(zip(names, ids, strict=True)))
@@ -301,10 +307,6 @@ class Compiler:
 
             return tail
 
-        if not items:
-            self.warn(el.line, "form with no form items: the call hangs up there")
-            self.put(ids[0], {"branch": [{"otherwise": True, "do": "hangup"}]}, el.line)
-            return
         for index, item in enumerate(items):
             nid, tail = ids[index], tail_after(index)
             inner = Scope([item, *scope.chain], scope.items)

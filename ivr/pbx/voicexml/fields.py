@@ -82,6 +82,9 @@ def menu_options(c: Compiler, vid: str, el: XNode) -> list[MenuChoice]:
         elif auto and implicit < 9:
             implicit += 1
             key = str(implicit)
+        if key == "":
+            c.warn(choice.line, f"choice dtmf={choice.get('dtmf')!r}: not phone keys; no key")
+            key = None
         if key is not None and len(key) != 1:
             c.warn(
                 choice.line,
@@ -198,6 +201,14 @@ def field_node(
     c: Compiler, nid: str, el: XNode, form: XNode, name: str, scope: Scope, tail: Tail
 ) -> None:
     """A ``<field>`` as an options node, or a digit entry when a key sentence is longer."""
+    try:
+        script.variable(name)
+    except script.Unsupported:
+        raise c.error(
+            el,
+            f"field name {name!r} is not a variable name",
+            "use letters, digits and _, starting with a letter (it is an ECMAScript variable)",
+        ) from None
     chain = [el, form, c.root]
     heard = Heard()
     if el.get("type"):

@@ -148,10 +148,14 @@ class Flow:
             elif tag == "clear":
                 names = (el.get("namelist") or " ".join(scope.items)).split()
                 for name in names:
-                    pending.sets[name] = ""
-                    env.pop(name, None)
                     if name in scope.items:
                         pending.cleared.add(name)
+                    try:
+                        var = script.variable(name)
+                    except script.Unsupported:
+                        continue  # a block's or transfer's item name: nothing to reset
+                    pending.sets[var] = ""
+                    env.pop(var, None)
             elif tag == "reprompt":
                 pending.reprompt = True
             elif tag == "if":

@@ -162,6 +162,9 @@ def _command(
     if key is not None and len(key) != 1:
         c.warn(el.line, f"link dtmf={key!r}: a command takes one key; the key is dropped")
         key = None
+    if key is not None and any(b.get("key") == key for b in out.commands.values()):
+        c.warn(el.line, f"link dtmf={key!r}: an earlier link has this key; the key is dropped")
+        key = None
     if key is None and not words:
         c.warn(el.line, "link with neither one key nor words: not simulated")
         return

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from ivr.pbx.voicexml.xmltree import XNode
 
 MAX_ALTERNATIVES = 2000
-_DTMF_KEYS = "0123456789*#ABCD"
+_DTMF_KEYS = "0123456789*#"
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ class _TooMany(Exception):
 def dtmf_attr(text: str, value: str, line: int) -> Alt:
     """A ``dtmf`` attribute: "whitespace is optional: 123# is 1 2 3 #" (VoiceXML 2.0 2.2.2)."""
     keys = tuple(c for c in text if not c.isspace())
-    return Alt(keys, value, True, line)
+    return Alt(keys if all(k in _DTMF_KEYS for k in keys) else (), value, True, line)
 
 
 _BUILTIN = re.compile(
@@ -136,8 +136,11 @@ def options(field_node: XNode) -> Heard:
     for opt in field_node.elements("option"):
         text = opt.all_text()
         value = opt.get("value", text) or text
-        if opt.get("dtmf"):
-            heard.alts.append(dtmf_attr(opt.get("dtmf", ""), value, opt.line))
+        keys = dtmf_attr(opt.get("dtmf", ""), value, opt.line)
+        if keys.tokens:
+            heard.alts.append(keys)
+        elif opt.get("dtmf", "").strip():
+            heard.warnings.append((opt.line, f"option dtmf={opt.get('dtmf')!r}: not phone keys"))
         if text and opt.get("accept") != "none":
             heard.alts.append(Alt(tuple(text.split()), value, False, opt.line))
     return heard
@@ -183,6 +186,8 @@ def grammar(node: XNode, default_dtmf: bool = False) -> Heard:
     reader = _Reader(rules, dtmf, heard)
     try:
         for tokens, tags in reader.expand(root, 0):
+            if not tokens:
+                continue  # an empty sentence (NULL) is no input a caller can give
             value = reader.value(tags, node.line) if tags else None
             heard.alts.append(
                 Alt(tokens, value if value is not None else " ".join(tokens), dtmf, node.line)
