@@ -177,3 +177,27 @@ def test_the_cli_reports_a_hostile_file_in_one_line_and_exits_1(
 )
 def test_content_detection_looks_for_a_vxml_root(head: str, expected: bool) -> None:
     assert looks_like(head) is expected
+
+
+def test_a_field_name_that_is_no_variable_name_is_refused() -> None:
+    text = HEAD + '<form id="f"><field name="a b" type="boolean"/></form>\n</vxml>'
+    assert refused(text) == (
+        "bad.vxml:3:14: field name 'a b' is not a variable name (use letters, digits and _, "
+        "starting with a letter (it is an ECMAScript variable))"
+    )
+
+
+def test_a_transfer_without_a_destination_is_refused() -> None:
+    text = HEAD + '<form id="f"><transfer name="t" dest=""/></form>\n</vxml>'
+    assert refused(text) == ('bad.vxml:3:14: transfer has no destination (add dest="tel:+NUMBER")')
+
+
+def test_keys_that_are_not_phone_keys_are_warned_about_and_not_used() -> None:
+    text = HEAD + (
+        '<menu id="m"><prompt>Hi</prompt><choice dtmf="A" next="#m">alpha</choice>'
+        '<choice dtmf="2" next="#m">two</choice></menu>\n</vxml>'
+    )
+    result = import_text(text, "odd.vxml")
+    assert [str(w) for w in result.warnings] == [
+        "odd.vxml:3: warning: choice dtmf='A': not phone keys; no key"
+    ]
