@@ -7,8 +7,6 @@ value decides its ``<filled>``; ``<clear>`` sends the call back to a field;
 
 from __future__ import annotations
 
-import pytest
-
 from ivr.calls import call_result
 
 from .helpers import call, press, said, say, wait
@@ -16,9 +14,6 @@ from .helpers import call, press, said, say, wait
 DEPT = "Say or press 1 for billing, 2 for sales, 3 to enter an extension."
 
 
-@pytest.mark.xfail(
-    strict=True, reason="core: the loader does not read top-level variables yet (spec: variables:)"
-)
 def test_a_block_before_the_first_field_speaks_a_document_variable() -> None:
     _, out = call("forms.vxml")
     assert said(out) == ["Hello, this is the Acme self service line.", DEPT]
