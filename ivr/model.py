@@ -150,6 +150,8 @@ class TimeWindow:
 
     def contains(self, moment: datetime) -> bool:
         clock = moment.time()
+        if self.start == self.end:  # 00:00-24:00, the whole day (the loader allows no other)
+            return moment.weekday() in self.days
         if self.start <= self.end:
             return moment.weekday() in self.days and self.start <= clock < self.end
         if clock >= self.start:

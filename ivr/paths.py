@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from ivr.dialpatterns import example
@@ -44,6 +44,9 @@ class RoutePath:
     #: The call's variables on the way (digits entered, PBX variables set): what a
     #: templated destination ("transfer ${1} XML features") is filled in with.
     variables: tuple[tuple[str, str], ...] = ()
+    #: The keys node by node ("4", "1"): a caller pauses between them, as a menu that
+    #: takes several digits at once (a PBX's) needs.
+    presses: tuple[str, ...] = ()
 
     def destination(self, menu: Menu) -> Service:
         """The service this path reaches, its number and target filled in."""
@@ -94,7 +97,7 @@ def route_paths(menu: Menu) -> list[RoutePath]:
         if node.collect is not None:
             for digits, action, caught in _entries(node, tested):
                 after = _entered(node, digits, caught, variables)
-                _follow(menu, action, keys + digits, trail, constraint, queue, found, after)
+                _follow(menu, action, f"{keys}|{digits}", trail, constraint, queue, found, after)
             continue
         if node.branch:
             earlier: list[TimeWindow] = []
@@ -119,7 +122,7 @@ def route_paths(menu: Menu) -> list[RoutePath]:
             if option.key is None:
                 continue
             confirm = "1" if option.action.confirm else ""
-            pressed = keys + option.key + confirm
+            pressed = f"{keys}|{option.key}" + (f"|{confirm}" if confirm else "")
             _follow(menu, option.action, pressed, trail, constraint, queue, found, variables)
     found = _shortest(menu, found)
     for sid in menu.shortcuts:
@@ -152,7 +155,9 @@ def _follow(
     elif action.kind is ActionKind.ROUTE and action.target:
         when = " and ".join(constraint.labels) or None
         at = constraint.sample()
-        found.append(RoutePath(keys, action.target, trail, "menu", at, when, variables))
+        presses = tuple(group for group in keys.split("|") if group)
+        path = RoutePath("".join(presses), action.target, trail, "menu", at, when, variables)
+        found.append(replace(path, presses=presses))
 
 
 def _tested_values(menu: Menu) -> frozenset[str]:

@@ -13,6 +13,7 @@ from ivr.call import questions
 from ivr.call.context import Call
 from ivr.call.record import VisitKind
 from ivr.model import ActionKind, Handler
+from ivr.variables import evaluate
 
 
 def no_input(call: Call) -> None:
@@ -51,8 +52,21 @@ def _handled(call: Call, handlers: tuple[Handler, ...], count: int) -> bool:
         return False
     node = call.node
     call.say(handler.say.get(call.lang), "reprompt")
-    if handler.action is not None:
-        call.perform(handler.action)
+    action = handler.action
+    ends = action is not None and (
+        action.kind is ActionKind.HANGUP
+        or (action.kind is ActionKind.EXIT and not call.state.history)
+    )
+    if action is not None and ends:  # the call ends on failures, whatever the action says
+        for name, value in action.sets:
+            call.state.variables[name] = evaluate(value, call.state.variables)
+        call.say(action.say.get(call.lang), "system")
+        call.say(
+            action.message.get(call.lang) or call.menu.messages.goodbye.get(call.lang), "system"
+        )
+        call.hangup("max failures")
+    elif action is not None:
+        call.perform(action)
     else:
         if handler.reprompt:
             call.say((node.short_prompt or node.prompt).get(call.lang), "reprompt")

@@ -31,6 +31,7 @@ def run(args: argparse.Namespace) -> int:
             "route": service.number or None,
             "service": service.name.get(menu.default_lang),
             "service_id": service.id,
+            "presses": list(path.presses or (path.keys,)),
             "nodes": list(path.nodes),
             "via": path.via,
         }

@@ -55,24 +55,27 @@ def read_action(ctx: Context, m: YMap, what: str, where: Location) -> Action | N
     return action
 
 
-def read_sets(ctx: Context, m: YMap, what: str, where: Location) -> tuple[tuple[str, str], ...]:
-    """``set: {name: value}``: call variables set before the action, in order."""
-    if "set" not in m:
+def read_sets(
+    ctx: Context, m: YMap, what: str, where: Location, key: str = "set"
+) -> tuple[tuple[str, str], ...]:
+    """``set: {name: value}``: call variables set before the action, in order (and the
+    menu's ``variables:``, their values when a call starts)."""
+    if key not in m:
         return ()
-    swhere = where_of(m, "set", where)
-    sm = ctx.read.mapping(m["set"], swhere, f"{what} set")
+    swhere = where_of(m, key, where)
+    sm = ctx.read.mapping(m[key], swhere, f"{what} {key}" if key == "set" else what)
     sets: list[tuple[str, str]] = []
     for name, value in (sm or {}).items():
         if not isinstance(name, str) or not VAR_NAME.match(name):
             ctx.add(
                 swhere,
-                f"{what} set: {name!r} is not a variable name",
+                f"{what} {key}: {name!r} is not a variable name",
                 "use letters, digits and _, starting with a letter",
             )
         elif isinstance(value, bool) or not isinstance(value, str | int | float):
             ctx.add(
                 where_of(sm, name, swhere),
-                f"{what} set: {name} must be text, not {describe(value)}",
+                f"{what} {key}: {name} must be text, not {describe(value)}",
                 'write e.g. set: {tries: "${tries}+1"}',
             )
         else:

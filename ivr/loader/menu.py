@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from ivr.fields import key_where, where_of
+from ivr.loader.actions import read_sets
 from ivr.loader.commands import read_commands
 from ivr.loader.context import Context
 from ivr.loader.keys import ID, MENU_KEYS
@@ -70,6 +71,7 @@ def build_menu(file: str, data: Any) -> Menu:
     shortcuts = read_shortcuts(ctx, root)
     voices = read_voices(ctx, root)
     limits = read_limits(ctx, root)
+    variables = read_sets(ctx, root, "variables", root.where, key="variables")
     nodes: dict[str, Node] = {}
     if nodes_map is not None:
         for node_id, raw in nodes_map.items():
@@ -96,6 +98,7 @@ def build_menu(file: str, data: Any) -> Menu:
         messages=messages,
         voices=voices,
         engine=engine,
+        variables=variables,
         **limits,
     )
 

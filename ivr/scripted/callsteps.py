@@ -222,8 +222,13 @@ class StepReader:
                 'e.g. expect_route: "116 117"',
             )
             return None
-        if menu is not None:
-            numbers = {s.number: s.display for s in menu.services.values()}
+        # a PBX destination filled in when routed ("transfer ${1} XML features") may
+        # route to any number
+        open_numbers = menu is not None and any(
+            s.templated or (s.target and not s.number) for s in menu.services.values()
+        )
+        if menu is not None and not open_numbers:
+            numbers = {s.number: s.display for s in menu.services.values() if s.number}
             if digits not in numbers:
                 self.add(
                     where,
@@ -247,6 +252,15 @@ class StepReader:
             )
             return None
         return CallStep("expect_node", text, where)
+
+    def _expect_target(
+        self, value: Any, where: Location, what: str, menu: Menu | None
+    ) -> CallStep | None:
+        """The destination as a PBX menu wrote it, variables filled in."""
+        text = self._text("expect_target", value, where, what)
+        if text is None:
+            return None
+        return CallStep("expect_target", text.strip(), where)
 
     def _expect_service(
         self, value: Any, where: Location, what: str, menu: Menu | None

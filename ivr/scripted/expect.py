@@ -83,6 +83,13 @@ def _route(step: CallStep, view: CallView) -> Mismatch | None:
     return Mismatch(f"routed to {shown}", where_the_call_is(session))
 
 
+def _target(step: CallStep, view: CallView) -> Mismatch | None:
+    session = view.session
+    if session.route is not None and session.route.target == step.value:
+        return None
+    return Mismatch(f"routed to {step.value!r}", where_the_call_is(session))
+
+
 def _service(step: CallStep, view: CallView) -> Mismatch | None:
     session = view.session
     if session.route is not None and session.route.id == step.value:
@@ -148,6 +155,7 @@ CHECKS: dict[str, Callable[[CallStep, CallView], Mismatch | None]] = {
     "expect_prompt_regex": _prompt_regex,
     "expect_route": _route,
     "expect_service": _service,
+    "expect_target": _target,
     "expect_node": _node,
     "expect_hangup": _hangup,
     "expect_outcome": _outcome,

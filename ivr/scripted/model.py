@@ -19,6 +19,7 @@ EXPECT_STEPS = (
     "expect_prompt",
     "expect_prompt_regex",
     "expect_route",
+    "expect_target",
     "expect_node",
     "expect_hangup",
     "expect_outcome",

@@ -216,3 +216,14 @@ def test_an_imported_menu_points_every_location_at_the_pbx_file_line() -> None:
         assert bad != text
         load_menu_text(bad, "ivr.xml", source_lines(bad))
     assert str(caught.value).startswith("ivr.xml:40:1: node 'sub' option 1 routes to service")
+
+
+def test_menu_variables_start_every_call_and_are_spoken_filled_in() -> None:
+    menu = load_menu_text(
+        FEATURES.replace('variables: {tries: "0"}', 'variables: {tries: "0", who: Acme}')
+        .replace("prompt: Dial an extension.", "prompt: Welcome to ${who}."),
+        "pbx.yaml",
+    )
+    session = Session(menu)
+    assert said(session.start()) == ["Welcome to Acme."]
+    assert session.state.variables["tries"] == "0"

@@ -13,13 +13,15 @@ from pathlib import Path
 
 import pytest
 
+from ivr.calls import Step, call_result, run_step
 from ivr.cli.main import main
 from ivr.loader import load_menu
 from ivr.model import Menu
-from ivr.paths import route_paths
+from ivr.paths import RoutePath, route_paths
 from ivr.scripted.callfile import load_call_file
 from ivr.scripted.model import ScriptedCall
 from ivr.scripted.runner import run_call
+from ivr.session import Session
 
 ROOT = Path(__file__).resolve().parents[2]
 NORWAY = ROOT / "menus" / "norway.yaml"
@@ -30,10 +32,52 @@ MAIN_FILE = {"freeswitch": "ivr_menus.xml", "asterisk": "extensions.conf", "voic
 SPEECH = {"freeswitch": False, "asterisk": False, "voicexml": True}
 
 
-def keypad_paths(menu: Menu) -> set[tuple[str, str, str | None]]:
-    return {
-        (p.keys, p.destination(menu).number, p.when) for p in route_paths(menu) if p.via == "menu"
-    }
+_NO_INPUT_SOUND = "FreeSWITCH plays nothing after a timeout: no 'didn't hear' apology"
+_KEYS_TOGETHER = (
+    "keys for two menus typed together are one entry where a menu takes several digits "
+    "(the caller must pause, as on the real system)"
+)
+#: Calls of the original that a format carries in principle but that run differently
+#: on its export, and why; each is also in the export's README. The test fails when
+#: this list is wrong either way, so a format that improves shows up here.
+DIFFERENT: dict[str, dict[str, str]] = {
+    "freeswitch": {
+        "no input once reprompts with the short prompt": _NO_INPUT_SOUND,
+        "no input three times hangs up with the safety message": _NO_INPUT_SOUND,
+        "dial nothing but silence": _NO_INPUT_SOUND,
+        "dial too short a number is an invalid key, an unknown one a no match": (
+            "FreeSWITCH has one invalid-sound for a too short number and an unknown one"
+        ),
+        "dial 4 5 then 02800 hash reaches the police information line": _KEYS_TOGETHER,
+        "dial without the hash key submits after a pause": _KEYS_TOGETHER,
+        "dial star goes back to other services": _KEYS_TOGETHER,
+    },
+    "asterisk": {},
+    "voicexml": {},
+}
+
+
+def routed_number(menu: Menu, path: RoutePath) -> str | None:
+    """The number a call reaches pressing the path's keys node by node (pausing between
+    nodes, as a caller of a PBX menu that takes several digits at once must)."""
+    session = Session(menu, start_time=path.at)
+    session.start()
+    for keys in path.presses or (path.keys,):
+        run_step(session, Step("press", keys))
+    session.settle()
+    result = call_result(session)
+    return str(result["route"]) if result["outcome"] == "route" else None
+
+
+def paths_hold(where: Menu, paths: list[RoutePath], source: Menu) -> dict[str, str | None]:
+    """The paths of ``source`` that do not reach the same number on ``where``."""
+    wrong: dict[str, str | None] = {}
+    for path in paths:
+        wanted = path.destination(source).number
+        got = routed_number(where, path)
+        if got != wanted:
+            wrong[f"{'/'.join(path.presses or (path.keys,))} at {path.at}: {wanted}"] = got
+    return wrong
 
 
 def exported(kind: str, folder: Path) -> Path:
@@ -54,13 +98,19 @@ def carried(call: ScriptedCall, kind: str) -> bool:
 
 
 @pytest.mark.parametrize("kind", sorted(MAIN_FILE))
-def test_norway_exports_and_imports_back_with_the_same_keypad_paths(
+def test_every_keypad_path_reaches_the_same_number_both_ways(
     kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """The export may have more paths (a PBX without global keys lists the shortcuts at
+    every menu), but each path of either menu reaches the same number on the other."""
     original = load_menu(NORWAY)
     again = load_menu(exported(kind, tmp_path))
     capsys.readouterr()
-    assert keypad_paths(again) == keypad_paths(original)
+    mine = [p for p in route_paths(original) if p.via == "menu"]
+    theirs = [p for p in route_paths(again) if p.via == "menu"]
+    assert len(theirs) >= len(mine)
+    assert paths_hold(again, mine, original) == {}
+    assert paths_hold(original, theirs, again) == {}
 
 
 @pytest.mark.parametrize("kind", sorted(MAIN_FILE))
@@ -72,9 +122,9 @@ def test_the_norway_calls_the_format_carries_pass_on_the_imported_export(
     capsys.readouterr()
     calls = [c for c in loaded.calls.calls if carried(c, kind)]
     assert len(calls) >= 20  # the keypad calls alone are more than this
-    failed = {}
+    failed = set()
     for call in calls:
         outcome = run_call(again, call)
         if not outcome.ok:
-            failed[call.name] = str(outcome.failure or outcome.error)
-    assert failed == {}
+            failed.add(call.name)
+    assert failed == set(DIFFERENT[kind])
