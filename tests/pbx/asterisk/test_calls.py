@@ -198,7 +198,6 @@ def test_star_with_no_extension_is_an_invalid_key_as_on_the_pbx() -> None:
     assert said(call(ACME, "*"))[-2] == "pbx invalid"
 
 
-@pytest.mark.xfail(reason="core: the loader does not yet read the menu's variables:")
 def test_a_global_is_filled_into_a_destination() -> None:
     assert result(call(ACME, "0"))["target"] == "Dial(PJSIP/100,30)"
 

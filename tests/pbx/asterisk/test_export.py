@@ -208,7 +208,6 @@ def test_the_pbx_constructs_survive_an_export_and_a_read_back(tmp_path: Path) ->
             assert (session.route.target if session.route else None) == wanted
 
 
-@pytest.mark.xfail(reason="core: the loader does not yet read the menu's variables:")
 def test_the_menus_variables_are_the_dialplans_globals() -> None:
     text = export_menu(load_menu_text(FEATURES, "shop.yaml"), FakeSink()).files["extensions.conf"]
     assert "[globals]\ntries=0" in text
