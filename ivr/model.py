@@ -248,10 +248,15 @@ class Collect:
     #: Submit as soon as the digits match something no longer entry could extend
     #: (Asterisk); otherwise at max_digits, the terminator or a pause (FreeSWITCH).
     early: bool = False
+    #: Whether the key that is neither a digit nor the terminator goes back (ivr's and
+    #: FreeSWITCH's habit); in an Asterisk context ``*`` and ``#`` are dialled like digits.
+    back: bool = True
 
     @property
     def symbols(self) -> frozenset[str]:
         """``*`` and ``#`` keys that are part of an entry here rather than "back"."""
+        if not self.back:  # an Asterisk context has no back key: * and # are extensions
+            return frozenset("*#") - {self.terminator}
         used = {c for digits, _ in self.entries for c in digits if c in "*#"}
         used |= {c for p in self.patterns for c in "*#" if c in p.text}
         return frozenset(used - {self.terminator})

@@ -19,7 +19,7 @@ from ivr.call import choices, questions
 from ivr.call.context import Call
 from ivr.call.record import VisitKind
 from ivr.call.state import Choice, Mode
-from ivr.dialpatterns import asterisk_steps, could_continue
+from ivr.dialpatterns import Repeat, asterisk_steps, could_continue
 from ivr.model import Action, ActionKind, Collect, PatternKind
 from ivr.refs import Ref
 
@@ -52,6 +52,8 @@ def _settled(collect: Collect, entry: str) -> bool:
         steps = asterisk_steps(pattern.text) if pattern.kind is PatternKind.ASTERISK else None
         if steps is None:  # a regular expression: only the length limit settles it
             return False
+        if steps[-1].repeat is Repeat.ANY and re.fullmatch(pattern.regex, entry):
+            return True  # "!" matches at once, before any later pattern could (pbx.c)
         if could_continue(steps, entry):
             return False
     return True

@@ -34,6 +34,7 @@ BRANCH_RULE_KEYS = ("when", "otherwise", *ACTION_KEYS, *ACTION_EXTRAS)
 WHEN_KEYS = ("days", "time", "var", "op", "value")
 COLLECT_KEYS = (
     "min_digits", "max_digits", "terminator", "services", "entries", "patterns", "into", "early",
+    "back",
 )  # fmt: skip
 ENTRY_KEYS = (*ACTION_KEYS, *ACTION_EXTRAS, "confirm")
 PATTERN_KEYS = ("match", *ENTRY_KEYS)

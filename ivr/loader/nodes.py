@@ -46,7 +46,8 @@ def read_node(ctx: Context, node_id: str, raw: Any, where: Location) -> Node | N
             "give a node exactly one of them",
         )
         return None
-    prompt = lang_text(ctx, m, "prompt", what, required=kinds[0] != "branch")
+    # a branch runs before anything is said, and a PBX may wait for digits in silence
+    prompt = lang_text(ctx, m, "prompt", what, required=kinds[0] == "options")
     short = lang_text(ctx, m, "short_prompt", what)
     help_text = lang_text(ctx, m, "help", what)
     settings = DEFAULT_SETTINGS
@@ -171,6 +172,7 @@ def _collect(ctx: Context, node_id: str, raw: Any, where: Location) -> Collect |
         )
         into = None
     early = ctx.read.boolean(m, "early", what) or False
+    back = ctx.read.boolean(m, "back", what)
     services = ctx.read.boolean(m, "services", what) or False
     entries: list[tuple[str, Action]] = []
     if "entries" in m:
@@ -195,4 +197,6 @@ def _collect(ctx: Context, node_id: str, raw: Any, where: Location) -> Collect |
     patterns = read_patterns(ctx, m, what, where)
     if not services and not entries and not patterns:
         ctx.add(where, f"{what} accepts nothing", "add services: true, entries: or patterns:")
-    return Collect(low, high, terminator, tuple(entries), services, patterns, into, early)
+    return Collect(
+        low, high, terminator, tuple(entries), services, patterns, into, early, back is not False
+    )

@@ -220,8 +220,9 @@ def test_an_imported_menu_points_every_location_at_the_pbx_file_line() -> None:
 
 def test_menu_variables_start_every_call_and_are_spoken_filled_in() -> None:
     menu = load_menu_text(
-        FEATURES.replace('variables: {tries: "0"}', 'variables: {tries: "0", who: Acme}')
-        .replace("prompt: Dial an extension.", "prompt: Welcome to ${who}."),
+        FEATURES.replace('variables: {tries: "0"}', 'variables: {tries: "0", who: Acme}').replace(
+            "prompt: Dial an extension.", "prompt: Welcome to ${who}."
+        ),
         "pbx.yaml",
     )
     session = Session(menu)

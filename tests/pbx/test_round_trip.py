@@ -52,7 +52,11 @@ DIFFERENT: dict[str, dict[str, str]] = {
         "dial without the hash key submits after a pause": _KEYS_TOGETHER,
         "dial star goes back to other services": _KEYS_TOGETHER,
     },
-    "asterisk": {},
+    "asterisk": {
+        "dial too short a number is an invalid key, an unknown one a no match": (
+            "Asterisk has one i extension for a too short number and an unknown one"
+        ),
+    },
     "voicexml": {},
 }
 

@@ -291,6 +291,7 @@ class Compiler:
             }
             collect: Doc = {"min_digits": 1, "max_digits": longest, "terminator": "none"}
             collect["early"] = True
+            collect["back"] = False  # * and # are extensions (or i), never "back"
             if entries:
                 collect["entries"] = entries
             if patterns:

@@ -213,6 +213,7 @@ def _dial_services(
             min_digits=min(lengths), max_digits=max(lengths), terminator="#", services=True
         )
         del collect["early"]
+        collect.pop("back", None)  # a dial node's * goes back, as ivr's own do
     return removed
 
 

@@ -193,7 +193,6 @@ def test_a_goto_loop_that_never_waits_is_an_error_at_its_line(tmp_path: Path) ->
     )
 
 
-@pytest.mark.xfail(reason="core: an early collect takes * as back; Asterisk has no back key")
 def test_star_with_no_extension_is_an_invalid_key_as_on_the_pbx() -> None:
     assert said(call(ACME, "*"))[-2] == "pbx invalid"
 
@@ -202,8 +201,6 @@ def test_a_global_is_filled_into_a_destination() -> None:
     assert result(call(ACME, "0"))["target"] == "Dial(PJSIP/100,30)"
 
 
-@pytest.mark.xfail(reason="core: early submit waits while any pattern could go on; Asterisk "
-                   "decides at once on the first one ending in !")  # fmt: skip
 def test_a_pattern_ending_in_bang_matches_at_once() -> None:
     session = started("patterns")
     session.send(KeyPress("8"))
