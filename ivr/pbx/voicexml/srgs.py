@@ -89,15 +89,10 @@ def builtin(spec: str, line: int, modes: tuple[bool, ...] = (True, False)) -> He
     if match is None:
         return None
     kind = match.group("type")
-    if match.group("mode") == "dtmf":
-        modes = (True,)
-    elif match.group("mode") == "voice":
-        modes = (False,)
-    params = dict(
-        p.split("=", 1)
-        for p in (match.group("params") or "").replace(";", "&").split("&")
-        if "=" in p
-    )
+    if match.group("mode") in ("dtmf", "voice"):
+        modes = (match.group("mode") == "dtmf",)
+    pairs = (match.group("params") or "").replace(";", "&").split("&")
+    params = dict(p.split("=", 1) for p in pairs if "=" in p)
     heard = Heard()
     if kind == "boolean":
         yes, no = params.get("y", "1"), params.get("n", "2")
