@@ -184,6 +184,8 @@ def _check_announce(menu: Menu) -> list[Finding]:
                     )
                 )  # fmt: skip
                 continue
+            if service.target:  # a PBX destination (a queue, an extension): not a number
+                continue  # the caller dials again, so it need not be heard
             if not any(service.number in run for run in announced_numbers(text, lang)):
                 findings.append(
                     Finding(
