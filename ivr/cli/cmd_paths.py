@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from ivr.analysis.timing import say_keys
 from ivr.cli.common import add_menu_argument, open_menu, print_json
 from ivr.paths import route_paths
 
@@ -24,6 +25,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 def run(args: argparse.Namespace) -> int:
     menu = open_menu(args.menu, args.start)
     rows: list[dict[str, Any]] = []
+    shown: list[tuple[str, str, str]] = []  # keys as said, the number as written, the rest
     for path in route_paths(menu):
         service = path.destination(menu)
         row: dict[str, Any] = {
@@ -41,11 +43,14 @@ def run(args: argparse.Namespace) -> int:
             row["at"] = path.at.strftime("%Y-%m-%d %H:%M")
             row["when"] = path.when
         rows.append(row)
+        at = f"  (at {row['at']}: {row['when']})" if "at" in row else ""
+        number = service.display if service.number else service.target
+        # "4 then 1": the caller moves on to the next menu between the two
+        shown.append((say_keys(tuple(row["presses"])), number, f"{row['service']}{at}"))
     if args.json:
         print_json(rows)
         return 0
-    for row in rows:
-        at = f"  (at {row['at']}: {row['when']})" if "at" in row else ""
-        route = row["route"] or row.get("target", "")
-        print(f"{row['keys']:>10}  ->  {route:<9} {row['service']}{at}")
+    width = max((len(keys) for keys, _, _ in shown), default=0)
+    for keys, number, rest in shown:
+        print(f"{keys:>{width}}  ->  {number:<10} {rest}")
     return 0

@@ -51,3 +51,13 @@ def test_time_dependent_paths_carry_a_time_and_condition(
     assert by_keys["2"]["route"] == "116117" and by_keys["2"]["when"] == "otherwise"
     assert by_keys["21"]["when"] == "mon,tue,wed,thu,fri 08:00-16:00"
     assert by_keys["21"]["at"] == "2026-11-23 12:00"
+
+
+def test_paths_text_reads_keys_menu_by_menu_and_numbers_as_the_menu_writes_them(
+    capsys: pytest.CaptureFixture[str], norway_path: Path
+) -> None:
+    assert main(["paths", str(norway_path)]) == 0
+    lines = [line.strip() for line in capsys.readouterr().out.splitlines()]
+    assert "4 then 1  ->  02800      the police information line" in lines
+    assert "4 then 3 then 1  ->  810 59 500 GP registration" in lines
+    assert "1 1 3  ->  113        the medical emergency line" in lines
