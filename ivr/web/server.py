@@ -171,8 +171,9 @@ async def _asset(request: web.Request) -> web.Response:
 def _file(name: str, content_type: str) -> web.Response:
     try:
         body = (STATIC / name).read_bytes()
-    except FileNotFoundError:
-        raise web.HTTPNotFound(text=f"{name} is not installed\n") from None
+    except FileNotFoundError:  # typed as asked, so the browser reports a 404, not a MIME error
+        comment = f"/* {name} is not installed */\n"
+        raise web.HTTPNotFound(text=comment, content_type=content_type) from None
     return web.Response(body=body, content_type=content_type, charset="utf-8")
 
 
@@ -318,6 +319,9 @@ class ServerThread:
         return len(self.app[STATE].calls)
 
     def stop(self) -> None:
+        """Close every call (1001) and the port; a second stop does nothing."""
+        if self._loop.is_closed():
+            return
         if self._runner is not None:
             asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(timeout=60)
         self._loop.call_soon_threadsafe(self._loop.stop)

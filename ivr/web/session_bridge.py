@@ -264,9 +264,9 @@ class CallBridge:
         self.link.end(CloseCode.NORMAL, "call ended")
 
     def log(self) -> dict[str, Any]:
-        """The call log as ``ivr call --json`` prints it (``heard`` and ``notices`` when
-        the call listened, as for ``ivr call --audio``)."""
-        result = self.call_log.to_json(heard=self._listener is not None)
+        """The call log as ``ivr call --json`` prints it (with ``heard`` and ``notices``
+        when the call asked for audio, as ``ivr call --audio`` does)."""
+        result = self.call_log.to_json(heard=self.wants_audio)
         result["unused_steps"] = []
         return result
 

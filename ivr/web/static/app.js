@@ -14,7 +14,7 @@
   var $ = function (id) { return document.getElementById(id); };
   var state = {
     menus: [], socket: null, live: false, callId: "", log: null, started: 0,
-    timer: null, drafting: false, node: "", lastPress: null,
+    timer: null, drafting: false, node: "", lastPress: null, whole: false,
   };
 
   function audio() { return window.ivrAudio || null; }
@@ -65,9 +65,12 @@
     var view = svg.viewBox && svg.viewBox.baseVal;
     var width = view && view.width ? view.width : 800;
     var height = view && view.height ? view.height : 600;
-    var room = $("diagram").clientWidth - 16;
-    // fit the width, but never so small that the labels cannot be read: then scroll
-    var scale = Math.max(0.55, Math.min(1.1, room / width));
+    var panel = $("diagram");
+    var room = panel.clientWidth - 16;
+    // follow the call: as wide as the panel, never so small that the labels cannot be
+    // read (the panel scrolls to the current node); or the whole tree at a glance
+    var scale = Math.max(0.8, Math.min(1.1, room / width));
+    if (state.whole) { scale = Math.min(room / width, (panel.clientHeight - 16) / height, 1.1); }
     svg.removeAttribute("width");
     svg.removeAttribute("height");
     svg.style.width = Math.round(width * scale) + "px";
@@ -86,7 +89,7 @@
     if (here) {
       here.classList.remove("visited");
       here.classList.add("current");
-      here.scrollIntoView({ block: "center", inline: "center", behavior: "smooth" });
+      here.scrollIntoView({ block: "center", inline: "center" });
     }
   }
 
@@ -269,7 +272,7 @@
       var service = result.service_id ? box("service-" + result.service_id) : null;
       if (service) {
         service.classList.add("routed");
-        service.scrollIntoView({ block: "center", inline: "center", behavior: "smooth" });
+        service.scrollIntoView({ block: "center", inline: "center" });
       }
     } else {
       setOutcome("hung up", "hung-up");
@@ -341,6 +344,14 @@
       loadDiagram();
     });
     $("lang").addEventListener("change", loadDiagram);
+    $("diagram-fit").addEventListener("click", function () {
+      state.whole = !state.whole;
+      $("diagram-fit").setAttribute("aria-pressed", String(state.whole));
+      var svg = $("diagram").querySelector("svg");
+      if (svg) { fitDiagram(svg); }
+      var here = $("diagram").querySelector("g.current, g.routed");
+      if (here) { here.scrollIntoView({ block: "center", inline: "center" }); }
+    });
   }
 
   function init() {
