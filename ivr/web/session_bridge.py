@@ -229,8 +229,12 @@ class CallBridge:
     def push_audio(self, data: bytes) -> None:
         """One microphone frame; dropped while the call's audio is not (yet) open."""
         mic = self._mic
-        if mic is not None:
+        if mic is None:
+            return
+        try:
             mic.push(data)
+        except IvrError as exc:  # a frame the input cannot take: the page's fault
+            raise ProtocolError(exc.message) from None
 
     def hang_up(self) -> None:
         """The page hung up or went away: the call ends, once."""
