@@ -64,7 +64,8 @@ NORWAY = ROOT / "menus" / "norway.yaml"
 NEEDS_DIR = ROOT / "bench" / "needs"
 AUDIO = ROOT / "bench" / ".cache" / "needs-audio"
 TEXT_SETS = (
-    "en-dev", "en-dev2", "en-dev3", "en-heldout", "nb-dev", "nb-dev2", "nb-dev3", "nb-heldout",
+    "en-dev", "en-dev2", "en-dev3", "en-dev4", "en-heldout",
+    "nb-dev", "nb-dev2", "nb-dev3", "nb-dev4", "nb-heldout",
 )  # fmt: skip
 VOICE_SETS = ("en-dev", "en-heldout", "en-words")
 Steps = tuple[str | Said, ...]  # keys, or a label said, to the node where a need is said
