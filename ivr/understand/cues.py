@@ -32,11 +32,15 @@ NOT_URGENT: dict[str, tuple[str, ...]] = {
         "non urgent", "not life threatening", "nobody is in danger", "nobodys in danger",
         "nobody in danger", "no one in danger", "no one is in danger", "nobody is hurt",
         "nobodys hurt", "no one is hurt", "nobody was hurt", "no one was hurt",
+        # a detector telling of itself, not of a fire: it is asked about, never routed
+        "the battery", "low battery", "new battery", "battery is low", "battery is flat",
+        "false alarm", "went off by mistake",
     ),
     "nb": (
         "haster ikke", "ikke akutt", "ikke en nødsituasjon", "ingen nødsituasjon",
         "kan vente", "ingen hast", "i morgen", "neste uke", "neste måned", "ikke livstruende",
         "ikke farlig", "ingen er i fare", "ingen er skadet", "ingen ble skadet",
+        "batteriet", "lavt batteri", "nytt batteri", "falsk alarm", "gikk av ved en feil",
     ),
 }  # fmt: skip
 

@@ -358,6 +358,22 @@ class Understanding:
             if emergency and not not_urgent(text, lang):
                 refs = (emergency[0], *decision.refs)[:MAX_OFFERED]
                 return Decision(Verdict.CHOOSE, refs, Reason.EMERGENCY_TOO)
+        if decision.verdict is Verdict.ACT and target.outcome[0] == "info":
+            # an answer read out never routes: a symptom said beside the question ("he
+            # has 40 in fever, they don't speak Norwegian") must be offered as well
+            taken = self._name_terms(chosen, lang)  # "sick" inside its own "sick note"
+            urgent = next(
+                (
+                    c.ref
+                    for c in phrases
+                    if (t := self.targets.get(c.ref)) is not None
+                    and (t.urgent or t.emergency)
+                    and not set(terms(c.phrase, lang)) & taken
+                ),
+                None,
+            )
+            if urgent is not None:
+                return Decision(Verdict.CHOOSE, (urgent, chosen), Reason.TWO_NEEDS)
         if decision.verdict is Verdict.CHOOSE:
             ordered = sorted(
                 decision.refs,

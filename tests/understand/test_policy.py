@@ -63,6 +63,8 @@ nodes:
       - {key: 3, label: police information, words: [police information], route: police_info}
       - {key: 4, label: GP registration, words: [register], route: gp_register}
       - {key: 5, label: a doctor, words: [doctor, fever], route: doctor}
+      - {key: 6, label: interpreters, words: [interpreter, do not speak norwegian],
+         info: You may have an interpreter.}
 """
 
 
@@ -333,3 +335,20 @@ def test_two_needs_in_one_sentence_are_both_offered(index: MenuIndex) -> None:
     assert sorted(refs) == ["main.1", "main.2"]
     # one need, said with two of its own phrases, is still acted on
     assert decide(index, "there is smoke and fire in the kitchen")[0] is Verdict.ACT
+
+
+def test_an_answer_read_out_never_hides_a_symptom_said_beside_it(index: MenuIndex) -> None:
+    assert decide(index, "interpreter")[0] is Verdict.ACT
+    text = "they do not speak norwegian and their boy has a fever"
+    verdict, refs, reason = decide(index, text)
+    assert (verdict, set(refs), reason) == (Verdict.CHOOSE, {"main.5", "main.6"}, Reason.TWO_NEEDS)
+
+
+def test_a_detector_that_beeps_for_its_battery_is_asked_about_not_routed(
+    menu: Menu, index: MenuIndex
+) -> None:
+    text = "my smoke alarm keeps beeping, I think it's the battery"
+    verdict, _refs, _reason = decide(index, text)
+    assert verdict is not Verdict.ACT
+    assert routed(menu, index, text) is None
+    assert routed(menu, index, "the kitchen is full of smoke") == "110"
