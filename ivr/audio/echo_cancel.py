@@ -14,8 +14,11 @@ with the echo 130 ms late). Lining up by counting samples left ±20 ms of
 jitter from block phases, so both sides go by PortAudio's own clock instead:
 each prompt is placed on a timeline at the moment its first sample reaches
 the speaker (``SoundDevicePlayback.heard_from``), each microphone block is
-read against the moment it was captured (``SoundDeviceInput.block_time``).
-On the virtual devices the two clocks agreed within 1.1 ms over 5 prompts.
+read against the moment it was captured (``SoundDeviceInput.block_time``),
+counted on by samples (a block's own time wanders by ~1 ms, which the
+canceller takes for a moving echo). On the virtual devices the two clocks
+agreed within 1.1 ms over 5 prompts, once the microphone had run a second;
+``ivr.audio.echo_delay`` finds the echo when they do not.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from ivr.audio.echo_delay import MAX_LAG, DelayEstimator, ReferenceTimeline
 from ivr.audio.pcm import Audio, FloatArray
 from ivr.audio.ports import AudioDeviceError, BlockCallback, EndCallback
 from ivr.audio.resample import resample
@@ -40,8 +44,13 @@ FRAME_SECONDS = 0.01
 #: How far the reference is read ahead of the microphone: the middle of the
 #: 5-40 ms window in which the canceller does its best (see the docstring).
 REFERENCE_LEAD = 0.02
-#: How much played prompt the timeline keeps: far more than any device latency.
-HISTORY_SECONDS = 8.0
+#: A block whose own capture time is further than this from the sample count's
+#: resyncs the count (a dropped or late block).
+RESYNC = 0.005
+#: The microphone's level while a prompt plays whose echo is not yet placed
+#: (-40 dB): quieter than any echo left, not the digital silence that delays
+#: end-of-speech detection.
+HOLD_GAIN = 0.01
 INSTALL_HINT = "pip install 'ivr[echo]' (it builds from source: apt-get install swig g++ first)"
 
 
@@ -57,47 +66,6 @@ def _load_module() -> Any:
 
 def _pcm16(samples: FloatArray) -> bytes:
     return bytes((np.clip(samples, -1.0, 1.0) * 32767.0).astype("<i2").tobytes())
-
-
-class ReferenceTimeline:
-    """What the speaker played, at the line rate, on the ``time.monotonic()`` clock.
-
-    A ring of samples, each stamped with its absolute index (seconds x rate), so
-    a read of a time nothing was played at, or that has been overwritten, gives
-    silence rather than an old prompt.
-    """
-
-    def __init__(self, rate: int, seconds: float = HISTORY_SECONDS) -> None:
-        self.rate = rate
-        size = round(rate * seconds)
-        self._samples = np.zeros(size, dtype=np.float32)
-        self._stamps = np.full(size, -1, dtype=np.int64)
-        self._lock = threading.Lock()
-
-    def _slots(self, start: float, count: int) -> tuple[np.ndarray[Any, Any], Any]:
-        first = round(start * self.rate)
-        index = np.arange(first, first + count, dtype=np.int64)
-        return index, index % len(self._samples)
-
-    def place(self, samples: FloatArray, start: float) -> None:
-        """Record that ``samples`` were heard from time ``start`` on."""
-        samples = samples[-len(self._samples) :]
-        index, slots = self._slots(start, len(samples))
-        with self._lock:
-            self._samples[slots] = samples
-            self._stamps[slots] = index
-
-    def cut(self, at: float) -> None:
-        """Playback stopped at ``at``: what was queued after it was never heard."""
-        first = round(at * self.rate)
-        with self._lock:
-            self._stamps[self._stamps >= first] = -1
-
-    def take(self, start: float, count: int) -> FloatArray:
-        index, slots = self._slots(start, count)
-        with self._lock:
-            heard = self._stamps[slots] == index
-            return np.where(heard, self._samples[slots], np.float32(0.0)).astype(np.float32)
 
 
 class EchoCanceller:
@@ -120,6 +88,7 @@ class EchoCanceller:
         self._carry_time = 0.0
         self._out = np.zeros(0, dtype=np.float32)
         self._primed = False
+        self.delay = DelayEstimator(rate, self.timeline)
 
     def played(self, playback: SoundDevicePlayback, audio: Audio) -> None:
         """A prompt has started: it is placed once its stream says when it is heard."""
@@ -136,6 +105,7 @@ class EchoCanceller:
             for playback, samples in self._pending:
                 if playback.heard_from is not None:
                     self.timeline.place(samples, playback.heard_from)
+                    self.delay.restart()
                 elif not playback.done:
                     waiting.append((playback, samples))
             self._pending = waiting
@@ -151,17 +121,24 @@ class EchoCanceller:
             self._primed = True
             if len(samples) % self.frame:
                 self._out = np.zeros(self.frame, dtype=np.float32)
-        if not len(self._carry):
-            self._carry_time = captured
+        expected = self._carry_time + len(self._carry) / self.rate
+        if abs(captured - expected) > RESYNC:
+            self._carry_time = captured - len(self._carry) / self.rate
+        else:
+            captured = expected
+        self.delay.push(samples, captured)
         carry = np.concatenate([self._carry, samples.astype(np.float32)])
         done: list[FloatArray] = [self._out]
         start = 0
         while len(carry) - start >= self.frame:
             at = self._carry_time + start / self.rate
-            reference = self.timeline.take(at + REFERENCE_LEAD, self.frame)
+            reference = self.timeline.take(at - self.delay.seconds + REFERENCE_LEAD, self.frame)
             self._apm.process_reverse_stream(_pcm16(reference))
             cleaned = self._apm.process_stream(_pcm16(carry[start : start + self.frame]))
-            done.append(np.frombuffer(cleaned, dtype="<i2").astype(np.float32) / 32768.0)
+            frame = np.frombuffer(cleaned, dtype="<i2").astype(np.float32) / 32768.0
+            if not self.delay.settled and self.timeline.playing(at, MAX_LAG):
+                frame *= HOLD_GAIN
+            done.append(frame)
             start += self.frame
         self._carry = carry[start:]
         self._carry_time += start / self.rate
