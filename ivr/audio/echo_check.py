@@ -113,7 +113,8 @@ _ALSA_CARD = re.compile(r"\b(?:hw|plughw):(\d+)|\bCARD=([\w-]+)", re.IGNORECASE)
 _PULSE_HARDWARE = re.compile(
     r"^(?:alsa_(?:input|output)|bluez_(?:sink|source|input|output))\.(.+)\.[^.]+$"
 )
-_PARENTHESISED = re.compile(r"\(([^()]+)\)\s*$")
+#: "Speakers (Realtek(R) Audio)" -> "Realtek(R) Audio": the card, on Windows.
+_PARENTHESISED = re.compile(r"\s\((.+)\)\s*$")
 
 
 def check_echo(source: DeviceInfo, speaker: DeviceInfo, pulse: PulseGraph | None) -> EchoVerdict:
