@@ -44,9 +44,12 @@ FRAME_SECONDS = 0.01
 #: How far the reference is read ahead of the microphone: the middle of the
 #: 5-40 ms window in which the canceller does its best (see the docstring).
 REFERENCE_LEAD = 0.02
-#: A block whose own capture time is further than this from the sample count's
-#: resyncs the count (a dropped or late block).
-RESYNC = 0.005
+#: Microphone blocks are timed by counting samples from the first; only a
+#: block whose own capture time is further off than this (audio lost) restarts
+#: the count. Blocks' own times wander, by 20 ms a block while a monitor
+#: stream settles: a count resynced at 5 ms moved the echo 15 ms at a time,
+#: and each move let some of the prompt through while the check caught up.
+RESYNC = 0.25
 #: The microphone's level while a prompt plays whose echo is not yet placed
 #: (-40 dB): quieter than any echo left, not the digital silence that delays
 #: end-of-speech detection.
@@ -77,11 +80,9 @@ class EchoCanceller:
         self.rate = rate
         self.frame = round(rate * FRAME_SECONDS)
         self.timeline = ReferenceTimeline(rate)
-        apm = module.AudioProcessingModule(aec_type=2, enable_ns=False, agc_type=0)
-        apm.set_stream_format(rate, 1)
-        apm.set_reverse_stream_format(rate, 1)
-        apm.set_system_delay(0)  # the timeline lines the two up already
-        self._apm = apm
+        self._module = module
+        self._apm = self._fresh()
+        self._moves = 0
         self._pending: list[tuple[SoundDevicePlayback, FloatArray]] = []
         self._pending_lock = threading.Lock()
         self._carry = np.zeros(0, dtype=np.float32)
@@ -89,6 +90,16 @@ class EchoCanceller:
         self._out = np.zeros(0, dtype=np.float32)
         self._primed = False
         self.delay = DelayEstimator(rate, self.timeline)
+
+    def _fresh(self) -> Any:
+        """A new canceller: after the delay moved, what the old one learnt is wrong
+        (it had adapted to a misplaced reference) and it takes longer to unlearn
+        than a new one to learn."""
+        apm = self._module.AudioProcessingModule(aec_type=2, enable_ns=False, agc_type=0)
+        apm.set_stream_format(self.rate, 1)
+        apm.set_reverse_stream_format(self.rate, 1)
+        apm.set_system_delay(0)  # the timeline lines the two up already
+        return apm
 
     def played(self, playback: SoundDevicePlayback, audio: Audio) -> None:
         """A prompt has started: it is placed once its stream says when it is heard."""
@@ -105,7 +116,7 @@ class EchoCanceller:
             for playback, samples in self._pending:
                 if playback.heard_from is not None:
                     self.timeline.place(samples, playback.heard_from)
-                    self.delay.restart()
+                    self.delay.restart(playback.heard_from)
                 elif not playback.done:
                     waiting.append((playback, samples))
             self._pending = waiting
@@ -127,6 +138,9 @@ class EchoCanceller:
         else:
             captured = expected
         self.delay.push(samples, captured)
+        if self.delay.moves != self._moves:
+            self._moves = self.delay.moves
+            self._apm = self._fresh()
         carry = np.concatenate([self._carry, samples.astype(np.float32)])
         done: list[FloatArray] = [self._out]
         start = 0

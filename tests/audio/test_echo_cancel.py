@@ -58,7 +58,7 @@ def test_the_delay_check_finds_an_echo_later_than_the_clocks_said() -> None:
     mic[late:] = 0.6 * reference
     mic += np.random.default_rng(1).standard_normal(len(mic)).astype(np.float32) * 1e-3
     estimator = DelayEstimator(RATE, timeline)
-    estimator.restart()
+    estimator.restart(10.0)
     assert not estimator.settled
     feed(estimator, mic, 10.0)
     assert estimator.settled
@@ -70,7 +70,7 @@ def test_an_echo_where_the_clocks_said_keeps_the_delay_and_settles() -> None:
     timeline = ReferenceTimeline(RATE)
     timeline.place(reference, 5.0)
     estimator = DelayEstimator(RATE, timeline)
-    estimator.restart()
+    estimator.restart(5.0)
     feed(estimator, 0.5 * reference, 5.0)
     assert estimator.settled and estimator.seconds == 0.0
 
@@ -79,7 +79,7 @@ def test_no_echo_at_all_settles_after_some_checks_without_moving() -> None:
     timeline = ReferenceTimeline(RATE)
     timeline.place(bursts(3.0, seed=2), 0.0)
     estimator = DelayEstimator(RATE, timeline)
-    estimator.restart()
+    estimator.restart(0.0)
     feed(estimator, bursts(0.5 + 0.25 * (NO_ECHO_CHECKS - 1), seed=3), 0.0)
     assert not estimator.settled  # one check short
     feed(estimator, bursts(1.0, seed=4), 0.5 + 0.25 * (NO_ECHO_CHECKS - 1))
