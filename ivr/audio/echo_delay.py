@@ -7,9 +7,11 @@ after a microphone opened on a PulseAudio monitor came back 0.5-1.1 s later
 than they said, drifting while the capture stream settled, and the canceller
 then took 0.6 dB out instead of 17. So the clocks are only the first guess:
 while a prompt plays, the microphone is matched against it (cross-correlation),
-and a clear match moves the reference there. Until a prompt's delay is settled
-(matched where expected, moved, or no echo found at all) the microphone is
-held down while it plays, so an unplaced echo cannot pass for the caller.
+and a clearly better match moves the reference there. Until a window of a
+prompt's own echo is found where the delay in use says (or no echo of it is
+found at all) the microphone is held down while it plays, so an unplaced echo
+cannot pass for the caller: voice barge-in waits for that, 0.5-0.75 s into
+each prompt (keys interrupt at once).
 
 numpy only; nothing here touches a device.
 """
