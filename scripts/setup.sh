@@ -12,6 +12,7 @@ APT_PACKAGES=(
   sox                              # audio conversion in tools and tests
   pulseaudio pulseaudio-utils libasound2-plugins  # virtual audio devices for live-call tests
   graphviz                         # ivr graph --format svg
+  swig g++ python3-dev             # build webrtc-audio-processing (ivr[echo]: ivr run --echo cancel)
   chromium                         # headless browser check of ivr graph --format html (Playwright)
   sphinxtrain sphinxbase-utils pocketsphinx  # build the espeak-ng-adapted model below
   pocketsphinx-testdata            # its TIDIGITS model: second opinion on spoken digits
@@ -42,7 +43,7 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --upgrade pip
 echo "setup: installing ivr with all extras into .venv"
-.venv/bin/python -m pip install -q -e '.[all,dev,vosk-ko]'
+.venv/bin/python -m pip install -q -e '.[all,dev,vosk-ko,echo]'
 # Silero VAD's ONNX model (end of speech in live calls) ships in the silero-vad
 # wheel, which depends on torch (gigabytes, with its CUDA libraries) only for
 # code ivr never runs: the model runs on onnxruntime (ivr[neural]). Hence

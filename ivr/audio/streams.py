@@ -47,6 +47,12 @@ def _block_for(seconds: float, rate: int) -> int:
     return max(1, round(seconds * rate))
 
 
+def _stream_clock(stamp: float, current: float, fallback: float) -> float:
+    """How far from now (seconds, ``time.monotonic()`` scale) a PortAudio
+    callback's DAC or ADC time is; ``fallback`` when the host API gives none."""
+    return stamp - current if stamp > 0 and current > 0 else fallback
+
+
 def _channels(device: DeviceInfo, kind: Kind, wanted: int) -> int:
     """``wanted``, if the device has that many channels; else a one-line error now,
     rather than PortAudio's when the stream opens."""
@@ -103,15 +109,22 @@ class SoundDevicePlayback:
         self._close_lock = threading.Lock()
         self._failed: AudioDeviceError | None = None
         self.started_at: float | None = None  # time.monotonic() of the first block handed over
+        #: time.monotonic() at which the first sample reaches the speaker, by
+        #: PortAudio's clock: where echo cancellation lines the prompt up.
+        self.heard_from: float | None = None
         self._device = output.device
         channels = output.channels
 
-        def callback(outdata: Any, frames: int, _time: Any, status: Any) -> None:
+        ahead = output.latency if isinstance(output.latency, float) else DEFAULT_OUTPUT_LATENCY
+
+        def callback(outdata: Any, frames: int, when: Any, status: Any) -> None:
             if status:
                 log.debug("output status on %s: %s", self._device.label, status)
             with self._lock:
                 if self.started_at is None:
                     self.started_at = time.monotonic()
+                    dac = _stream_clock(when.outputBufferDacTime, when.currentTime, ahead)
+                    self.heard_from = self.started_at + dac
                 start = self._position
                 chunk = self._samples[start : start + frames]
                 self._position = start + len(chunk)
@@ -233,6 +246,9 @@ class SoundDeviceInput:
         self.latency = latency
         self._stream: Any = None
         self._stopping = False
+        #: time.monotonic() at which the first sample of the block being handed
+        #: to ``on_block`` was captured, by PortAudio's clock (for echo cancellation).
+        self.block_time: float | None = None
 
     @property
     def rate(self) -> int:
@@ -253,10 +269,15 @@ class SoundDeviceInput:
         device = self.device
         self._stopping = False
 
-        def callback(indata: Any, _frames: int, _time: Any, status: Any) -> None:
+        lag = 0.0 if self.device_rate == self._rate else resampler.delay_seconds
+
+        def callback(indata: Any, frames: int, when: Any, status: Any) -> None:
             nonlocal pending_len
             if status:
                 log.debug("input status on %s: %s", device.label, status)
+            span = frames / self.device_rate
+            adc = _stream_clock(when.inputBufferAdcTime, when.currentTime, -span)
+            ends = time.monotonic() + adc + span - lag  # just after the last converted sample
             mono = indata[:, 0] if indata.shape[1] == 1 else indata.mean(axis=1)
             converted = resampler.push(np.asarray(mono, dtype=np.float32))
             if len(converted):
@@ -267,6 +288,7 @@ class SoundDeviceInput:
             joined = np.concatenate(pending)
             whole = len(joined) - len(joined) % size
             for start in range(0, whole, size):
+                self.block_time = ends - (len(joined) - start) / self._rate
                 on_block(Audio(joined[start : start + size].copy(), self._rate))
             pending.clear()
             pending_len = len(joined) - whole

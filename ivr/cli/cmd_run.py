@@ -19,6 +19,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from ivr.audio.echo_check import EchoMode
 from ivr.audio.vad import VadKind
 from ivr.cli.common import add_menu_argument, open_menu, parse_time
 from ivr.errors import IvrError
@@ -68,6 +69,14 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     parser.add_argument(
         "--input-device", metavar="DEV", help="input device name or index (see: ivr devices)"
+    )
+    parser.add_argument(
+        "--echo",
+        default=EchoMode.CHECK.value,
+        choices=[mode.value for mode in EchoMode],
+        help="when the microphone would hear the speaker (one sound card, or a monitor of "
+        "the output): check refuses (default), cancel filters the prompts out of the "
+        "microphone (needs ivr[echo]), allow goes ahead (headphones)",
     )
     parser.add_argument(
         "--device-rate",
@@ -157,6 +166,8 @@ def _run_live(session: Session, args: argparse.Namespace) -> bool:
         vad=VadKind(args.vad),
         barge_in_on_speech=not args.no_speech_barge_in,
         record=Path(args.record) if args.record else None,
+        echo=EchoMode(args.echo),
+        require_listen=args.voice,
     )
     display = TerminalDisplay()
     with native_stderr_logged(display.stream() if display.live else None):
