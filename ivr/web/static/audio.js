@@ -1,0 +1,233 @@
+// Audio both ways for a browser call (the page's script, app.js, drives it):
+//
+//   window.ivrAudio.start(socket)  -> Promise<boolean>: asks for the microphone (echo
+//       cancellation, noise suppression and gain control on) before the call's
+//       "start" is sent; true when it will stream, so app.js sends "audio": true.
+//   window.ivrAudio.onServerMessage(msg)  every JSON message from the server.
+//   window.ivrAudio.onBinary(arrayBuffer)  every binary message (prompt audio).
+//   window.ivrAudio.stop()  the call ended or the socket closed.
+//
+// The microphone goes through capture-worklet.js (16 kHz PCM16, 20 ms frames) and
+// is sent only once the server said "started": binary before "start" is a protocol
+// error. Prompts arrive as "prompt" (id, rate), binary frames, "prompt_end"; each
+// frame is scheduled right after the one before on an AudioContext at the prompt's
+// rate, so a "stop" cancels every scheduled frame at once. Without a microphone
+// (no API, refused, no device) start() resolves false and says why in micError:
+// the call goes on by keys and typed words.
+//
+// The fields below are the page-side record of what happened (tests read them).
+'use strict';
+
+(function () {
+  const WIRE_RATE = 16000;
+  const FRAME_SAMPLES = 320; // 20 ms at 16 kHz
+  const FIRST_FRAME_LEAD = 0.1; // s: the jitter buffer before a prompt's first frame
+  const METER_EVERY = 5; // frames: the meter moves 10 times a second
+  const METER_FLOOR = -60; // dBFS shown as an empty meter
+
+  let socket = null;
+  let started = false; // the server acknowledged the call's start
+  let stream = null;
+  let captureContext = null;
+  let captureNode = null;
+  let playContext = null;
+  let current = null; // the prompt being received: {id, rate, ended, sources:Set, next}
+  let meterPeak = -Infinity;
+  let meterFrames = 0;
+
+  const audio = {
+    micOn: false,
+    micError: null, // why there is no microphone ("NotAllowedError", ...)
+    framesSent: 0,
+    framesReceived: 0,
+    framesDropped: 0, // prompt frames after a stop, or outside a prompt
+    promptsStarted: 0,
+    promptsFinished: 0, // played to their end
+    promptsStopped: 0,
+    playing: false,
+    stoppedAt: null, // performance.now() of the last "stop" acted on
+    stoppedId: null,
+    levelDbfs: -Infinity,
+
+    async start(ws) {
+      socket = ws;
+      started = false;
+      socket.binaryType = 'arraybuffer';
+      ensurePlayContext(WIRE_RATE); // inside the Call click: allowed to make sound
+      if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
+        audio.micError = 'no microphone API here (the page must be on localhost or https)';
+        return false;
+      }
+      try {
+        stream = await navigator.mediaDevices.getUserMedia({
+          audio: {
+            echoCancellation: true,
+            noiseSuppression: true,
+            autoGainControl: true,
+            channelCount: 1,
+          },
+          video: false,
+        });
+        captureContext = new AudioContext();
+        await captureContext.audioWorklet.addModule('/static/capture-worklet.js');
+        captureNode = new AudioWorkletNode(captureContext, 'ivr-capture', {
+          numberOfInputs: 1,
+          numberOfOutputs: 1,
+          processorOptions: { targetRate: WIRE_RATE, frameSamples: FRAME_SAMPLES },
+        });
+        captureNode.port.onmessage = (event) => onFrame(event.data);
+        const mute = captureContext.createGain(); // pulled by the graph, heard by no one
+        mute.gain.value = 0;
+        captureContext.createMediaStreamSource(stream).connect(captureNode);
+        captureNode.connect(mute).connect(captureContext.destination);
+        await captureContext.resume();
+      } catch (err) {
+        audio.micError = (err && (err.name || err.message)) || String(err);
+        releaseMicrophone();
+        return false;
+      }
+      audio.micOn = true;
+      audio.micError = null;
+      return true;
+    },
+
+    stop() {
+      started = false;
+      socket = null;
+      releaseMicrophone();
+      cutPrompt();
+      showLevel(-Infinity);
+    },
+
+    onServerMessage(msg) {
+      switch (msg && msg.type) {
+        case 'started':
+          started = true;
+          break;
+        case 'prompt':
+          cutPrompt(); // a new prompt replaces whatever was left of the last
+          current = { id: msg.id, rate: msg.rate || WIRE_RATE, ended: false, sources: new Set(), next: 0 };
+          audio.promptsStarted += 1;
+          audio.playing = true;
+          ensurePlayContext(current.rate);
+          break;
+        case 'prompt_end':
+          if (current && current.id === msg.id) {
+            current.ended = true;
+            finishIfDone(current);
+          }
+          break;
+        case 'stop':
+          if (current && current.id === msg.id) {
+            cutPrompt();
+            audio.promptsStopped += 1;
+            audio.stoppedAt = performance.now();
+            audio.stoppedId = msg.id;
+          }
+          break;
+        default:
+          break;
+      }
+    },
+
+    onBinary(data) {
+      if (!current || current.ended || !playContext) {
+        audio.framesDropped += 1;
+        return;
+      }
+      audio.framesReceived += 1;
+      const ints = new Int16Array(data);
+      const floats = new Float32Array(ints.length);
+      for (let i = 0; i < ints.length; i++) floats[i] = ints[i] / 32768;
+      const buffer = playContext.createBuffer(1, floats.length, current.rate);
+      buffer.copyToChannel(floats, 0);
+      const source = playContext.createBufferSource();
+      source.buffer = buffer;
+      source.connect(playContext.destination);
+      const now = playContext.currentTime;
+      const at = current.next > now ? current.next : now + (current.next ? 0.02 : FIRST_FRAME_LEAD);
+      source.start(at);
+      current.next = at + buffer.duration;
+      const prompt = current;
+      prompt.sources.add(source);
+      source.onended = () => {
+        prompt.sources.delete(source);
+        finishIfDone(prompt);
+      };
+    },
+  };
+
+  function ensurePlayContext(rate) {
+    if (playContext && playContext.sampleRate !== rate) {
+      playContext.close();
+      playContext = null;
+    }
+    if (!playContext) {
+      playContext = new AudioContext({ sampleRate: rate });
+    }
+    if (playContext.state === 'suspended') playContext.resume();
+  }
+
+  function finishIfDone(prompt) {
+    if (prompt !== current || !prompt.ended || prompt.sources.size > 0) return;
+    current = null;
+    audio.playing = false;
+    audio.promptsFinished += 1;
+  }
+
+  function cutPrompt() {
+    if (!current) return;
+    for (const source of current.sources) {
+      source.onended = null;
+      try {
+        source.stop();
+      } catch (err) {
+        // never started: nothing to stop
+      }
+    }
+    current = null;
+    audio.playing = false;
+  }
+
+  function onFrame(data) {
+    if (started && socket && socket.readyState === WebSocket.OPEN) {
+      socket.send(data.frame);
+      audio.framesSent += 1;
+    }
+    meterPeak = Math.max(meterPeak, data.dbfs);
+    meterFrames += 1;
+    if (meterFrames >= METER_EVERY) {
+      showLevel(meterPeak);
+      meterPeak = -Infinity;
+      meterFrames = 0;
+    }
+  }
+
+  function showLevel(dbfs) {
+    audio.levelDbfs = dbfs;
+    const meter = document.getElementById('level');
+    if (!meter) return;
+    const share = Number.isFinite(dbfs) ? Math.min(1, Math.max(0, 1 - dbfs / METER_FLOOR)) : 0;
+    if ('max' in meter && 'value' in meter) {
+      const low = Number(meter.min) || 0; // <progress> has no min
+      meter.value = low + share * ((Number(meter.max) || 1) - low);
+    } else {
+      meter.style.setProperty('--level', String(share));
+    }
+    meter.dataset.dbfs = Number.isFinite(dbfs) ? dbfs.toFixed(1) : '-inf';
+  }
+
+  function releaseMicrophone() {
+    if (stream) stream.getTracks().forEach((track) => track.stop());
+    if (captureNode) captureNode.port.onmessage = null;
+    if (captureContext) captureContext.close();
+    stream = null;
+    captureNode = null;
+    captureContext = null;
+    audio.micOn = false;
+    meterPeak = -Infinity;
+    meterFrames = 0;
+  }
+
+  window.ivrAudio = audio;
+})();
