@@ -23,6 +23,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "ivr.cli.cmd_paths",
     "ivr.cli.cmd_call",
     "ivr.cli.cmd_run",
+    "ivr.cli.cmd_serve",
     "ivr.cli.cmd_test",
     "ivr.cli.cmd_graph",
     "ivr.cli.cmd_chaos",

@@ -54,6 +54,16 @@ def service_key(sid: str) -> str:
     return f"s_{sid}"
 
 
+def dom_id(key: str) -> str:
+    """The id a box carries in SVG, for pages that find it (``ivr serve`` highlights the
+    node a call is at): ``node-ID`` for a menu node, ``service-ID`` for a service."""
+    if key.startswith("n_"):
+        return "node-" + key[2:]
+    if key.startswith("s_"):
+        return "service-" + key[2:]
+    return "box-" + key
+
+
 def _phrases(ex: Exit, lang: str) -> str:
     words = dict(ex.phrases).get(lang, ())
     shown = ", ".join(f'"{w}"' for w in words[:MAX_PHRASES])

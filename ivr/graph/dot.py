@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ivr.graph.build import Diagram, GEdge, GNode
+from ivr.graph.build import Diagram, GEdge, GNode, dom_id
 
 _SHAPES = {
     "menu": "box, style=rounded",
@@ -35,6 +35,7 @@ def _node(node: GNode) -> str:
     attrs = [f"label={quote(node.label)}", f"shape={_SHAPES.get(node.kind, 'box')}"]
     if node.coverage:
         attrs.append(COVERAGE_NODE[node.coverage])
+    attrs.append(f"id={quote(dom_id(node.id))}")
     return f"  {quote(node.id)} [{', '.join(attrs)}];"
 
 

@@ -14,7 +14,7 @@ from collections import deque
 from html import escape
 
 from ivr.errors import IvrError
-from ivr.graph.build import ANYWHERE, HANGUP, Diagram
+from ivr.graph.build import ANYWHERE, HANGUP, Diagram, dom_id
 from ivr.graph.dot import to_dot
 
 log = logging.getLogger(__name__)
@@ -124,8 +124,9 @@ def render_builtin(diagram: Diagram) -> str:
         rx = 20 if node.kind in ("service", "hangup") else 6
         lines = node.label.split("\n")
         parts.append(
-            f'<g class="node {node.kind}"><rect x="{x}" y="{y}" width="{_BOX_W}" '
-            f'height="{_BOX_H}" rx="{rx}" fill="{_FILL.get(node.kind, "#fff")}" '
+            f'<g class="node {node.kind}" id="{escape(dom_id(node.id))}">'
+            f'<rect x="{x}" y="{y}" width="{_BOX_W}" height="{_BOX_H}" rx="{rx}" '
+            f'fill="{_FILL.get(node.kind, "#fff")}" '
             f'stroke="{stroke}" stroke-width="{2 if node.coverage else 1}"/>'
         )
         for i, line in enumerate(lines[:3]):
