@@ -13,10 +13,11 @@ bandwidth. The browser reports nothing back, so how much of a prompt was
 heard is estimated from the wall clock: playback starts ``LATENCY_SECONDS``
 after the first frame is sent (the page's jitter buffer).
 
-The socket is reached through ``AudioLink``, whose methods the call's threads
-call; the bridge makes them thread-safe (``loop.call_soon_threadsafe``) and
-keeps their order, which is what makes "no frame of a prompt after its
-``stop``" hold on the page.
+The socket is the call's ``CallLink`` (``ivr.web.session_bridge``), which the
+call's threads may use and which keeps the order of what they send: that is
+what makes "no frame of a prompt after its ``stop``" hold on the page.
+``audio_factory`` is the hook the server calls for each call that asked for
+audio.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from typing import Protocol
 
 import numpy as np
 
@@ -34,11 +34,13 @@ from ivr.audio.pcm import Audio, FloatArray
 from ivr.audio.ports import AudioDeviceError, BlockCallback, EndCallback
 from ivr.audio.resample import resample
 from ivr.errors import IvrError
+from ivr.web.protocol import AUDIO_RATE, PromptEnd, PromptStart, StopPrompt
+from ivr.web.session_bridge import CallLink
 
 log = logging.getLogger(__name__)
 
 #: The rate of audio both ways on the socket (the design's "16 kHz PCM16").
-WIRE_RATE = 16000
+WIRE_RATE = AUDIO_RATE
 #: Microphone blocks handed to the capture, as a sound card's 20 ms callbacks.
 BLOCK_SAMPLES = WIRE_RATE // 50
 #: Prompt audio per binary message: 100 ms is 3200 bytes, under the 8 KB a message
@@ -49,27 +51,6 @@ PROMPT_FRAME_SECONDS = 0.1
 LEAD_SECONDS = 0.3
 #: From sending a prompt's first frame to the page playing it (its scheduling lead).
 LATENCY_SECONDS = 0.1
-
-
-class AudioLink(Protocol):
-    """The call's socket as the audio ports use it; called from any thread, delivered
-    in call order."""
-
-    def prompt_start(self, prompt_id: int, rate: int) -> None:
-        """``{"type": "prompt", "id", "rate"}``: binary frames of this prompt follow."""
-        ...
-
-    def prompt_frame(self, data: bytes) -> None:
-        """One binary frame of the current prompt: PCM16 LE mono at its rate."""
-        ...
-
-    def prompt_end(self, prompt_id: int) -> None:
-        """``{"type": "prompt_end", "id"}``: the prompt's last frame was sent."""
-        ...
-
-    def prompt_stop(self, prompt_id: int) -> None:
-        """``{"type": "stop", "id"}``: the page stops this prompt at once."""
-        ...
 
 
 class BadAudioFrame(IvrError):
@@ -89,7 +70,7 @@ class BrowserPlayback:
 
     def __init__(
         self,
-        link: AudioLink,
+        link: CallLink,
         prompt_id: int,
         audio: Audio,
         *,
@@ -113,7 +94,7 @@ class BrowserPlayback:
         self._ended = threading.Event()  # stopped (the pacer also quits on it)
         self._stopped_at: float | None = None
         self.frames_sent = 0
-        link.prompt_start(prompt_id, audio.rate)
+        link.send(PromptStart(prompt_id, audio.rate))
         self.started_at = clock()
         self._thread = threading.Thread(
             target=self._pace, name=f"ivr-web-prompt-{prompt_id}", daemon=True
@@ -130,11 +111,11 @@ class BrowserPlayback:
             with self._lock:  # a stop sent before this frame means the page drops it
                 if self._stopped_at is not None:
                     return
-                self._link.prompt_frame(chunk)
+                self._link.send_binary(chunk)
                 self.frames_sent += 1
         with self._lock:
             if self._stopped_at is None:
-                self._link.prompt_end(self.prompt_id)
+                self._link.send(PromptEnd(self.prompt_id))
 
     @property
     def _heard(self) -> float:
@@ -155,7 +136,7 @@ class BrowserPlayback:
             played = self._heard
             self._stopped_at = played
             if played < self._seconds:  # still playing on the page: cut it there
-                self._link.prompt_stop(self.prompt_id)
+                self._link.send(StopPrompt(self.prompt_id))
             self._ended.set()
         return played
 
@@ -177,7 +158,7 @@ class BrowserOutput:
 
     def __init__(
         self,
-        link: AudioLink,
+        link: CallLink,
         *,
         rate: int = WIRE_RATE,
         frame_seconds: float = PROMPT_FRAME_SECONDS,
@@ -272,3 +253,8 @@ class BrowserInput:
             on_end, self._on_block, self._on_end = self._on_end, None, None
         if on_end is not None:
             on_end(error)
+
+
+def audio_factory(link: CallLink) -> tuple[BrowserOutput, BrowserInput]:
+    """The server's ``audio`` hook: the page's loudspeaker and microphone for one call."""
+    return BrowserOutput(link), BrowserInput()

@@ -33,7 +33,9 @@ from ivr.web.browser_audio import (
     BadAudioFrame,
     BrowserInput,
     BrowserOutput,
+    audio_factory,
 )
+from ivr.web.protocol import CloseCode, PromptEnd, PromptStart, ServerMessage, StopPrompt
 
 Message = tuple[str, object]
 
@@ -64,7 +66,8 @@ class SteppedClock:
 
 
 class FakeLink:
-    """The socket: what the audio ports sent, in order."""
+    """The call's socket (a ``CallLink``): what the audio ports sent, in order, as
+    ("prompt", (id, rate)), ("frame", bytes), ("prompt_end", id), ("stop", id)."""
 
     def __init__(self) -> None:
         self.sent: list[Message] = []
@@ -75,17 +78,21 @@ class FakeLink:
             self.sent.append((kind, value))
             self._changed.notify_all()
 
-    def prompt_start(self, prompt_id: int, rate: int) -> None:
-        self._add("prompt", (prompt_id, rate))
+    def send(self, message: ServerMessage) -> None:
+        if isinstance(message, PromptStart):
+            self._add("prompt", (message.id, message.rate))
+        elif isinstance(message, PromptEnd):
+            self._add("prompt_end", message.id)
+        elif isinstance(message, StopPrompt):
+            self._add("stop", message.id)
+        else:
+            self._add("other", message)
 
-    def prompt_frame(self, data: bytes) -> None:
+    def send_binary(self, data: bytes) -> None:
         self._add("frame", data)
 
-    def prompt_end(self, prompt_id: int) -> None:
-        self._add("prompt_end", prompt_id)
-
-    def prompt_stop(self, prompt_id: int) -> None:
-        self._add("stop", prompt_id)
+    def end(self, code: CloseCode, reason: str) -> None:
+        self._add("end", (code, reason))
 
     def until(self, check: Callable[[list[Message]], bool]) -> None:
         with self._changed:
@@ -115,6 +122,14 @@ def link() -> FakeLink:
 
 def output(link: FakeLink, clock: SteppedClock) -> BrowserOutput:
     return BrowserOutput(link, clock=clock, waiter=clock.wait)
+
+
+def test_the_servers_audio_hook_gives_a_call_the_pages_speaker_and_microphone(
+    link: FakeLink,
+) -> None:
+    speaker, microphone = audio_factory(link)
+    assert (speaker.rate, speaker.link) == (WIRE_RATE, link)
+    assert (microphone.rate, microphone.block_size) == (16000, 320)
 
 
 def test_a_prompt_is_announced_streamed_whole_and_ended(

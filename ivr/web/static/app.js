@@ -232,7 +232,8 @@
       case "partial":
         $("partial").textContent = message.text ? "hearing: " + message.text : "";
         break;
-      case "level":
+      case "level":  // the server's reading; audio.js shows the microphone's own, sooner
+        if (audio() && audio().micOn) { break; }
         $("level").value = Math.max(-60, Math.min(0, Number(message.dbfs)));
         break;
       case "notice":

@@ -48,10 +48,12 @@
     stoppedAt: null, // performance.now() of the last "stop" acted on
     stoppedId: null,
     levelDbfs: -Infinity,
+    levelMax: -Infinity, // the loudest the meter showed this call
 
     async start(ws) {
       socket = ws;
       started = false;
+      audio.levelMax = -Infinity;
       socket.binaryType = 'arraybuffer';
       ensurePlayContext(WIRE_RATE); // inside the Call click: allowed to make sound
       if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
@@ -95,7 +97,9 @@
       started = false;
       socket = null;
       releaseMicrophone();
-      cutPrompt();
+      // The call's last words (the route's announcement) were all sent before the
+      // socket closed: they play out. A prompt still arriving is cut.
+      if (current && !current.ended) cutPrompt();
       showLevel(-Infinity);
     },
 
@@ -205,6 +209,7 @@
 
   function showLevel(dbfs) {
     audio.levelDbfs = dbfs;
+    if (dbfs > audio.levelMax) audio.levelMax = dbfs;
     const meter = document.getElementById('level');
     if (!meter) return;
     const share = Number.isFinite(dbfs) ? Math.min(1, Math.max(0, 1 - dbfs / METER_FLOOR)) : 0;
@@ -228,6 +233,16 @@
     meterPeak = -Infinity;
     meterFrames = 0;
   }
+
+  // A call started with no click (?autocall=1) may find its audio suspended by the
+  // browser's autoplay rule: the first click or key anywhere lets it play.
+  function resumeAudio() {
+    [playContext, captureContext].forEach((context) => {
+      if (context && context.state === 'suspended') context.resume();
+    });
+  }
+  document.addEventListener('pointerdown', resumeAudio, true);
+  document.addEventListener('keydown', resumeAudio, true);
 
   window.ivrAudio = audio;
 })();

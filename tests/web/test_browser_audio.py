@@ -1,0 +1,140 @@
+"""Audio both ways in a real browser: Chromium's fake microphone says a menu phrase.
+
+The fake microphone is a WAV made by espeak-ng ("ambulance", with silence
+around it; Chromium loops the file). The page asks for the microphone with
+echo cancellation on, streams it to the server at 16 kHz, and plays the
+prompts the server streams back. The ``window.ivrAudio`` fields are the page's
+own record of what it played, stopped and measured; every wait is for a page
+condition, with a generous timeout.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ivr.audio.pcm import concat, read_wav, silence, write_wav
+from ivr.audio.resample import resample
+from ivr.web.browser_audio import audio_factory
+
+from .conftest import ARTIFACTS, PAGE_WAIT_MS
+
+expect = pytest.importorskip("playwright.sync_api", reason="playwright is not installed").expect
+
+#: Chromium's fake devices run at 48 kHz; the page's worklet brings it down to 16.
+FAKE_MIC_RATE = 48000
+#: Quiet before the word: the main prompt is playing when the caller speaks.
+BEFORE = 2.5
+#: Quiet after it (then the file loops): long enough for the route to be announced.
+AFTER = 12.0
+
+
+def fake_microphone(folder: Path, text: str) -> Path:
+    espeak = shutil.which("espeak-ng")
+    if espeak is None:
+        pytest.skip("the fake microphone is made by espeak-ng (apt: espeak-ng)")
+    said = folder / "said.wav"
+    subprocess.run([espeak, "-v", "en", "-w", str(said), text], check=True, timeout=60)
+    speech = resample(read_wav(said), FAKE_MIC_RATE)
+    path = folder / f"mic-{text}.wav"
+    write_wav(
+        path,
+        concat([silence(BEFORE, FAKE_MIC_RATE), speech, silence(AFTER, FAKE_MIC_RATE)]),
+    )
+    return path
+
+
+@pytest.fixture(scope="module")
+def chromium_args(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    wav = fake_microphone(tmp_path_factory.mktemp("mic"), "ambulance")
+    return [
+        "--use-fake-ui-for-media-stream",  # the permission prompt says yes
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-audio-capture={wav}",
+    ]
+
+
+@pytest.fixture(scope="module")
+def voice_server() -> Any:
+    from ivr.web.server import ServeOptions, ServerThread, make_app
+
+    from .conftest import NORWAY
+
+    settings = ServeOptions(port=0)
+    server = ServerThread(make_app([NORWAY], settings, audio=audio_factory), settings).start()
+    yield server
+    server.stop()
+
+
+def audio_state(page: Any) -> dict[str, Any]:
+    return dict(page.evaluate("() => ({...window.ivrAudio})"))
+
+
+def call_with_microphone(page: Any, url: str) -> None:
+    page.goto(url)
+    expect(page.locator("body")).to_have_attribute("data-ready", "1")
+    page.check("#mic")
+    page.click("#call")
+    expect(page.locator("#transcript li.ivr").first).to_contain_text("Emergency and health line")
+
+
+def test_ambulance_said_into_the_microphone_routes_the_call_to_113(
+    page: Any, voice_server: Any
+) -> None:
+    call_with_microphone(page, voice_server.url)
+    # the meter follows the microphone while the caller speaks
+    page.wait_for_function("() => document.getElementById('level').value > -50")
+    expect(page.locator("#route")).to_have_text("113", timeout=3 * PAGE_WAIT_MS)
+    expect(page.locator("#outcome")).to_have_text("routed")
+    expect(page.locator("#transcript li.caller.say").first).to_contain_text("ambulance")
+    expect(page.locator("#transcript li.ivr").last).to_contain_text("medical emergency line")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "voice-call-routed.png"))
+    state = audio_state(page)
+    assert state["micOn"] is False  # released when the call ended
+    assert state["micError"] is None
+    assert state["framesSent"] > 50  # over a second of microphone audio went up
+    assert state["levelMax"] > -40
+
+
+def test_saying_a_word_during_a_prompt_stops_it_on_the_page(page: Any, voice_server: Any) -> None:
+    call_with_microphone(page, voice_server.url)
+    page.wait_for_function("() => window.ivrAudio.framesReceived > 0")  # the prompt plays
+    page.wait_for_function("() => window.ivrAudio.stoppedAt !== null", timeout=3 * PAGE_WAIT_MS)
+    state = audio_state(page)
+    assert state["stoppedId"] == 1  # the greeting, cut by the caller's voice
+    assert state["promptsStopped"] == 1
+    assert state["playing"] is False or state["promptsStarted"] > 1
+    # the route's announcement comes after, as a new prompt, and is played out
+    expect(page.locator("#route")).to_have_text("113", timeout=3 * PAGE_WAIT_MS)
+    page.wait_for_function(
+        "() => window.ivrAudio.promptsFinished >= 1 && !window.ivrAudio.playing",
+        timeout=3 * PAGE_WAIT_MS,
+    )
+    state = audio_state(page)
+    assert state["promptsStarted"] == 2
+    assert state["framesDropped"] == 0
+
+
+REFUSE_MICROPHONE = """
+navigator.mediaDevices.getUserMedia = () =>
+  Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
+"""
+
+
+def test_a_refused_microphone_leaves_keys_and_spoken_prompts(page: Any, voice_server: Any) -> None:
+    page.add_init_script(REFUSE_MICROPHONE)
+    call_with_microphone(page, voice_server.url)
+    page.wait_for_function("() => window.ivrAudio.micError === 'NotAllowedError'")
+    page.wait_for_function("() => window.ivrAudio.framesReceived > 0")  # prompts still play
+    for key in "112":
+        page.click(f'button[data-key="{key}"]')
+    print(page.locator("#transcript").inner_text())
+    expect(page.locator("#route")).to_have_text("112", timeout=PAGE_WAIT_MS)
+    state = audio_state(page)
+    assert state["framesSent"] == 0
+    assert state["stoppedId"] == 1  # the key cut the greeting on the page
