@@ -88,11 +88,15 @@ def test_ambulance_said_into_the_microphone_routes_the_call_to_113(
     call_with_microphone(page, voice_server.url)
     # the meter follows the microphone while the caller speaks
     page.wait_for_function("() => document.getElementById('level').value > -50")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "voice-call-speaking.png"))
+    settings = page.evaluate("() => window.ivrAudio.micSettings")
+    assert settings["echoCancellation"] is True  # the browser applied what the page asked
+    assert settings["noiseSuppression"] is True and settings["autoGainControl"] is True
     expect(page.locator("#route")).to_have_text("113", timeout=3 * PAGE_WAIT_MS)
     expect(page.locator("#outcome")).to_have_text("routed")
     expect(page.locator("#transcript li.caller.say").first).to_contain_text("ambulance")
     expect(page.locator("#transcript li.ivr").last).to_contain_text("medical emergency line")
-    ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "voice-call-routed.png"))
     state = audio_state(page)
     assert state["micOn"] is False  # released when the call ended
@@ -116,8 +120,8 @@ def test_saying_a_word_during_a_prompt_stops_it_on_the_page(page: Any, voice_ser
         timeout=3 * PAGE_WAIT_MS,
     )
     state = audio_state(page)
-    assert state["promptsStarted"] == 2
-    assert state["framesDropped"] == 0
+    assert state["promptsStarted"] >= 2
+    assert state["framesDropped"] == 0  # no frame of a prompt came after its stop
 
 
 REFUSE_MICROPHONE = """
@@ -133,7 +137,6 @@ def test_a_refused_microphone_leaves_keys_and_spoken_prompts(page: Any, voice_se
     page.wait_for_function("() => window.ivrAudio.framesReceived > 0")  # prompts still play
     for key in "112":
         page.click(f'button[data-key="{key}"]')
-    print(page.locator("#transcript").inner_text())
     expect(page.locator("#route")).to_have_text("112", timeout=PAGE_WAIT_MS)
     state = audio_state(page)
     assert state["framesSent"] == 0

@@ -38,6 +38,7 @@
   const audio = {
     micOn: false,
     micError: null, // why there is no microphone ("NotAllowedError", ...)
+    micSettings: null, // what the browser applied: echoCancellation, noiseSuppression, ...
     framesSent: 0,
     framesReceived: 0,
     framesDropped: 0, // prompt frames after a stop, or outside a prompt
@@ -70,6 +71,14 @@
           },
           video: false,
         });
+        const track = stream.getAudioTracks()[0];
+        const applied = track && track.getSettings ? track.getSettings() : {};
+        audio.micSettings = {
+          echoCancellation: applied.echoCancellation,
+          noiseSuppression: applied.noiseSuppression,
+          autoGainControl: applied.autoGainControl,
+          sampleRate: applied.sampleRate,
+        };
         captureContext = new AudioContext();
         await captureContext.audioWorklet.addModule('/static/capture-worklet.js');
         captureNode = new AudioWorkletNode(captureContext, 'ivr-capture', {
