@@ -79,7 +79,8 @@ def call_with_microphone(page: Any, url: str) -> None:
     expect(page.locator("body")).to_have_attribute("data-ready", "1")
     page.check("#mic")
     page.click("#call")
-    expect(page.locator("#transcript li.ivr").first).to_contain_text("Emergency and health line")
+    greeting = page.locator("#transcript li.ivr").first
+    expect(greeting).to_contain_text("Emergency and health line", timeout=PAGE_WAIT_MS)
 
 
 def test_ambulance_said_into_the_microphone_routes_the_call_to_113(
@@ -141,3 +142,55 @@ def test_a_refused_microphone_leaves_keys_and_spoken_prompts(page: Any, voice_se
     state = audio_state(page)
     assert state["framesSent"] == 0
     assert state["stoppedId"] == 1  # the key cut the greeting on the page
+
+
+SLOW_PERMISSION = """
+const askMicrophone = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+navigator.mediaDevices.getUserMedia = (constraints) =>
+  new Promise((resolve) => setTimeout(resolve, 6000)).then(() => askMicrophone(constraints));
+"""
+
+
+def test_a_caller_slow_to_allow_the_microphone_is_still_heard(page: Any, voice_server: Any) -> None:
+    """A person takes seconds to answer the browser's permission prompt: the call starts
+    once they have, so the server never waits for audio that is not coming yet."""
+    page.add_init_script(SLOW_PERMISSION)
+    call_with_microphone(page, voice_server.url)
+    expect(page.locator("#route")).to_have_text("113", timeout=3 * PAGE_WAIT_MS)
+    expect(page.locator("#transcript li.caller.say").first).to_contain_text("ambulance")
+    expect(page.locator("#transcript li.notice")).to_have_count(0)
+
+
+def test_keys_while_the_microphone_is_asked_for_do_not_break_the_call(
+    page: Any, voice_server: Any
+) -> None:
+    page.add_init_script(SLOW_PERMISSION)
+    page.goto(voice_server.url)
+    expect(page.locator("body")).to_have_attribute("data-ready", "1")
+    page.check("#mic")
+    page.click("#call")
+    page.click('button[data-key="2"]')  # before the call started: not sent
+    greeting = page.locator("#transcript li.ivr").first
+    expect(greeting).to_contain_text("Emergency and health line", timeout=PAGE_WAIT_MS)
+    expect(page.locator("#outcome")).to_have_text("waiting")
+    expect(page.locator("#transcript li.error")).to_have_count(0)
+    expect(page.locator("#transcript li.caller")).to_have_count(0)
+
+
+def test_hanging_up_while_the_microphone_is_asked_for_releases_it(
+    page: Any, voice_server: Any
+) -> None:
+    page.add_init_script(SLOW_PERMISSION)
+    page.goto(voice_server.url)
+    expect(page.locator("body")).to_have_attribute("data-ready", "1")
+    page.check("#mic")
+    page.click("#call")
+    page.click("#hangup")
+    expect(page.locator("#outcome")).to_have_text("hung up")
+    page.wait_for_function(
+        "() => window.ivrAudio.micError === 'the call ended while the microphone was asked for'",
+        timeout=PAGE_WAIT_MS,
+    )
+    state = audio_state(page)
+    assert state["micOn"] is False and state["framesSent"] == 0
+    expect(page.locator("#transcript li")).to_have_count(0)

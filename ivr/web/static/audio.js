@@ -56,13 +56,15 @@
       started = false;
       audio.levelMax = -Infinity;
       socket.binaryType = 'arraybuffer';
-      ensurePlayContext(WIRE_RATE); // inside the Call click: allowed to make sound
+      ensurePlayContext(WIRE_RATE);
       if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
         audio.micError = 'no microphone API here (the page must be on localhost or https)';
         return false;
       }
+      let mic = null;
+      let context = null;
       try {
-        stream = await navigator.mediaDevices.getUserMedia({
+        mic = await navigator.mediaDevices.getUserMedia({
           audio: {
             echoCancellation: true,
             noiseSuppression: true,
@@ -71,7 +73,7 @@
           },
           video: false,
         });
-        const track = stream.getAudioTracks()[0];
+        const track = mic.getAudioTracks()[0];
         const applied = track && track.getSettings ? track.getSettings() : {};
         audio.micSettings = {
           echoCancellation: applied.echoCancellation,
@@ -79,22 +81,28 @@
           autoGainControl: applied.autoGainControl,
           sampleRate: applied.sampleRate,
         };
-        captureContext = new AudioContext();
-        await captureContext.audioWorklet.addModule('/static/capture-worklet.js');
-        captureNode = new AudioWorkletNode(captureContext, 'ivr-capture', {
+        context = new AudioContext();
+        await context.audioWorklet.addModule('/static/capture-worklet.js');
+        const node = new AudioWorkletNode(context, 'ivr-capture', {
           numberOfInputs: 1,
           numberOfOutputs: 1,
           processorOptions: { targetRate: WIRE_RATE, frameSamples: FRAME_SAMPLES },
         });
-        captureNode.port.onmessage = (event) => onFrame(event.data);
-        const mute = captureContext.createGain(); // pulled by the graph, heard by no one
+        const mute = context.createGain(); // pulled by the graph, heard by no one
         mute.gain.value = 0;
-        captureContext.createMediaStreamSource(stream).connect(captureNode);
-        captureNode.connect(mute).connect(captureContext.destination);
-        await captureContext.resume();
+        context.createMediaStreamSource(mic).connect(node);
+        node.connect(mute).connect(context.destination);
+        await context.resume();
+        if (socket !== ws) throw new Error('the call ended while the microphone was asked for');
+        node.port.onmessage = (event) => onFrame(event.data);
+        stream = mic;
+        captureContext = context;
+        captureNode = node;
       } catch (err) {
-        audio.micError = (err && (err.name || err.message)) || String(err);
-        releaseMicrophone();
+        // a DOMException's name says it ("NotAllowedError", "NotFoundError"); ours, its message
+        audio.micError = err && err.name && err.name !== 'Error' ? err.name : String(err.message || err);
+        if (mic) mic.getTracks().forEach((track) => track.stop());
+        if (context) context.close();
         return false;
       }
       audio.micOn = true;
