@@ -194,3 +194,49 @@ def test_hanging_up_while_the_microphone_is_asked_for_releases_it(
     state = audio_state(page)
     assert state["micOn"] is False and state["framesSent"] == 0
     expect(page.locator("#transcript li")).to_have_count(0)
+
+
+RENDER_THROUGH_WORKLET = """
+async ([frequency, rate]) => {
+  const context = new OfflineAudioContext(1, rate, rate);  // one second
+  await context.audioWorklet.addModule('/static/capture-worklet.js');
+  const node = new AudioWorkletNode(context, 'ivr-capture', {
+    numberOfInputs: 1, numberOfOutputs: 1,
+    processorOptions: {targetRate: 16000, frameSamples: 320},
+  });
+  const frames = [];
+  node.port.onmessage = (event) => frames.push(Array.from(new Int16Array(event.data.frame)));
+  const tone = context.createOscillator();
+  tone.frequency.value = frequency;
+  const gain = context.createGain();
+  gain.gain.value = 0.5;
+  tone.connect(gain).connect(node);
+  node.connect(context.destination);
+  tone.start();
+  await context.startRendering();
+  while (frames.length < 48) await new Promise((resolve) => setTimeout(resolve, 20));
+  return frames;
+}
+"""
+
+
+@pytest.mark.parametrize("rate", [48000, 44100])
+def test_the_capture_worklet_gives_16_khz_frames_and_filters_what_16_khz_cannot_hold(
+    page: Any, voice_server: Any, rate: int
+) -> None:
+    import numpy as np
+
+    page.goto(voice_server.url)
+    heard = {}
+    for frequency in (1000, 11000):
+        frames = page.evaluate(RENDER_THROUGH_WORKLET, [frequency, rate])
+        assert {len(frame) for frame in frames} == {320}  # 20 ms at 16 kHz
+        samples = np.concatenate([np.asarray(f, dtype=np.float64) for f in frames]) / 32768
+        steady = samples[1600:]  # past the filter's start
+        spectrum = np.abs(np.fft.rfft(steady * np.hanning(len(steady))))
+        peak = np.argmax(spectrum) * 16000 / len(steady)
+        heard[frequency] = (peak, float(np.sqrt(np.mean(steady**2))))
+    peak, level = heard[1000]
+    assert peak == pytest.approx(1000, abs=5)  # a 1 kHz tone is still 1 kHz at 16 kHz
+    assert level == pytest.approx(0.5 / np.sqrt(2), rel=0.05)
+    assert heard[11000][1] < level / 100  # above 8 kHz: filtered, not folded to 5 kHz
