@@ -32,6 +32,7 @@
   let captureNode = null;
   let playContext = null;
   let current = null; // the prompt being received: {id, rate, ended, sources:Set, next}
+  const draining = new Set(); // prompts received whole, still playing out
   let meterPeak = -Infinity;
   let meterFrames = 0;
 
@@ -116,7 +117,7 @@
       releaseMicrophone();
       // The call's last words (the route's announcement) were all sent before the
       // socket closed: they play out. A prompt still arriving is cut.
-      if (current && !current.ended) cutPrompt();
+      if (current && !current.ended) cutPrompts();
       showLevel(-Infinity);
     },
 
@@ -125,13 +126,20 @@
         case 'started':
           started = true;
           break;
-        case 'prompt':
-          cutPrompt(); // a new prompt replaces whatever was left of the last
-          current = { id: msg.id, rate: msg.rate || WIRE_RATE, ended: false, sources: new Set(), next: 0 };
+        case 'prompt': {
+          // The last prompt, if it came whole, plays out and this one follows it (the
+          // server's idea of when it ended may be a little ahead of the page); one cut
+          // short is cut.
+          if (current && current.ended) draining.add(current);
+          else cutPrompts();
+          let after = 0;
+          for (const prompt of draining) after = Math.max(after, prompt.next);
+          current = { id: msg.id, rate: msg.rate || WIRE_RATE, ended: false, sources: new Set(), next: after, begun: false };
           audio.promptsStarted += 1;
           audio.playing = true;
           ensurePlayContext(current.rate);
           break;
+        }
         case 'prompt_end':
           if (current && current.id === msg.id) {
             current.ended = true;
@@ -139,8 +147,8 @@
           }
           break;
         case 'stop':
-          if (current && current.id === msg.id) {
-            cutPrompt();
+          if ((current && current.id === msg.id) || [...draining].some((p) => p.id === msg.id)) {
+            cutPrompts();
             audio.promptsStopped += 1;
             audio.stoppedAt = performance.now();
             audio.stoppedId = msg.id;
@@ -166,7 +174,8 @@
       source.buffer = buffer;
       source.connect(playContext.destination);
       const now = playContext.currentTime;
-      const at = current.next > now ? current.next : now + (current.next ? 0.02 : FIRST_FRAME_LEAD);
+      const at = current.next > now ? current.next : now + (current.begun ? 0.02 : FIRST_FRAME_LEAD);
+      current.begun = true;
       source.start(at);
       current.next = at + buffer.duration;
       const prompt = current;
@@ -190,23 +199,28 @@
   }
 
   function finishIfDone(prompt) {
-    if (prompt !== current || !prompt.ended || prompt.sources.size > 0) return;
-    current = null;
-    audio.playing = false;
+    if (!prompt.ended || prompt.sources.size > 0) return;
+    if (prompt === current) current = null;
+    else if (!draining.delete(prompt)) return; // cut meanwhile
+    audio.playing = current !== null || draining.size > 0;
     audio.promptsFinished += 1;
   }
 
-  function cutPrompt() {
-    if (!current) return;
-    for (const source of current.sources) {
-      source.onended = null;
-      try {
-        source.stop();
-      } catch (err) {
-        // never started: nothing to stop
+  function cutPrompts() {
+    const prompts = [...draining];
+    if (current) prompts.push(current);
+    for (const prompt of prompts) {
+      for (const source of prompt.sources) {
+        source.onended = null;
+        try {
+          source.stop();
+        } catch (err) {
+          // never started: nothing to stop
+        }
       }
     }
     current = null;
+    draining.clear();
     audio.playing = false;
   }
 
