@@ -2,7 +2,8 @@
 //
 // Audio lives in audio.js (loaded first). When it defines window.ivrAudio, this
 // file calls, for a call with the microphone on:
-//   ivrAudio.start(socket)       right after the start message went out
+//   ivrAudio.start(socket)       before the start message (it resolves once the
+//                                microphone was allowed or refused)
 //   ivrAudio.onServerMessage(m)  for every JSON message from the server (parsed)
 //   ivrAudio.onBinary(data)      for every binary frame (an ArrayBuffer)
 //   ivrAudio.stop()              when the call's socket closes
@@ -14,7 +15,7 @@
   var $ = function (id) { return document.getElementById(id); };
   var state = {
     menus: [], socket: null, live: false, callId: "", log: null, started: 0,
-    timer: null, drafting: false, node: "", lastPress: null, whole: false,
+    timer: null, drafting: false, node: "", lastPress: null, whole: false, dialled: false,
   };
 
   function audio() { return window.ivrAudio || null; }
@@ -146,7 +147,14 @@
 
   function send(message) {
     var socket = state.socket;
-    if (socket && socket.readyState === WebSocket.OPEN) { socket.send(JSON.stringify(message)); }
+    if (!socket || socket.readyState !== WebSocket.OPEN) { return; }
+    if (message.type === "start") {
+      state.dialled = true;
+    } else if (!state.dialled) {  // still asking for the microphone: nothing before start
+      if (message.type === "hangup") { socket.close(1000, "hung up before the call started"); }
+      return;
+    }
+    socket.send(JSON.stringify(message));
   }
 
   function tick() {
@@ -169,6 +177,7 @@
     state.node = "";
     state.lastPress = null;
     state.drafting = false;
+    state.dialled = false;
     disableDownload();
     clearDiagram();
     setOutcome("dialling", "");
@@ -179,9 +188,13 @@
     state.socket = socket;
     socket.onopen = function () {
       var at = $("at").value;
-      send({ type: "start", menu: menu.id, lang: $("lang").value || null, at: at || null,
-             audio: withAudio });
-      if (withAudio) { audio().start(socket); }
+      var dial = function () {
+        send({ type: "start", menu: menu.id, lang: $("lang").value || null, at: at || null,
+               audio: withAudio });
+      };
+      // The microphone first: a person may take seconds to allow it, and a call that
+      // started meanwhile would find its microphone silent and give up on it.
+      if (withAudio) { audio().start(socket).then(dial); } else { dial(); }
     };
     socket.onmessage = function (event) {
       if (typeof event.data === "string") {
@@ -232,7 +245,8 @@
       case "partial":
         $("partial").textContent = message.text ? "hearing: " + message.text : "";
         break;
-      case "level":
+      case "level":  // the server's reading; audio.js shows the microphone's own, sooner
+        if (audio() && audio().micOn) { break; }
         $("level").value = Math.max(-60, Math.min(0, Number(message.dbfs)));
         break;
       case "notice":
