@@ -13,7 +13,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -33,16 +33,6 @@ pytestmark = pytest.mark.audio_device
 ROOT = Path(__file__).resolve().parents[2]
 NORWAY = ROOT / "menus" / "norway.yaml"
 RATE = 16000
-
-
-@pytest.fixture
-def speaker_monitor_as_default_source(virtual_audio: VirtualAudio) -> Iterator[VirtualAudio]:
-    """The virtual devices as the script first made them (PulseAudio's own default)."""
-    virtual_audio.pactl("set-default-source", f"{virtual_audio.speaker}.monitor")
-    try:
-        yield virtual_audio
-    finally:
-        virtual_audio.pactl("set-default-source", f"{virtual_audio.caller_line}.monitor")
 
 
 def test_the_running_servers_layout_places_every_virtual_device(
@@ -90,16 +80,19 @@ def ivr_run(audio: VirtualAudio, *args: str, stdin: str = "") -> subprocess.Comp
     )
 
 
-def test_issue_18s_default_devices_are_refused_with_one_clear_line(
-    speaker_monitor_as_default_source: VirtualAudio,
+def test_issue_18s_speaker_monitor_as_microphone_is_refused_with_one_clear_line(
+    virtual_audio: VirtualAudio,
 ) -> None:
-    done = ivr_run(speaker_monitor_as_default_source, "--voice")
+    """Issue 18's pair (the default source was the speaker's monitor), named explicitly:
+    changing the server's default source mid-run moves other tests' streams with it."""
+    done = ivr_run(
+        virtual_audio, "--voice", "--input-device", "ivrmon", "--output-device", "ivrspk"
+    )
     assert done.returncode == 1, done.stderr
     assert done.stderr.startswith(
-        "Error: the microphone would hear the menu's own prompts: the input 'default' "
-        "(PulseAudio ivrspk.monitor) records the output 'default' (PulseAudio ivrspk) "
-        "(pick a microphone and a speaker with --input-device/--output-device"
-    )
+        "Error: the microphone would hear the menu's own prompts: the input 'ivrmon' "
+    ), done.stderr
+    assert "ivrspk.monitor" in done.stderr and "--input-device/--output-device" in done.stderr
     assert done.stderr.count("\n") == 1 and done.stdout == ""
 
 
