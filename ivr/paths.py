@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from ivr.dialpatterns import example
@@ -23,7 +23,7 @@ from ivr.model import (
     TimeWindow,
     VarTest,
 )
-from ivr.variables import evaluate, filled_service
+from ivr.variables import enter, evaluate, filled_service, names_in
 
 WEEK_START = datetime(2026, 11, 23, 0, 0)  # a Monday
 #: Nodes-with-variables visited at most: a menu whose variables never repeat stops here.
@@ -156,8 +156,9 @@ def _follow(
         when = " and ".join(constraint.labels) or None
         at = constraint.sample()
         presses = tuple(group for group in keys.split("|") if group)
-        path = RoutePath("".join(presses), action.target, trail, "menu", at, when, variables)
-        found.append(replace(path, presses=presses))
+        found.append(
+            RoutePath("".join(presses), action.target, trail, "menu", at, when, variables, presses)
+        )
 
 
 def _tested_values(menu: Menu) -> frozenset[str]:
@@ -208,12 +209,7 @@ def _earlier(patterns: tuple[Pattern, ...], regex: str, digits: str) -> bool:
 def _entered(node: Node, digits: str, caught: re.Match[str] | None, variables: Vars) -> Vars:
     """The variables after ``digits`` were entered at a collect node."""
     known = dict(variables)
-    known["EXTEN"] = digits
-    if node.collect is not None and node.collect.into:
-        known[node.collect.into] = digits
-    if caught is not None:
-        for number, group in enumerate(caught.groups(), start=1):
-            known[str(number)] = group or ""
+    enter(known, node.collect.into if node.collect is not None else None, digits, caught)
     return tuple(sorted(known.items()))
 
 
@@ -228,11 +224,8 @@ def _relevant_names(menu: Menu) -> frozenset[str]:
     }
     for service in menu.services.values():
         for text in (service.target, service.number, *(t for _, t in service.name.texts)):
-            names.update(_NAMES.findall(text))
+            names.update(names_in(text))
     return frozenset(names)
-
-
-_NAMES = re.compile(r"\$\{([A-Za-z0-9_]+)")
 
 
 def _shortest(menu: Menu, found: list[RoutePath]) -> list[RoutePath]:

@@ -37,6 +37,24 @@ def fill(template: str, variables: dict[str, str]) -> str:
     return _REF.sub(value, template)
 
 
+def names_in(template: str) -> list[str]:
+    """The variables a template fills in (``${1}``, ``${EXTEN:1}`` -> "1", "EXTEN")."""
+    return [m.group(1) for m in _REF.finditer(template)]
+
+
+def enter(
+    variables: dict[str, str], into: str | None, digits: str, caught: re.Match[str] | None
+) -> None:
+    """What a digit entry sets: ``EXTEN``, the collect's ``into``, and a pattern's
+    captures as ``1``, ``2``... (the session and ``ivr paths`` both use this)."""
+    variables["EXTEN"] = digits
+    if into:
+        variables[into] = digits
+    if caught is not None:
+        for number, group in enumerate(caught.groups(), start=1):
+            variables[str(number)] = group or ""
+
+
 def evaluate(value: str, variables: dict[str, str]) -> str:
     """A ``set:`` value: filled in, and ``A+N`` / ``A-N`` of integers worked out
     (an unset counter counts from 0)."""

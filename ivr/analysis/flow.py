@@ -65,18 +65,19 @@ def node_exits(menu: Menu, node: Node) -> list[Exit]:
         )  # fmt: skip
     if node.collect is not None:
         collect = node.collect
+
+        def keyed(digits: str) -> str:  # a short entry ends with the terminator
+            return digits if len(digits) >= collect.max_digits else digits + collect.terminator
+
         for digits, action in collect.entries:
-            keys = digits if len(digits) >= collect.max_digits else digits + collect.terminator
+            keys = keyed(digits)
             out.append(
                 Exit(node.id, "entry", keys, (), action, Ref.entry(node.id, digits), digits,
                      node.where)
             )  # fmt: skip
         for pattern in collect.patterns:
             sample = example(pattern.regex, collect.max_digits)
-            pressed = None
-            if sample is not None:
-                full = len(sample) >= collect.max_digits
-                pressed = sample if full else sample + collect.terminator
+            pressed = keyed(sample) if sample is not None else None
             out.append(
                 Exit(node.id, "entry", pressed, (), pattern.action,
                      Ref.entry(node.id, pattern.text), pattern.text, pattern.where)
@@ -87,8 +88,7 @@ def node_exits(menu: Menu, node: Node) -> list[Exit]:
                     continue
                 if not collect.min_digits <= len(service.number) <= collect.max_digits:
                     continue
-                number = service.number
-                keys = number if len(number) >= collect.max_digits else number + collect.terminator
+                keys = keyed(service.number)
                 out.append(
                     Exit(node.id, "number", keys, (), Action(ActionKind.ROUTE, service.id),
                          Ref.number(service.id), service.display, node.where)

@@ -22,6 +22,7 @@ from ivr.call.state import Choice, Mode
 from ivr.dialpatterns import Repeat, asterisk_steps, could_continue
 from ivr.model import Action, ActionKind, Collect, PatternKind
 from ivr.refs import Ref
+from ivr.variables import enter
 
 
 def press(call: Call, key: str) -> None:
@@ -89,9 +90,7 @@ def submit(call: Call) -> None:
         call.no_match(VisitKind.INVALID_KEY if entry else VisitKind.NO_MATCH)
         return
     variables = state.variables
-    variables["EXTEN"] = entry
-    if collect.into:
-        variables[collect.into] = entry
+    enter(variables, collect.into, entry, None)
     for digits, action in collect.entries:
         if digits == entry:
             questions.offer(call, Choice(entry, action, Ref.entry(call.node.id, entry)), False)
@@ -99,8 +98,7 @@ def submit(call: Call) -> None:
     for pattern in collect.patterns:
         match = re.fullmatch(pattern.regex, entry)
         if match is not None:
-            for number, group in enumerate(match.groups(), start=1):
-                variables[str(number)] = group or ""
+            enter(variables, collect.into, entry, match)
             ref = Ref.entry(call.node.id, pattern.text)
             questions.offer(call, Choice(entry, pattern.action, ref), False)
             return

@@ -12,7 +12,7 @@ from __future__ import annotations
 from ivr.call import questions
 from ivr.call.context import Call
 from ivr.call.record import VisitKind
-from ivr.model import ActionKind, Handler
+from ivr.model import Action, ActionKind, Handler
 from ivr.variables import evaluate
 
 
@@ -53,18 +53,13 @@ def _handled(call: Call, handlers: tuple[Handler, ...], count: int) -> bool:
     node = call.node
     call.say(handler.say.get(call.lang), "reprompt")
     action = handler.action
-    ends = action is not None and (
-        action.kind is ActionKind.HANGUP
-        or (action.kind is ActionKind.EXIT and not call.state.history)
-    )
-    if action is not None and ends:  # the call ends on failures, whatever the action says
-        for name, value in action.sets:
-            call.state.variables[name] = evaluate(value, call.state.variables)
-        call.say(action.say.get(call.lang), "system")
-        call.say(
-            action.message.get(call.lang) or call.menu.messages.goodbye.get(call.lang), "system"
-        )
-        call.hangup("max failures")
+    if action is not None and action.kind in (ActionKind.HANGUP, ActionKind.EXIT):
+        if action.kind is ActionKind.EXIT and call.state.history:
+            call.perform(action)
+        else:  # the call ends on failures, whatever the action says
+            for name, value in action.sets:
+                call.state.variables[name] = evaluate(value, call.state.variables)
+            _goodbye(call, action)
     elif action is not None:
         call.perform(action)
     else:
@@ -103,6 +98,11 @@ def _give_up(call: Call) -> None:
     if action.kind is ActionKind.ROUTE or (action.kind is ActionKind.EXIT and call.state.history):
         call.perform(action)
         return
+    _goodbye(call, action)
+
+
+def _goodbye(call: Call, action: Action) -> None:
+    """The call ends on failures: the action's words, its goodbye (else the menu's)."""
     call.say(action.say.get(call.lang), "system")
     text = action.message.get(call.lang) or call.menu.messages.goodbye.get(call.lang)
     call.say(text, "system")
