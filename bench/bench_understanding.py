@@ -218,6 +218,7 @@ def voice_rows(
     progress: Callable[[str], None],
     only: Sequence[str] = VOICE_SETS,
     whole: bool = False,
+    conditions: Sequence[str] = CONDITIONS,
 ) -> list[Row]:
     from ivr.asr.recognizer import Grammar, open_recognizer, recognize, usable_grammar
     from ivr.audio.frontend import prepare_clip
@@ -242,7 +243,7 @@ def voice_rows(
     progress(f"recogniser {name} loaded and warmed up in {time.perf_counter() - started:.2f} s")
     rows: list[Row] = []
     for synth in synths:
-        for condition in CONDITIONS:
+        for condition in conditions:
             for set_name in only:
                 folder = AUDIO / synth / set_name / condition
                 entries = read_index(folder)
@@ -386,6 +387,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--voice-set", choices=VOICE_SETS, action="append", help="voice: only these sets"
     )
+    parser.add_argument(
+        "--condition", choices=CONDITIONS, action="append", help="voice: only these lines"
+    )
     parser.add_argument("--list", action="store_true", help="list dev needs not right")
     parser.add_argument("--json", type=Path, help="also write the rows as JSON")
     parser.add_argument(
@@ -414,7 +418,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.sets in ("voice", "all"):
         synths = args.synth or list(SYNTHS)
         rows += voice_rows(
-            menu, index, sets, synths, args.limit, print, args.voice_set or VOICE_SETS, args.whole
+            menu,
+            index,
+            sets,
+            synths,
+            args.limit,
+            print,
+            args.voice_set or VOICE_SETS,
+            args.whole,
+            tuple(args.condition or CONDITIONS),
         )
     print()
     print_table(rows)

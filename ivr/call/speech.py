@@ -20,7 +20,7 @@ from ivr.call.state import Mode
 from ivr.matcher import Candidate, top_ties
 from ivr.refs import Ref, RefKind
 from ivr.textnorm import Token, digit_runs, only_digits, tokens
-from ivr.understand.policy import Verdict
+from ivr.understand.policy import Reason, Verdict
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,11 @@ def hear(call: Call, text: str, confidence: float) -> None:
     state.input_deadline = None
     settings = call.node.settings
     toks = tokens(text, call.lang)
-    if not toks or confidence < settings.reject_below:
+    if not toks:
+        call.no_match()
+        return
+    unsure = confidence < settings.reject_below
+    if unsure and not _a_description(call, toks):
         call.no_match()
         return
     low = confidence < settings.confirm_below
@@ -65,7 +69,28 @@ def hear(call: Call, text: str, confidence: float) -> None:
     elif said is not None:
         _digits(call, said, confidence, low)
         return
-    _phrases(call, text, toks, low, mentioned)
+    _phrases(call, text, toks, low, mentioned, unsure)
+
+
+#: Words that make an utterance a description of its own rather than a menu phrase forced
+#: onto noise: heard below the node's ``reject_below`` at a node that takes descriptions,
+#: such a sentence is still weighed for its meaning, and only ever asked about.
+SENTENCE_WORDS = 4
+#: What an unsure sentence may lead to: a question about what it clearly means. A
+#: description only weakly about something, or about nothing, is not worth a question.
+_UNSURE_ASKS = frozenset({Reason.PHRASE, Reason.MEANING, Reason.UNSURE, Reason.TWO_CLOSE,
+                          Reason.WORD_VS_SENTENCE, Reason.EMERGENCY_TOO, Reason.TWO_NEEDS,
+                          Reason.CAN_WAIT, Reason.OVER})
+
+
+def _a_description(call: Call, toks: list[Token]) -> bool:
+    """Whether an utterance is a sentence said at a node that takes descriptions, so
+    that a low recogniser confidence makes it a question rather than nothing: a need
+    heard through noise ("the little boys choking on the sweep") is usually still
+    plain, while a menu phrase forced onto noise is short."""
+    if call.state.mode is not Mode.MENU or call.node.settings.search != "tree":
+        return False
+    return sum(1 for t in toks if t.digits is None) >= SENTENCE_WORDS
 
 
 #: Words besides a number that make it a mention inside a description ("can my deaf
@@ -97,7 +122,12 @@ def _digits(call: Call, said: str, confidence: float, low: bool) -> None:
 
 
 def _phrases(
-    call: Call, text: str, toks: list[Token], low: bool, mentioned: Sequence[Candidate] = ()
+    call: Call,
+    text: str,
+    toks: list[Token],
+    low: bool,
+    mentioned: Sequence[Candidate] = (),
+    unsure: bool = False,
 ) -> None:
     """The node's phrases and the commands; the whole menu's at a node that searches
     the tree, and the emergency options' everywhere but at a collect node."""
@@ -118,16 +148,23 @@ def _phrases(
     found.sort(key=lambda c: -c.score)
     best = top_ties(found)
     if tree:
-        _understand(call, text, best, [c for c in found if c not in best], low)
+        _understand(call, text, best, [c for c in found if c not in best], low, unsure)
         return
     _take(call, [c.ref for c in best], low)
 
 
 def _understand(
-    call: Call, text: str, phrases: list[Candidate], also: list[Candidate], low: bool
+    call: Call,
+    text: str,
+    phrases: list[Candidate],
+    also: list[Candidate],
+    low: bool,
+    unsure: bool = False,
 ) -> None:
     """A need described at a node that searches the whole menu: the policy decides
-    (``ivr.understand.policy``) whether to act, confirm, offer choices or reprompt."""
+    (``ivr.understand.policy``) whether to act, confirm, offer choices or reprompt.
+    A sentence heard ``unsure`` (below the node's ``reject_below``) is asked about
+    when its meaning is plain, and otherwise not taken at all."""
     decision = call.index.understanding.decide(text, phrases, call.lang, also)
     log.info(
         "understood %r: %s %s (%s)",
@@ -136,9 +173,9 @@ def _understand(
         list(decision.refs),
         decision.reason.name,
     )
-    if decision.verdict is Verdict.NONE:
+    if decision.verdict is Verdict.NONE or (unsure and decision.reason not in _UNSURE_ASKS):
         call.no_match()
-    elif decision.verdict is Verdict.ACT:
+    elif decision.verdict is Verdict.ACT and not unsure:
         _take(call, decision.refs, low)
     else:  # unsure of the one (confirm) or between several (choose)
         _take(call, decision.refs, low, confirm=True)

@@ -54,11 +54,14 @@ PLEA: dict[str, tuple[str, ...]] = {
         "who do i call", "who to ring", "who should i ring", "who do i ring",
         "what number", "which number", "not sure who", "dont know who",
         "dont know what to do", "help me", "can you help",
+        # unsure of the line itself: "not sure this is the right place"
+        "should be calling", "not sure i should", "the right number", "the right place",
     ),
     "nb": (
         "hjelp", "nødsituasjon", "nødstilfelle", "noe har skjedd", "noe er galt",
         "noe forferdelig", "hvem skal jeg ringe", "hvem bør jeg ringe", "hvem ringer jeg",
         "hvilket nummer", "vet ikke hvem", "hjelp meg", "hjelpe meg", "vet ikke hva jeg skal gjøre",
+        "riktig nummer", "riktig sted",
     ),
 }  # fmt: skip
 
@@ -86,11 +89,15 @@ OVER_AND_DONE: dict[str, tuple[str, ...]] = {
         "last spring", "in the autumn", "in the summer", "weeks ago", "months ago", "years ago",
         "a week ago", "a month ago", "a year ago", "few days ago", "couple of days ago",
         "while we were away", "while we were on holiday", "when we were away",
+        # a fire already put out is over, whatever it left behind ("...but my hand is burnt")
+        "fire brigade already", "fire brigade has been", "already put the fire out",
+        "already put out the fire", "the fire is out", "the fire was put out",
     ),
     "nb": (
         "forrige uke", "forrige måned", "i fjor", "i høst", "i sommer", "i vinter", "i vår",
         "uker siden", "måneder siden", "år siden", "en uke siden", "en måned siden",
         "noen dager siden", "mens vi var borte", "mens vi var på ferie", "mens vi var bortreist",
+        "brannvesenet har slukket", "brannen er slukket", "allerede slukket",
     ),
 }  # fmt: skip
 

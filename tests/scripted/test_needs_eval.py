@@ -349,7 +349,7 @@ def test_missed_when_nothing_is_understood(small: Menu) -> None:
 
 
 def test_a_confirmation_answered_yes_is_right_and_no_is_asked(norway: Menu) -> None:
-    # below the menu's confirm_below (0.5), above reject_below (0.2): "Did you say ...?"
+    # below the menu's confirm_below (0.6), above reject_below (0.2): "Did you say ...?"
     yes = evaluate_need(norway, need("113", ("113",)), lang="en", speech=Speech("113", 0.4))
     assert (yes.verdict, yes.question, yes.offered, yes.answer, yes.outcome) == (
         Verdict.RIGHT,

@@ -177,6 +177,42 @@ def test_a_low_recogniser_confidence_turns_acting_into_asking(menu: Menu, index:
     assert session.state.mode == "confirm"
 
 
+def test_a_sentence_heard_below_the_reject_level_is_asked_about_never_acted_on(
+    menu: Menu, index: MenuIndex
+) -> None:
+    # what noise leaves of "my husband collapsed and is not responding": still plain
+    session = Session(menu, index=index)
+    session.start()
+    out = session.send(Speech("my husband collapsed and he is not responding at all", 0.05))
+    assert not [o for o in out if isinstance(o, Route)]
+    assert session.state.mode == "confirm"
+    out = session.send(Speech("yes"))
+    assert [o.display for o in out if isinstance(o, Route)] == ["113"]
+
+
+def test_a_short_answer_below_the_reject_level_is_still_not_taken(
+    menu: Menu, index: MenuIndex
+) -> None:
+    # a menu phrase forced onto noise is short: below reject_below it is nothing
+    session = Session(menu, index=index)
+    session.start()
+    before = session.state.no_match
+    session.send(Speech("ambulance", 0.05))
+    assert session.state.mode == "menu"
+    assert session.state.no_match == before + 1
+
+
+def test_an_unsure_sentence_that_means_nothing_plain_is_not_asked_about(
+    menu: Menu, index: MenuIndex
+) -> None:
+    session = Session(menu, index=index)
+    session.start()
+    before = session.state.no_match
+    session.send(Speech("the weather is lovely today for a walk", 0.05))
+    assert session.state.mode == "menu"
+    assert session.state.no_match == before + 1
+
+
 def test_the_menu_examples_are_read_by_the_loader(menu: Menu) -> None:
     assert menu.services["fire"].examples.get("en")[0] == "the kitchen is full of smoke"
 
@@ -193,6 +229,9 @@ def test_a_plea_for_help_is_offered_the_emergency_lines(index: MenuIndex) -> Non
         Reason.PLEA,
     )
     assert decide(index, "I'm not sure who I should be calling")[2] is Reason.PLEA
+    # the same doubt with the "who" lost to noise, and a doubt about the line itself
+    assert decide(index, "I'm not sure I should be calling")[2] is Reason.PLEA
+    assert decide(index, "sorry, is this the right number")[2] is Reason.PLEA
 
 
 def test_help_alone_stays_the_menus_help_command(index: MenuIndex) -> None:
@@ -327,6 +366,10 @@ def test_over_and_done_gives_way_to_happening_now() -> None:
     assert not over_and_done("we were burgled last month and they are back right now", "en")
     assert not over_and_done("my father has chest pain", "en")
     assert happening_now("someone just smashed our window", "en")
+    # a fire the fire brigade already put out is over, whatever it left behind
+    assert over_and_done("the fire brigade already put the fire out, but my hand is burnt", "en")
+    assert over_and_done("brannvesenet har slukket, men hånden min er brent", "nb")
+    assert not over_and_done("we cannot put the fire out", "en")
 
 
 def test_two_needs_in_one_sentence_are_both_offered(index: MenuIndex) -> None:
