@@ -165,7 +165,9 @@ class Result:
 
 @runtime_checkable
 class Recognizer(Protocol):
-    """One loaded model; one utterance at a time."""
+    """One loaded model; one utterance at a time. ``start`` drops an utterance left
+    unfinished (a composed recogniser that no longer needs an answer need not wait
+    for one)."""
 
     @property
     def name(self) -> str: ...

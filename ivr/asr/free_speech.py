@@ -2,92 +2,28 @@
 
 Where a node lets the caller describe a need (``Grammar.free``), ``FreeSpeech``
 runs the grammar recogniser *and* a free-speech transcriber on the same
-utterance, then decides per utterance which answer to trust (``choose``).
+utterance, then decides per utterance which answer to trust, by the rules of
+``ivr.asr.phrase_choice`` (where the measurements behind them are). At a node
+that takes menu words only, the transcriber is a second opinion when the
+grammar path is unsure.
 
-At a node that takes menu words only (a closed grammar), the transcriber is a
-second opinion, asked only when the grammar path is not sure (below ``SURE``)
-and the answer is not digits (``DigitsFusion`` settles those): a phrase both
-models find is trusted as the surer of the two ("maternity care" heard right
-at 0.05 in noise), while words no phrase explains cap the grammar's forced
-phrase at ``UNCONFIRMED`` so the menu asks. Measured on the Norway menu's
-option words at their own nodes (bench/bench_understanding.py, en-words,
-dev synthesisers, 8 kHz): espeak-ng 62% -> 74% clean, 51% -> 56% at 15 dB;
-flite 79% -> 79% clean, 44% -> 64% at 15 dB; no wrong route without asking
-before or after.
-
-The rule, when the transcriber can also score phrases (Moonshine, a
-``PhraseScorer``): the menu phrases that could have been said are scored as
-transcripts of the utterance by the same model that wrote the free
-transcript. If the best of them is about as likely as the free transcript
-itself (within ``MARGIN`` nats), the caller said that menu phrase; otherwise
-they said something the grammar does not hold, and the transcript is the
-answer. Both are probabilities of one utterance under one model (a phrase
-scored as the *whole* transcript, its end included), so no scale has to be
-fitted between two engines' scores; and the transcript is the model's own
-best guess, so a phrase comes close to it only by being what was said: "mental
-health" said alone scores about as well as the transcript "Mental health.",
-while the needs of the dev set were 14 nats or more likelier than their best
-candidate phrase (5th percentile, clean; the median 25). The grammar path's own answer
-counts ``AGREEMENT`` nats more (as it does when Moonshine settles digits):
-where the two models agree, that is the safest answer. And a transcript that
-says more than the phrase (more than ``EXTRA_WORDS`` words beyond it) is not
-that phrase, however close: Moonshine finds an early end likelier than it is,
-and "police please, someone is in my garden" scored "Police." only 6 nats
-below its transcript.
-
-Before any of that, a grammar path that is sure of its phrase (confidence at
-least ``SURE``) is taken as it is, and the transcriber is not asked: of the 640
-needs below, pocketsphinx gave none 0.5 or more, while of the 1,584 menu phrases
-it heard with 0.6 or more, 178 were right and 4 wrong (the espeak-ng-adapted
-model on the same audio: 116 and 1).
-
-Which phrases are scored: the grammar path's answer and the phrases sharing
-most words with the transcript; every phrase of the grammar when the
-transcript is short (``SHORT`` words or fewer), because a short menu phrase
-is where a free transcript goes wrong ("Train Vancle." for "sprained ankle")
-and a long one is where scoring 281 phrases would cost most.
-
-Tuned on the Norway menu's main node (263 phrases pocketsphinx knows; its 99
-option labels and words, and 40 needs, spoken by 4 espeak-ng and 2 flite
-voices at 8 kHz, clean and at 15 dB SNR; two more flite voices held out; the
-transcriber then trimmed silence, see ``ivr.asr.trim``):
-
-- the margin separates: the free transcript of a need is 14 nats or more
-  likelier than its best candidate phrase (5th percentile; median 25) clean,
-  8 or more at 15 dB (median 21); a menu phrase whose best candidate is right
-  -1 to 8 nats (5th to 95th percentile, clean and at 15 dB alike);
-- MARGIN 6 with AGREEMENT 4 and EXTRA_WORDS 2 took the caller's option from
-  70.1% (grammar path alone, pocketsphinx as human callers get it) to 78.5% of
-  the menu phrases (933/1188), and answered 98.8% of the needs (474/480) with
-  their transcript; MARGIN 8 got 81% of phrases but sent 6% of the noisy
-  espeak-ng needs to a phrase. On the two held-out flite voices: phrases 88.9%
-  (grammar path alone 74.0%), needs 159/160. With the espeak-ng-adapted model
-  that scripted calls use: 80.7% (81.5% alone) on the tuning voices, 87.6%
-  held out (68.2% alone).
-
-As shipped (no trimming; ``bench/bench_asr.py --engine free``, all 8 voices):
-menu phrases 80.3% (grammar path alone 70.1%: espeak-ng 81.6% clean, 70.2% at
-15 dB; flite 93.7% and 75.8%), 12 of 1,584 wrong with a confidence of 0.5 or
-more; needs answered with their transcript 98.8-100%, word error rate 0.09
-(flite clean) to 0.45 (espeak-ng at 15 dB). These voices at 8 kHz are hard for
-both engines; the figures are theirs, not the rule's ceiling.
-
-A transcriber that cannot score phrases (vosk) is weighed by its words
-instead: see ``choose_by_words``.
+At a node that takes descriptions the transcript comes first: a long one that
+is sure of itself (``PLAIN``) and that no phrase of the grammar comes near is the
+answer without waiting for the grammar path's whole-utterance decode, which
+cannot change the choice and took half the time from the end of speech to the
+decision (a 3 s need: 500 ms -> 160 ms on the project machine).
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
 
 from ivr.asr.base import (
-    DIGIT_WORDS,
     EngineError,
     Grammar,
     Partial,
@@ -96,159 +32,31 @@ from ivr.asr.base import (
     Result,
     Source,
     Transcriber,
-    Word,
+)
+from ivr.asr.phrase_choice import (
+    AGREED,
+    AGREEMENT,
+    BOTH_HEARD,
+    DESCRIBED,
+    EXTRA_WORDS,
+    MARGIN,
+    PLAIN,
+    SHORT,
+    SURE,
+    UNCONFIRMED,
+    Choice,
+    as_phrase,
+    candidates,
+    choose,
+    choose_by_words,
+    is_digits,
+    words_of,
 )
 from ivr.audio.pcm import Audio
 
+__all__ = ["MARGIN", "SURE", "UNCONFIRMED", "FreeSpeech"]
+
 log = logging.getLogger(__name__)
-
-#: How much less likely (natural log) than the free transcript the best menu phrase
-#: may be and still count as what was said. See the module notes.
-MARGIN = 6.0
-#: Log-probability (nats) added to the grammar path's own answer among the phrases.
-AGREEMENT = 4.0
-#: From this confidence the grammar path's phrase is taken without transcribing.
-SURE = 0.6
-#: A transcript with more words than this beyond the best phrase's is not that phrase.
-EXTRA_WORDS = 2
-#: The most a phrase is trusted that only the transcriber's model named (the grammar
-#: path heard another, or nothing): below the menus' ``confirm_below`` (0.6 by default,
-#: 0.5 in the Norway menu), so the caller is asked. Measured on the dev set: of such
-#: phrases 318 would have reached 0.5, 47 of them wrong.
-ONE_MODEL = 0.45
-#: Transcripts of at most this many words have every phrase of the grammar scored.
-SHORT = 3
-#: The reason given when both models wrote the grammar's phrase word for word.
-BOTH_HEARD = "both heard the phrase"
-#: What a phrase is worth at a closed grammar that both models wrote word for word: two
-#: engines of unlike kinds (one forced onto the grammar, one free) seldom agree on a
-#: whole phrase by chance, though each alone was unsure in noise ("health information"
-#: at 0.19). Not at a node that takes descriptions, where a low confidence still turns
-#: acting into asking (the sentence decides there, not the phrase).
-AGREED = SURE
-#: Candidate phrases scored for longer transcripts besides the grammar's answer.
-CANDIDATES = 8
-#: A chosen phrase's confidence falls by 0.1 for every this/10 nats it is less likely
-#: than the transcript (after ``AGREEMENT``). Measured: phrases that Moonshine alone
-#: picked were right 91% of the time within 2 nats, 66% at 2-4, 43% at 4-6.
-GAP_SCALE = 9.0
-
-
-@dataclass(frozen=True)
-class Choice:
-    """What ``FreeSpeech`` answered for one utterance, and why (``reason``)."""
-
-    result: Result
-    reason: str
-    grammar: Result
-    transcript: Result | None
-    #: The menu phrases scored as transcripts (natural log), and the transcript's own.
-    scores: Mapping[str, float]
-    transcript_score: float | None
-
-
-def words_of(text: str) -> tuple[str, ...]:
-    return tuple(text.lower().split())
-
-
-def candidates(
-    grammar: Grammar, answer: str, transcript: str, limit: int = CANDIDATES, short: int = SHORT
-) -> list[str]:
-    """The phrases worth scoring: every phrase for a short transcript; else the
-    grammar path's answer, then the phrases sharing most words with the transcript."""
-    said = set(words_of(transcript))
-    if len(said) <= short:
-        return list(grammar.phrases)
-    found = [answer] if answer else []
-    ranked = sorted(
-        (p for p in grammar.phrases if p != answer and said & set(p.split())),
-        key=lambda p: (-len(said & set(p.split())) / len(set(p.split()) | said), p),
-    )
-    return found + ranked[:limit]
-
-
-#: The most a grammar answer is worth when the transcriber heard no words at a node that
-#: takes descriptions: below every menu's usual ``confirm_below`` (0.5-0.6), so the
-#: menu asks "Did you say ...?" rather than acting.
-UNCONFIRMED = 0.45
-
-
-def choose(
-    grammar_result: Result,
-    transcript: Result,
-    scores: Mapping[str, float],
-    transcript_score: float,
-    margin: float = MARGIN,
-    agreement: float = AGREEMENT,
-) -> tuple[Result, str]:
-    """The answer to trust for one utterance, and the reason, from the grammar path's
-    ``grammar_result``, the free ``transcript``, and the same model's log-probability
-    of each candidate phrase (``scores``) and of the transcript (``transcript_score``).
-    """
-    if transcript.rejected:
-        # The transcriber wrote no words: whatever the grammar path made of the sound
-        # (often nothing) stands, but never sure enough to act on without asking: a
-        # closed grammar forces any sentence onto some phrase ("he can't move his left
-        # arm" came back as "on fire" at 1.0 when the transcriber gave up on it).
-        capped = min(grammar_result.confidence, UNCONFIRMED)
-        return _as_phrase(grammar_result, grammar_result.text, capped), "no transcript"
-    if words_of(transcript.text) == words_of(grammar_result.text):
-        # Both heard the same menu phrase: the grammar's answer, as sure as the surer.
-        confidence = max(grammar_result.confidence, transcript.confidence)
-        return _as_phrase(grammar_result, grammar_result.text, confidence), BOTH_HEARD
-    if scores:
-        ours = grammar_result.text
-        weighed = {p: v + (agreement if p == ours else 0.0) for p, v in scores.items()}
-        best = max(weighed, key=lambda p: (weighed[p], p))
-        gap = transcript_score - weighed[best]
-        longer = len(words_of(transcript.text)) - len(best.split()) > EXTRA_WORDS
-        if gap <= margin and not longer:
-            # The menu phrase explains the audio about as well as the free transcript:
-            # the caller said it (and the transcript is a spelling of it, "GP's").
-            confidence = 1.0 - max(0.0, gap) / GAP_SCALE
-            if best == ours:
-                confidence = max(confidence, grammar_result.confidence)
-            else:  # the two models disagree about the phrase: ask
-                confidence = min(confidence, ONE_MODEL)
-            return _as_phrase(grammar_result, best, confidence), "a menu phrase"
-    # The caller said something no menu phrase explains: what was said, as said.
-    return transcript, "described in own words"
-
-
-def choose_by_words(grammar_result: Result, transcript: Result) -> tuple[Result, str]:
-    """The choice without a shared model to score phrases (a vosk transcriber), whose
-    scores and the grammar path's are on unrelated scales: by the words alone. A
-    transcript longer than the grammar's phrase by more than ``EXTRA_WORDS`` words
-    is a description; anything shorter is taken for a menu phrase that the grammar
-    path, made for these words, hears better (vosk's Korean model writes the digit
-    "삼" as "사 함")."""
-    if transcript.rejected:
-        return grammar_result, "no transcript"
-    said = words_of(transcript.text)
-    phrase = words_of(grammar_result.text)
-    if said == phrase:
-        confidence = max(grammar_result.confidence, transcript.confidence)
-        return _as_phrase(grammar_result, grammar_result.text, confidence), BOTH_HEARD
-    if phrase and len(said) - len(phrase) <= EXTRA_WORDS:
-        return grammar_result, "a menu phrase"
-    # More words than any phrase (a sentence around it, which the text understanding
-    # reads whole), or the grammar path heard nothing at all.
-    return transcript, "described in own words"
-
-
-def _digits(text: str) -> bool:
-    words = words_of(text)
-    return bool(words) and all(w in DIGIT_WORDS for w in words)
-
-
-def _as_phrase(grammar_result: Result, phrase: str, confidence: float) -> Result:
-    confidence = min(1.0, max(0.0, confidence))
-    if phrase == grammar_result.text:
-        words = tuple(Word(w.word, confidence, w.start, w.end) for w in grammar_result.words)
-    else:
-        end = max((w.end for w in grammar_result.words), default=0.0)
-        words = tuple(Word(w, confidence, 0.0, end) for w in phrase.split())
-    return Result(phrase, confidence, words, source=Source.GRAMMAR)
 
 
 class FreeSpeech:
@@ -314,51 +122,109 @@ class FreeSpeech:
         return self.recognizer.feed(chunk)
 
     def finish(self) -> Result:
-        result = self.recognizer.finish()
         grammar, buffer, transcriber = self._grammar, self._buffer, self.transcriber
         self._buffer = None
         if grammar is None or buffer is None or transcriber is None:
-            return result
-        if not grammar.free and (result.confidence >= SURE or _digits(result.text)):
+            return self.recognizer.finish()
+        started = time.perf_counter()
+        audio = self._audio(buffer)
+        if grammar.free:
+            # Transcribed first: a sentence no phrase of the grammar comes near is
+            # answered at once, and the grammar path is left unfinished, since its
+            # answer could not change the choice (its whole-utterance decode was half
+            # the time from the end of speech to the decision).
+            transcript = self._transcribe(audio, transcriber)
+            if self._described(transcript, grammar):
+                nothing = Result("", 0.0)
+                return self._chosen(
+                    Choice(transcript, DESCRIBED, nothing, transcript, {}, None), started
+                )
+            result = self.recognizer.finish()
+            choice = self.decide(audio, grammar, result, transcriber, transcript)
+            return self._chosen(self._settled(choice, grammar, result), started)
+        result = self.recognizer.finish()
+        if result.confidence >= SURE or is_digits(result.text):
             # a closed grammar's sure phrase, or digits (settled by their own recogniser)
             return result
-        started = time.perf_counter()
-        samples = np.concatenate(buffer) if buffer else np.zeros(0, np.float32)
-        audio = Audio(samples, self.recognizer.sample_rate)
         choice = self.decide(audio, grammar, result, transcriber)
-        if not grammar.free and choice.reason == BOTH_HEARD:
-            # at menu words only, two unlike engines writing one phrase word for word
-            # is no chance, however unsure each was alone in noise
-            agreed = _as_phrase(result, result.text, max(choice.result.confidence, AGREED))
-            choice = Choice(agreed, choice.reason, result, choice.transcript, {}, None)
-        elif not grammar.free and choice.result.source is not Source.GRAMMAR:
+        return self._chosen(self._settled(choice, grammar, result), started)
+
+    @staticmethod
+    def _settled(choice: Choice, grammar: Grammar, result: Result) -> Choice:
+        """The choice with what agreement and a closed grammar make of its confidence."""
+        if choice.reason == BOTH_HEARD:
+            # two unlike engines writing one phrase word for word is no chance, however
+            # unsure each was alone in noise: at menu words only, it is acted on; where
+            # the caller may describe a need, it is worth a question ("Did you say
+            # police non emergency?" rather than nothing, when both heard it at 0.01)
+            floor = UNCONFIRMED if grammar.free else AGREED
+            agreed = as_phrase(result, result.text, max(choice.result.confidence, floor))
+            return Choice(agreed, choice.reason, result, choice.transcript, {}, None)
+        if not grammar.free and choice.result.source is not Source.GRAMMAR:
             # Words no phrase of a closed grammar explains: the grammar path forced them
             # onto its nearest phrase, which is then worth a question at most.
-            capped = _as_phrase(result, result.text, min(result.confidence, UNCONFIRMED))
-            choice = Choice(capped, "off the closed grammar", result, choice.transcript, {}, None)
+            capped = as_phrase(result, result.text, min(result.confidence, UNCONFIRMED))
+            return Choice(capped, "off the closed grammar", result, choice.transcript, {}, None)
+        return choice
+
+    def _audio(self, buffer: list[npt.NDArray[np.float32]]) -> Audio:
+        samples = np.concatenate(buffer) if buffer else np.zeros(0, np.float32)
+        return Audio(samples, self.recognizer.sample_rate)
+
+    @staticmethod
+    def _transcribe(audio: Audio, transcriber: Transcriber) -> Result:
+        if transcriber.sample_rate != audio.rate:
+            from ivr.audio.resample import resample
+
+            audio = resample(audio, transcriber.sample_rate)
+        return transcriber.transcribe(audio)
+
+    @staticmethod
+    def _described(transcript: Result, grammar: Grammar) -> bool:
+        """Whether a transcript is plainly a description that no phrase could be chosen
+        over: sure enough (``PLAIN``) that a phrase with most of its words missing from
+        it could not come near it, and longer by more than ``EXTRA_WORDS`` words than
+        every phrase with half its words or more in it."""
+        if transcript.rejected or transcript.confidence < PLAIN:
+            return False
+        words = words_of(transcript.text)
+        if len(words) <= SHORT:  # a short transcript: every phrase counts
+            return False
+        said = set(words)
+        near = [p for p in grammar.phrases if 2 * len(said & set(p.split())) >= len(p.split())]
+        return all(len(words) - len(p.split()) > EXTRA_WORDS for p in near)
+
+    def _chosen(self, choice: Choice, started: float) -> Result:
         self.last_seconds = time.perf_counter() - started
         self.last_choice = choice
         log.debug(
             "free speech: %r (%s) from grammar %r and transcript %r",
             choice.result.text,
             choice.reason,
-            result.text,
+            choice.grammar.text,
             choice.transcript.text if choice.transcript else None,
         )
         return choice.result
 
     def decide(
-        self, audio: Audio, grammar: Grammar, result: Result, transcriber: Transcriber
+        self,
+        audio: Audio,
+        grammar: Grammar,
+        result: Result,
+        transcriber: Transcriber,
+        transcript: Result | None = None,
     ) -> Choice:
-        """The answer for ``audio`` given the grammar path's ``result``."""
+        """The answer for ``audio`` given the grammar path's ``result`` (and the
+        ``transcript`` of it, when the transcriber already wrote one)."""
         if transcriber.sample_rate != audio.rate:
             from ivr.audio.resample import resample
 
             audio = resample(audio, transcriber.sample_rate)
         if result.text and result.confidence >= SURE:
             # The grammar path is sure: no need of this node was ever heard so (see notes).
-            return Choice(result, "the grammar path is sure", result, None, {}, None)
-        transcript = transcriber.transcribe(audio)
+            return Choice(result, "the grammar path is sure", result, transcript, {}, None)
+        if transcript is None:
+            transcript = transcriber.transcribe(audio)
         if not isinstance(transcriber, PhraseScorer):
             chosen, reason = choose_by_words(result, transcript)
             return Choice(chosen, reason, result, transcript, {}, None)

@@ -78,9 +78,19 @@ def hear(call: Call, text: str, confidence: float) -> None:
 SENTENCE_WORDS = 4
 #: What an unsure sentence may lead to: a question about what it clearly means. A
 #: description only weakly about something, or about nothing, is not worth a question.
-_UNSURE_ASKS = frozenset({Reason.PHRASE, Reason.MEANING, Reason.UNSURE, Reason.TWO_CLOSE,
-                          Reason.WORD_VS_SENTENCE, Reason.EMERGENCY_TOO, Reason.TWO_NEEDS,
-                          Reason.CAN_WAIT, Reason.OVER})
+_UNSURE_ASKS = frozenset(
+    {
+        Reason.PHRASE,
+        Reason.MEANING,
+        Reason.UNSURE,
+        Reason.TWO_CLOSE,
+        Reason.WORD_VS_SENTENCE,
+        Reason.EMERGENCY_TOO,
+        Reason.TWO_NEEDS,
+        Reason.CAN_WAIT,
+        Reason.OVER,
+    }
+)
 
 
 def _a_description(call: Call, toks: list[Token]) -> bool:

@@ -23,13 +23,13 @@ from ivr.asr.base import (
     recognize,
 )
 from ivr.asr.digits_fusion import DigitsFusion
-from ivr.asr.free_speech import (
+from ivr.asr.free_speech import FreeSpeech
+from ivr.asr.phrase_choice import (
     AGREED,
     GAP_SCALE,
     ONE_MODEL,
     SURE,
     UNCONFIRMED,
-    FreeSpeech,
     candidates,
     choose,
     choose_by_words,
@@ -250,7 +250,7 @@ def test_a_closed_grammar_unsure_of_a_phrase_the_transcriber_agrees_with_is_trus
     )
 
 
-def test_a_phrase_both_engines_wrote_at_a_closed_grammar_is_worth_acting_on() -> None:
+def test_a_phrase_both_engines_wrote_is_acted_on_when_closed_and_asked_about_when_free() -> None:
     # in noise each engine alone was unsure; word for word agreement is not chance
     inner = FakeRecognizer(_phrase("mental health", 0.19))
     transcriber = FakeScorer(_transcript("mental health", 0.1, -3.0), {"mental health": -3.0})
@@ -258,11 +258,12 @@ def test_a_phrase_both_engines_wrote_at_a_closed_grammar_is_worth_acting_on() ->
     result = recognize(rec, _audio(), CLOSED)
     assert (result.text, result.confidence) == ("mental health", AGREED)
     assert AGREED >= 0.5  # the Norway menu's confirm_below: acted on
-    # at a node that takes descriptions the low confidence stands (the policy asks)
-    inner = FakeRecognizer(_phrase("mental health", 0.19))
-    transcriber = FakeScorer(_transcript("mental health", 0.1, -3.0), {"mental health": -3.0})
+    # at a node that takes descriptions it is worth a question, never an act
+    inner = FakeRecognizer(_phrase("mental health", 0.01))
+    transcriber = FakeScorer(_transcript("mental health", 0.01, -3.0), {"mental health": -3.0})
     result = recognize(FreeSpeech(inner, transcriber), _audio(), FREE)
-    assert result.confidence < 0.5
+    assert (result.text, result.confidence) == ("mental health", UNCONFIRMED)
+    assert 0.2 <= result.confidence < 0.5  # between the menus' reject and confirm levels
 
 
 def test_a_closed_grammar_never_answers_with_a_transcript() -> None:
@@ -301,11 +302,24 @@ def test_a_free_grammar_hears_the_transcript_of_the_same_audio() -> None:
     result = recognize(rec, audio, FREE)
     assert (result.text, result.source) == ("my house is on fire now", Source.TRANSCRIPT)
     (heard,) = transcriber.heard
-    assert np.array_equal(heard.samples, inner.heard[0][1])
     assert np.array_equal(heard.samples, audio.samples)
-    # six words are no one-word phrase whatever it scores: the phrases are not scored
+    # six words are no one-word phrase whatever it scores: the phrases are not scored,
+    # and the grammar path, whose answer could not change that, is not waited for
     assert transcriber.asked == []
+    assert inner.heard == []
     assert rec.last_choice is not None and rec.last_choice.reason == "described in own words"
+
+
+def test_an_unsure_or_phrase_length_transcript_waits_for_the_grammar_paths_answer() -> None:
+    # a phrase sharing words with the transcript and near its length could be what was
+    # said; and in doubt (a transcript below PLAIN) any phrase could: both are weighed
+    long = "the text service for the deaf and hard of hearing"
+    grammar = Grammar([long, "fire", "police"], allow_unknown=True, free=True)
+    for heard, confidence in ((f"{long} please", 0.9), ("my house is on fire now", 0.3)):
+        inner = FakeRecognizer(_phrase("fire", 0.4))
+        transcriber = FakeScorer(_transcript(heard, confidence, -0.3), {long: -1.0})
+        recognize(FreeSpeech(inner, transcriber), _audio(), grammar)
+        assert len(inner.heard) == 1, heard
 
 
 def test_a_transcript_near_a_phrases_length_has_the_phrases_scored() -> None:
@@ -340,10 +354,15 @@ def test_a_grammar_path_that_is_sure_is_taken_without_transcribing() -> None:
     rec = FreeSpeech(inner, transcriber)
     result = recognize(rec, _audio(), FREE)
     assert (result.text, result.source) == ("police", Source.GRAMMAR)
-    assert transcriber.heard == [] and transcriber.asked == []
+    assert transcriber.asked == []  # nothing weighed against it
     assert rec.last_choice is not None and rec.last_choice.reason == "the grammar path is sure"
     inner.answer = _phrase("police", SURE - 0.01)
     assert recognize(rec, _audio(), FREE).source is Source.TRANSCRIPT
+    # at a closed grammar it is not even transcribed
+    sure = FakeRecognizer(_phrase("police", SURE))
+    unheard = FakeScorer(_transcript("police please", 0.95, -0.2), {"police": -20.0})
+    assert recognize(FreeSpeech(sure, unheard), _audio(), CLOSED).text == "police"
+    assert unheard.heard == []
 
 
 def test_without_a_transcriber_a_free_grammar_gets_the_grammar_answer() -> None:
