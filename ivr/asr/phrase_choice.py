@@ -104,9 +104,6 @@ ONE_MODEL = 0.45
 SHORT = 3
 #: The reason given when the transcript is the answer: what the caller said, as said.
 DESCRIBED = "described in own words"
-#: From this confidence a long transcript is answered without the grammar path's answer,
-#: which a phrase sharing none of its words could not beat (see ``FreeSpeech._described``).
-PLAIN = 0.5
 #: The reason given when both models wrote the grammar's phrase word for word.
 BOTH_HEARD = "both heard the phrase"
 #: What a phrase is worth at a closed grammar that both models wrote word for word: two

@@ -310,16 +310,21 @@ def test_a_free_grammar_hears_the_transcript_of_the_same_audio() -> None:
     assert rec.last_choice is not None and rec.last_choice.reason == "described in own words"
 
 
-def test_an_unsure_or_phrase_length_transcript_waits_for_the_grammar_paths_answer() -> None:
-    # a phrase sharing words with the transcript and near its length could be what was
-    # said; and in doubt (a transcript below PLAIN) any phrase could: both are weighed
+def test_a_transcript_near_a_phrases_length_waits_for_the_grammar_paths_answer() -> None:
+    # a phrase with most of its words in the transcript and near its length could be
+    # what was said: the grammar path is finished and the phrases are weighed
     long = "the text service for the deaf and hard of hearing"
     grammar = Grammar([long, "fire", "police"], allow_unknown=True, free=True)
-    for heard, confidence in ((f"{long} please", 0.9), ("my house is on fire now", 0.3)):
-        inner = FakeRecognizer(_phrase("fire", 0.4))
-        transcriber = FakeScorer(_transcript(heard, confidence, -0.3), {long: -1.0})
-        recognize(FreeSpeech(inner, transcriber), _audio(), grammar)
-        assert len(inner.heard) == 1, heard
+    inner = FakeRecognizer(_phrase(long, 0.4))
+    transcriber = FakeScorer(_transcript(f"{long} please", 0.3, -0.3), {long: -1.0})
+    result = recognize(FreeSpeech(inner, transcriber), _audio(), grammar)
+    assert len(inner.heard) == 1
+    assert (result.text, result.source) == (long, Source.GRAMMAR)
+    # a sentence sharing only "the" and "and" with it is no such phrase: not waited for
+    inner = FakeRecognizer(_phrase(long, 0.4))
+    transcriber = FakeScorer(_transcript("the kitchen and the hall are on fire", 0.3), {})
+    result = recognize(FreeSpeech(inner, transcriber), _audio(), grammar)
+    assert inner.heard == [] and result.source is Source.TRANSCRIPT
 
 
 def test_a_transcript_near_a_phrases_length_has_the_phrases_scored() -> None:
