@@ -220,7 +220,13 @@ def voice_rows(
     whole: bool = False,
     conditions: Sequence[str] = CONDITIONS,
 ) -> list[Row]:
-    from ivr.asr.recognizer import Grammar, open_recognizer, recognize, usable_grammar
+    from ivr.asr.recognizer import (
+        Grammar,
+        open_recognizer,
+        recognize,
+        recognize_whole,
+        usable_grammar,
+    )
     from ivr.audio.frontend import prepare_clip
     from ivr.audio.pcm import Audio, read_wav, silence
     from ivr.audio.resample import resample
@@ -279,7 +285,7 @@ def voice_rows(
                             # as the live listener does: the cut utterance decoded at once
                             # when the VAD ends it
                             end_of_speech = time.perf_counter()
-                            result = recognize(recognizer, pcm, grammar)
+                            result = recognize_whole(recognizer, pcm, grammar)
                         else:
                             step = max(1, pcm.rate // 10)
                             recognizer.start(grammar)

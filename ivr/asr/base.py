@@ -228,6 +228,12 @@ def recognize(
     return recognizer.finish()
 
 
+def recognize_whole(recognizer: Recognizer, audio: Audio, grammar: Grammar | None) -> Result:
+    """Recognise an utterance handed over whole (a live call's cut, once its detector
+    ends it): one chunk, so engines skip the partial answers nobody waits for."""
+    return recognize(recognizer, audio, grammar, chunk_seconds=max(audio.seconds, 0.1))
+
+
 def models_dir() -> Path:
     """Where downloaded models live: ``$IVR_MODELS_DIR`` or ``models/`` in the working tree."""
     env = os.environ.get("IVR_MODELS_DIR")

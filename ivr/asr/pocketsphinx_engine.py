@@ -78,6 +78,11 @@ from ivr.audio.pcm import Audio
 log = logging.getLogger(__name__)
 
 _PAD_SECONDS = 0.3
+#: A chunk this long is an utterance handed over whole (the live listener's cut, a
+#: recording), not a line streaming in: no partial answer is decoded from it, since the
+#: final decode reads the whole utterance anyway (on a 3 s need that work was 230 ms
+#: between the end of speech and the decision).
+HANDED_OVER = 1.0
 _NOISE = 1e-3  # RMS of the noise floor, about -60 dBFS
 _FRAME = 0.01
 _DEFAULT_REJECT_BELOW = 0.6
@@ -208,7 +213,7 @@ class PocketsphinxRecognizer:
         if chunk.rate != RATE:
             raise EngineError(f"pocketsphinx wants {RATE} Hz audio, got {chunk.rate} Hz")
         self._buffer.append(chunk.samples.astype(np.float32))
-        if self._live is None:
+        if self._live is None or chunk.seconds >= HANDED_OVER:
             return None
         self._live.process_raw(self._pcm(chunk.samples), False, False)
         hyp = self._live.hyp()

@@ -23,6 +23,7 @@ from ivr.asr.base import (
     digits_grammar,
     models_dir,
     recognize,
+    recognize_whole,
     usable_grammar,
 )
 from ivr.asr.registry import (
@@ -52,6 +53,7 @@ __all__ = [
     "open_recognizer",
     "open_transcriber",
     "recognize",
+    "recognize_whole",
     "unknown_words",
     "usable_grammar",
 ]

@@ -8,7 +8,7 @@ partial results, and each recognised utterance. At the first such node with
 nothing here that can transcribe, it says so once (a ``Notice``).
 
 Each utterance the capture cuts is prepared by the one audio front end
-(``ivr.audio.frontend.prepare_utterance``) and decoded by ``ivr.asr.recognize``,
+(``ivr.audio.frontend.prepare_utterance``) and decoded by ``ivr.asr.recognize_whole``,
 as ``ivr listen`` and ``ivr call --play`` prepare and decode a recording; the
 capture itself comes from ``ivr.audio.frontend.open_capture``.
 """
@@ -22,7 +22,13 @@ import time
 
 import numpy as np
 
-from ivr.asr.recognizer import EngineError, Grammar, Recognizer, recognize, usable_grammar
+from ivr.asr.recognizer import (
+    EngineError,
+    Grammar,
+    Recognizer,
+    recognize_whole,
+    usable_grammar,
+)
 from ivr.audio.capture import (
     Capture,
     Level,
@@ -169,7 +175,7 @@ class SpeechListener:
             grammar = self._grammar
         began = time.perf_counter()
         try:
-            result = recognize(self.recognizer, prepare_utterance(audio), grammar)
+            result = recognize_whole(self.recognizer, prepare_utterance(audio), grammar)
         except EngineError as exc:
             log.error("recogniser failed: %s", exc)
             self.inbox.put(InputLost("recogniser", str(exc)))

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from ivr.asr.espeak_corpus import IVR_PHRASES, OFF_GRAMMAR, espeak_available, speak
-from ivr.asr.recognizer import Grammar, digits_grammar, recognize, unknown_words
+from ivr.asr.pocketsphinx_engine import HANDED_OVER
+from ivr.asr.recognizer import Grammar, digits_grammar, recognize, recognize_whole, unknown_words
 from ivr.audio.pcm import Audio, read_wav
 from ivr.audio.resample import resample
 
@@ -91,6 +92,19 @@ def test_streaming_gives_partials_then_a_final_result(sphinx) -> None:  # type: 
     assert 0.0 < result.confidence <= 1.0
     assert [w.word for w in result.words] == ["main", "menu"]
     assert result.words[0].start < result.words[1].start
+
+
+@needs_espeak
+def test_an_utterance_handed_over_whole_gives_no_partial_and_the_same_answer(sphinx) -> None:  # type: ignore[no-untyped-def]
+    audio = resample(speak("mental health please", "en-us", 130), 16000)
+    grammar = Grammar(IVR_PHRASES, allow_unknown=False)
+    streamed = recognize(sphinx, audio, grammar)
+    sphinx.start(grammar)
+    assert audio.seconds >= HANDED_OVER
+    assert sphinx.feed(audio) is None  # nobody waits for a partial of a whole utterance
+    whole = sphinx.finish()
+    assert (whole.text, whole.confidence) == (streamed.text, streamed.confidence)
+    assert recognize_whole(sphinx, audio, grammar).text == streamed.text
 
 
 def test_silence_is_not_forced_onto_a_digit(sphinx) -> None:  # type: ignore[no-untyped-def]
