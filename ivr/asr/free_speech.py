@@ -153,11 +153,11 @@ class FreeSpeech:
         """The choice with what agreement and a closed grammar make of its confidence."""
         if choice.reason == BOTH_HEARD:
             # two unlike engines writing one phrase word for word is no chance, however
-            # unsure each was alone in noise: at menu words only, it is acted on; where
-            # the caller may describe a need, it is worth a question ("Did you say
-            # police non emergency?" rather than nothing, when both heard it at 0.01)
-            floor = UNCONFIRMED if grammar.free else AGREED
-            agreed = as_phrase(result, result.text, max(choice.result.confidence, floor))
+            # unsure each was alone in noise: the phrase is acted on, at a node of menu
+            # words as where descriptions are taken (there the whole utterance was
+            # the phrase: "mental health" heard at 0.58 by both, "police non emergency"
+            # at 0.01)
+            agreed = as_phrase(result, result.text, max(choice.result.confidence, AGREED))
             return Choice(agreed, choice.reason, result, choice.transcript, {}, None)
         if not grammar.free and choice.result.source is not Source.GRAMMAR:
             # Words no phrase of a closed grammar explains: the grammar path forced them

@@ -109,9 +109,8 @@ BOTH_HEARD = "both heard the phrase"
 #: What a phrase is worth at a closed grammar that both models wrote word for word: two
 #: engines of unlike kinds (one forced onto the grammar, one free) seldom agree on a
 #: whole phrase by chance, though each alone was unsure in noise ("health information"
-#: at 0.19). At a node that takes descriptions such agreement is worth ``UNCONFIRMED``
-#: at least, a question (the sentence decides there, not the phrase): flite's menu words
-#: at 15 dB were heard word for word by both at 0.01-0.2 and dropped as too unsure.
+#: at 0.19); the same where descriptions are taken, where the whole utterance was the
+#: phrase (flite's menu words at 15 dB were heard word for word by both at 0.01-0.2).
 AGREED = SURE
 #: Candidate phrases scored for longer transcripts besides the grammar's answer.
 CANDIDATES = 8
