@@ -48,7 +48,7 @@ def hear(call: Call, text: str, confidence: float) -> None:
     for run in digit_runs(toks):
         if run in shortcuts:
             ref = Ref.shortcut(shortcuts[run])
-            if not _in_a_description(call, toks):
+            if not _a_description(call, toks):
                 questions.offer(call, choices.service(call, ref), low)
                 return
             mentioned.append(Candidate(str(ref), MENTION_SCORE, run))
@@ -72,10 +72,6 @@ def hear(call: Call, text: str, confidence: float) -> None:
     _phrases(call, text, toks, low, mentioned, unsure)
 
 
-#: Words that make an utterance a description of its own rather than a menu phrase forced
-#: onto noise: heard below the node's ``reject_below`` at a node that takes descriptions,
-#: such a sentence is still weighed for its meaning, and only ever asked about.
-SENTENCE_WORDS = 4
 #: What an unsure sentence may lead to: a question about what it clearly means. A
 #: description only weakly about something, or about nothing, is not worth a question.
 _UNSURE_ASKS = frozenset(
@@ -93,31 +89,25 @@ _UNSURE_ASKS = frozenset(
 )
 
 
-def _a_description(call: Call, toks: list[Token]) -> bool:
-    """Whether an utterance is a sentence said at a node that takes descriptions, so
-    that a low recogniser confidence makes it a question rather than nothing: a need
-    heard through noise ("the little boys choking on the sweep") is usually still
-    plain, while a menu phrase forced onto noise is short."""
-    if call.state.mode is not Mode.MENU or call.node.settings.search != "tree":
-        return False
-    return sum(1 for t in toks if t.digits is None) >= SENTENCE_WORDS
-
-
-#: Words besides a number that make it a mention inside a description ("can my deaf
-#: wife text 113 instead?") rather than a request for it ("113 please, quickly").
-MENTION_WORDS = 4
+#: Words besides numbers that make an utterance a sentence of its own at a node that takes
+#: descriptions, rather than a request or a menu phrase: a number in it is a mention ("can
+#: my deaf wife text 113 instead?", not "113 please, quickly"), and heard below the node's
+#: ``reject_below`` it is still weighed for its meaning, and only ever asked about (a need
+#: heard through noise, "the little boys choking on the sweep", is usually still plain,
+#: while a menu phrase forced onto noise is short).
+SENTENCE_WORDS = 4
 #: A number mentioned is as plain as a menu phrase said whole (the matcher's best).
 MENTION_SCORE = 1.0
 
 
-def _in_a_description(call: Call, toks: list[Token]) -> bool:
-    """Whether an emergency number in the utterance is mentioned in a sentence at a node
-    that takes descriptions: the understanding then reads it as a menu phrase among
-    the sentence's words, so the sentence decides (and an emergency it agrees with is
-    still routed at once)."""
+def _a_description(call: Call, toks: list[Token]) -> bool:
+    """Whether an utterance is a sentence said at a node that takes descriptions (see
+    ``SENTENCE_WORDS``): the understanding reads an emergency number in it as one of
+    its menu phrases, so the sentence decides (and an emergency it agrees with is still
+    routed at once), and a low recogniser confidence makes it a question, not nothing."""
     if call.state.mode is not Mode.MENU or call.node.settings.search != "tree":
         return False
-    return sum(1 for t in toks if t.digits is None) >= MENTION_WORDS
+    return sum(1 for t in toks if t.digits is None) >= SENTENCE_WORDS
 
 
 def _digits(call: Call, said: str, confidence: float, low: bool) -> None:
