@@ -126,13 +126,13 @@ class FreeSpeech:
         if grammar is None or buffer is None or transcriber is None:
             return self.recognizer.finish()
         started = time.perf_counter()
-        audio = self._audio(buffer)
+        audio = _at_rate(self._audio(buffer), transcriber)  # once, for every use below
         if grammar.free:
             # Transcribed first: a sentence no phrase of the grammar comes near is
             # answered at once, and the grammar path is left unfinished, since its
             # answer could not change the choice (its whole-utterance decode was half
             # the time from the end of speech to the decision).
-            transcript = self._transcribe(audio, transcriber)
+            transcript = transcriber.transcribe(audio)
             if self._described(transcript, grammar):
                 nothing = Result("", 0.0)
                 return self._chosen(
@@ -169,14 +169,6 @@ class FreeSpeech:
     def _audio(self, buffer: list[npt.NDArray[np.float32]]) -> Audio:
         samples = np.concatenate(buffer) if buffer else np.zeros(0, np.float32)
         return Audio(samples, self.recognizer.sample_rate)
-
-    @staticmethod
-    def _transcribe(audio: Audio, transcriber: Transcriber) -> Result:
-        if transcriber.sample_rate != audio.rate:
-            from ivr.audio.resample import resample
-
-            audio = resample(audio, transcriber.sample_rate)
-        return transcriber.transcribe(audio)
 
     @staticmethod
     def _described(transcript: Result, grammar: Grammar) -> bool:
@@ -217,10 +209,7 @@ class FreeSpeech:
     ) -> Choice:
         """The answer for ``audio`` given the grammar path's ``result`` (and the
         ``transcript`` of it, when the transcriber already wrote one)."""
-        if transcriber.sample_rate != audio.rate:
-            from ivr.audio.resample import resample
-
-            audio = resample(audio, transcriber.sample_rate)
+        audio = _at_rate(audio, transcriber)
         if result.text and result.confidence >= SURE:
             # The grammar path is sure: no need of this node was ever heard so (see notes).
             return Choice(result, "the grammar path is sure", result, transcript, {}, None)
@@ -243,3 +232,12 @@ class FreeSpeech:
         else:
             chosen, reason = choose(result, transcript, scores, own, self._margin, self._agreement)
         return Choice(chosen, reason, result, transcript, scores, own)
+
+
+def _at_rate(audio: Audio, transcriber: Transcriber) -> Audio:
+    """The utterance at the transcriber's rate (as it is, when it is already)."""
+    if transcriber.sample_rate == audio.rate:
+        return audio
+    from ivr.audio.resample import resample
+
+    return resample(audio, transcriber.sample_rate)
