@@ -190,27 +190,26 @@ def test_a_sentence_heard_below_the_reject_level_is_asked_about_never_acted_on(
     assert [o.display for o in out if isinstance(o, Route)] == ["113"]
 
 
+def not_taken(menu: Menu, index: MenuIndex, speech: Speech) -> bool:
+    """Whether the utterance counted as a no-match, leaving the caller at the menu."""
+    session = Session(menu, index=index)
+    session.start()
+    before = session.state.no_match
+    session.send(speech)
+    return session.state.mode == "menu" and session.state.no_match == before + 1
+
+
 def test_a_short_answer_below_the_reject_level_is_still_not_taken(
     menu: Menu, index: MenuIndex
 ) -> None:
     # a menu phrase forced onto noise is short: below reject_below it is nothing
-    session = Session(menu, index=index)
-    session.start()
-    before = session.state.no_match
-    session.send(Speech("ambulance", 0.05))
-    assert session.state.mode == "menu"
-    assert session.state.no_match == before + 1
+    assert not_taken(menu, index, Speech("ambulance", 0.05))
 
 
 def test_an_unsure_sentence_that_means_nothing_plain_is_not_asked_about(
     menu: Menu, index: MenuIndex
 ) -> None:
-    session = Session(menu, index=index)
-    session.start()
-    before = session.state.no_match
-    session.send(Speech("the weather is lovely today for a walk", 0.05))
-    assert session.state.mode == "menu"
-    assert session.state.no_match == before + 1
+    assert not_taken(menu, index, Speech("the weather is lovely today for a walk", 0.05))
 
 
 def test_the_menu_examples_are_read_by_the_loader(menu: Menu) -> None:

@@ -74,11 +74,16 @@ def audio_state(page: Any) -> dict[str, Any]:
     return dict(page.evaluate("() => ({...window.ivrAudio})"))
 
 
-def call_with_microphone(page: Any, url: str) -> None:
+def dial_with_microphone(page: Any, url: str) -> None:
+    """Open the phone and press call with the microphone ticked (nothing awaited)."""
     page.goto(url)
     expect(page.locator("body")).to_have_attribute("data-ready", "1")
     page.check("#mic")
     page.click("#call")
+
+
+def call_with_microphone(page: Any, url: str) -> None:
+    dial_with_microphone(page, url)
     greeting = page.locator("#transcript li.ivr").first
     expect(greeting).to_contain_text("Emergency and health line", timeout=PAGE_WAIT_MS)
 
@@ -165,10 +170,7 @@ def test_keys_while_the_microphone_is_asked_for_do_not_break_the_call(
     page: Any, voice_server: Any
 ) -> None:
     page.add_init_script(SLOW_PERMISSION)
-    page.goto(voice_server.url)
-    expect(page.locator("body")).to_have_attribute("data-ready", "1")
-    page.check("#mic")
-    page.click("#call")
+    dial_with_microphone(page, voice_server.url)
     page.click('button[data-key="2"]')  # before the call started: not sent
     greeting = page.locator("#transcript li.ivr").first
     expect(greeting).to_contain_text("Emergency and health line", timeout=PAGE_WAIT_MS)
@@ -181,10 +183,7 @@ def test_hanging_up_while_the_microphone_is_asked_for_releases_it(
     page: Any, voice_server: Any
 ) -> None:
     page.add_init_script(SLOW_PERMISSION)
-    page.goto(voice_server.url)
-    expect(page.locator("body")).to_have_attribute("data-ready", "1")
-    page.check("#mic")
-    page.click("#call")
+    dial_with_microphone(page, voice_server.url)
     page.click("#hangup")
     expect(page.locator("#outcome")).to_have_text("hung up")
     page.wait_for_function(
