@@ -5,7 +5,9 @@ runs the grammar recogniser *and* a free-speech transcriber on the same
 utterance, then decides per utterance which answer to trust, by the rules of
 ``ivr.asr.phrase_choice`` (where the measurements behind them are). At a node
 that takes menu words only, the transcriber is a second opinion when the
-grammar path is unsure.
+grammar path is unsure; with ``sounds`` (how alike texts sound) it also
+checks a sure phrase and a lone digit said among menu words, since a phrase
+the transcript sounds unlike was the one kind of wrong route left there.
 
 At a node that takes descriptions the transcript comes first: a long one that
 no phrase of the grammar comes near is the answer without waiting for the
@@ -33,6 +35,7 @@ from ivr.asr.base import (
     Source,
     Transcriber,
 )
+from ivr.asr.phonetic import SoundsLike
 from ivr.asr.phrase_choice import (
     AGREED,
     AGREEMENT,
@@ -41,10 +44,12 @@ from ivr.asr.phrase_choice import (
     EXTRA_WORDS,
     MARGIN,
     SHORT,
+    SOUNDS_OTHERWISE,
     SURE,
     UNCONFIRMED,
     Choice,
     as_phrase,
+    by_sound,
     candidates,
     choose,
     choose_by_words,
@@ -76,6 +81,7 @@ class FreeSpeech:
         margin: float = MARGIN,
         agreement: float = AGREEMENT,
         closed: bool = True,
+        sounds: SoundsLike | None = None,
     ) -> None:
         self.recognizer = recognizer
         self.transcriber = transcriber
@@ -84,6 +90,9 @@ class FreeSpeech:
         self._margin = margin
         self._agreement = agreement
         self._closed = closed and isinstance(transcriber, PhraseScorer)
+        #: How alike texts sound (``by_sound``); ``None`` leaves the choice to the scores.
+        self.sounds = sounds
+        self._digits_only = False
         self._grammar: Grammar | None = None
         self._buffer: list[npt.NDArray[np.float32]] | None = None
         self.last_choice: Choice | None = None
@@ -112,6 +121,7 @@ class FreeSpeech:
     def start(self, grammar: Grammar | None) -> None:
         self.recognizer.start(grammar)
         self._grammar = grammar
+        self._digits_only = grammar is not None and all(is_digits(p) for p in grammar.phrases)
         heard = grammar is not None and (grammar.free or self._closed)
         self._buffer = [] if heard and self.transcriber is not None else None
 
@@ -142,9 +152,12 @@ class FreeSpeech:
             choice = self.decide(audio, grammar, result, transcriber, transcript)
             return self._chosen(self._settled(choice, grammar, result), started)
         result = self.recognizer.finish()
-        if result.confidence >= SURE or is_digits(result.text):
-            # a closed grammar's sure phrase, or digits (settled by their own recogniser)
-            return result
+        if is_digits(result.text) and (self._digits_only or self.sounds is None):
+            return result  # digits where only digits are asked for: their own recogniser's
+        if result.confidence >= SURE and self.sounds is None:
+            return result  # a closed grammar's sure phrase, with nothing to check it by
+        # a sure phrase or a lone digit among menu words is still checked by how the
+        # transcript sounds ("theft" heard as "threatened" at 0.65, "gun" as "one")
         choice = self.decide(audio, grammar, result, transcriber)
         return self._chosen(self._settled(choice, grammar, result), started)
 
@@ -211,8 +224,16 @@ class FreeSpeech:
         ``transcript`` of it, when the transcriber already wrote one)."""
         audio = _at_rate(audio, transcriber)
         if result.text and result.confidence >= SURE:
-            # The grammar path is sure: no need of this node was ever heard so (see notes).
-            return Choice(result, "the grammar path is sure", result, transcript, {}, None)
+            # The grammar path is sure: no need of this node was ever heard so (see notes),
+            # though a phrase the transcript sounds unlike is asked about.
+            sure = Choice(result, "the grammar path is sure", result, transcript, {}, None)
+            if self.sounds is None or (grammar.free and transcript is None):
+                return sure
+            if transcript is None:
+                transcript = transcriber.transcribe(audio)
+            scorer = transcriber if isinstance(transcriber, PhraseScorer) else None
+            unscored = Choice(result, sure.reason, result, transcript, {}, None)
+            return self._by_sound(unscored, grammar, audio, scorer)
         if transcript is None:
             transcript = transcriber.transcribe(audio)
         if not isinstance(transcriber, PhraseScorer):
@@ -231,7 +252,53 @@ class FreeSpeech:
             chosen, reason = choose_by_words(result, transcript)
         else:
             chosen, reason = choose(result, transcript, scores, own, self._margin, self._agreement)
-        return Choice(chosen, reason, result, transcript, scores, own)
+        scorer = transcriber if isinstance(transcriber, PhraseScorer) else None
+        choice = Choice(chosen, reason, result, transcript, scores, own)
+        return self._by_sound(choice, grammar, audio, scorer)
+
+    def _by_sound(
+        self, choice: Choice, grammar: Grammar, audio: Audio, transcriber: PhraseScorer | None
+    ) -> Choice:
+        """``choice`` with what ``by_sound`` makes of it: where the grammar is closed, the
+        transcript short, or a phrase was chosen (a long description is left as it is)."""
+        transcript = choice.transcript
+        if self.sounds is None or transcript is None:
+            return choice
+        short = len(words_of(transcript.text)) <= SHORT
+        if grammar.free and not short and choice.result.source is not Source.GRAMMAR:
+            return choice
+        phrases, chosen = grammar.phrases, choice.result
+        found = by_sound(chosen, choice.grammar, transcript, phrases, self.sounds)
+        if found is not None and found[1] == SOUNDS_OTHERWISE:
+            # how far behind its own transcript the transcriber puts the phrase: scored
+            # now if it was not (a sure phrase), since only a phrase it doubts is asked
+            behind = _behind(choice, chosen.text, audio, transcriber)
+            if behind is not None:
+                found = by_sound(
+                    chosen, choice.grammar, transcript, phrases, self.sounds, behind=behind
+                )
+        if found is None:
+            return choice
+        result, reason = found
+        return Choice(
+            result, reason, choice.grammar, transcript, choice.scores, choice.transcript_score
+        )
+
+
+def _behind(
+    choice: Choice, phrase: str, audio: Audio, transcriber: PhraseScorer | None
+) -> float | None:
+    """How many nats less likely than its own transcript the transcriber finds ``phrase``."""
+    transcript = choice.transcript
+    own = choice.transcript_score
+    if own is None and transcript is not None and transcript.alternatives:
+        own = transcript.alternatives[0][1]
+    if own is None:
+        return None
+    score = choice.scores.get(phrase)
+    if score is None and transcriber is not None:
+        score = transcriber.score_phrases(audio, [phrase]).get(phrase)
+    return None if score is None else own - score
 
 
 def _at_rate(audio: Audio, transcriber: Transcriber) -> Audio:

@@ -23,6 +23,7 @@ from pathlib import Path
 from ivr.asr.base import EngineError, Recognizer, Transcriber
 from ivr.asr.digits_fusion import DigitsFusion
 from ivr.asr.free_speech import FreeSpeech
+from ivr.asr.phonetic import SoundsLike
 from ivr.model import ENGINES
 
 log = logging.getLogger(__name__)
@@ -168,7 +169,21 @@ def open_recognizer(
     except EngineError as exc:
         log.info("no free speech for %r: %s", language, exc)
         return FreeSpeech(recognizer, None, unavailable=exc)
-    return FreeSpeech(recognizer, transcriber)
+    return FreeSpeech(recognizer, transcriber, sounds=_sounds(language))
+
+
+def _sounds(language: str) -> SoundsLike | None:
+    """How alike English texts sound, from cmudict (which the pocketsphinx grammar path
+    loads anyway); ``None`` for other languages or without pocketsphinx."""
+    if language != "en":
+        return None
+    from ivr.asr.pocketsphinx_decoders import pronunciations
+
+    try:
+        pronunciations("yes")
+    except EngineError:
+        return None
+    return SoundsLike(pronunciations)
 
 
 def open_transcriber(language: str = "en", engine: str = "auto") -> Transcriber:
