@@ -68,6 +68,10 @@ TEXT_SETS = (
     "nb-dev", "nb-dev2", "nb-dev3", "nb-dev4", "nb-heldout",
 )  # fmt: skip
 VOICE_SETS = ("en-dev", "en-heldout", "en-words")
+#: Made and measured only when asked for (``--voice-set en-phrases``): every label and
+#: phrase of every option at its node (bench/speak_needs.py --set en-phrases).
+OPTIONAL_VOICE_SETS = ("en-phrases",)
+PHRASE_SETS = ("en-words", "en-phrases")
 Steps = tuple[str | Said, ...]  # keys, or a label said, to the node where a need is said
 SYNTHS = ("espeak-ng", "flite", "festival")
 HELD_OUT_SYNTHS = frozenset({"festival"})
@@ -184,7 +188,7 @@ def voice_needs(
     """(audio file, need, keys to press first) for each file whose sentence is still current."""
     out: list[tuple[Path, Need, Steps]] = []
     skipped = 0
-    if set_name == "en-words":
+    if set_name in PHRASE_SETS:
         for file, entry in sorted(entries.items()):
             at = datetime.strptime(str(entry["at"]), "%Y-%m-%d %H:%M")
             keys = steps_to(menu, str(entry["node"]), at)
@@ -391,7 +395,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=None, help="first N needs of each set")
     parser.add_argument("--synth", choices=SYNTHS, action="append", help="voice: only these")
     parser.add_argument(
-        "--voice-set", choices=VOICE_SETS, action="append", help="voice: only these sets"
+        "--voice-set",
+        choices=VOICE_SETS + OPTIONAL_VOICE_SETS,
+        action="append",
+        help="voice: only these sets",
     )
     parser.add_argument(
         "--condition", choices=CONDITIONS, action="append", help="voice: only these lines"
