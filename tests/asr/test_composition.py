@@ -201,6 +201,14 @@ def test_a_short_transcript_has_every_phrase_scored() -> None:
     assert candidates(grammar, "", "") == list(grammar.phrases)
 
 
+def test_a_lone_oh_is_scored_only_when_the_grammar_path_heard_it() -> None:
+    # Moonshine finds "Oh." likely for almost any short word in noise
+    grammar = Grammar(["police", "fire", "oh", "one", "two"])
+    assert candidates(grammar, "police", "porkow") == ["police", "fire", "one", "two"]
+    assert candidates(grammar, "", "porkow") == ["police", "fire", "one", "two"]
+    assert candidates(grammar, "oh", "so") == list(grammar.phrases)
+
+
 @pytest.mark.parametrize(
     ("grammar", "transcript", "expected", "reason"),
     [

