@@ -81,10 +81,10 @@ instead: see ``choose_by_words``.
 
 How the transcript *sounds* (``by_sound``, ``ivr.asr.phonetic``) is the last
 word on a menu phrase, where the grammar is closed or the transcript short.
-Tuned on a bigger set than the one the benchmark prints: every English phrase
-of every option of the Norway menu (270) said at its node by both flite
-dev voices and two espeak-ng voices each, clean and at 15 dB SNR (2,160
-clips; festival, the held-out synthesiser, not used). Before these rules
+Tuned on every English phrase of every option of the Norway menu (270) said
+at its node by both flite dev voices and two espeak-ng voices each, clean and
+at 15 dB SNR (2,160 clips; the benchmark's ``en-phrases`` set has one voice a
+phrase; festival, the held-out synthesiser, not used). Before these rules
 7 clean and 7 noisy clips were acted on wrongly without asking ("temperature"
 taken as "family doctor": the agreement bonus outweighed Moonshine's own
 preference; "paralysed" as "alight", "theft" as "threatened" at 0.6 and more);
