@@ -43,6 +43,7 @@ from ivr.asr.phrase_choice import (
     DESCRIBED,
     EXTRA_WORDS,
     MARGIN,
+    ONE_MODEL,
     SHORT,
     SOUNDS_OTHERWISE,
     SURE,
@@ -55,6 +56,7 @@ from ivr.asr.phrase_choice import (
     choose_by_words,
     is_digits,
     words_of,
+    wrote_digit,
 )
 from ivr.audio.pcm import Audio
 
@@ -158,8 +160,15 @@ class FreeSpeech:
             return result  # a closed grammar's sure phrase, with nothing to check it by
         # a sure phrase or a lone digit among menu words is still checked by how the
         # transcript sounds ("theft" heard as "threatened" at 0.65, "gun" as "one")
-        choice = self.decide(audio, grammar, result, transcriber)
-        return self._chosen(self._settled(choice, grammar, result), started)
+        choice = self._settled(self.decide(audio, grammar, result, transcriber), grammar, result)
+        if is_digits(result.text) and not wrote_digit(choice.transcript, result.text):
+            # a digit picks an option: acted on only when the transcript writes it too
+            # ("tooth" heard as "two" at 0.55, transcribed "dove", scored up to 1.0)
+            capped = as_phrase(result, choice.result.text, min(choice.result.confidence, ONE_MODEL))
+            choice = Choice(
+                capped, "a digit only one engine heard", result, choice.transcript, {}, None
+            )
+        return self._chosen(choice, started)
 
     @staticmethod
     def _settled(choice: Choice, grammar: Grammar, result: Result) -> Choice:

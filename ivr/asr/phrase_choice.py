@@ -315,6 +315,14 @@ def choose_by_words(grammar_result: Result, transcript: Result) -> tuple[Result,
     return transcript, DESCRIBED
 
 
+def wrote_digit(transcript: Result | None, digit: str) -> bool:
+    """Whether the transcript is the one digit ``digit`` ("two", "Two." or "2")."""
+    if transcript is None:
+        return False
+    said = words_of(transcript.text)
+    return said == (digit,) or said == (DIGIT_WORDS.get(digit, digit),)
+
+
 def is_digits(text: str) -> bool:
     words = words_of(text)
     return bool(words) and all(w in DIGIT_WORDS for w in words)

@@ -227,3 +227,19 @@ def test_a_lone_digit_among_menu_words_is_checked_by_sound() -> None:
     unheard = FakeScorer(_transcript("gun", 0.9, -0.4), {})
     assert recognize(FreeSpeech(inner, unheard, sounds=SOUNDS), _audio(), digits).confidence == 0.63
     assert unheard.heard == []
+
+
+def test_a_lone_digit_among_menu_words_is_acted_on_only_when_transcribed_as_that_digit() -> None:
+    # "tooth" heard as "two" at 0.55, transcribed "dove": the scores alone made it 1.0
+    grammar = Grammar(["one", "two", "tooth", "drowning"], allow_unknown=False)
+    scores = {"two": -6.0, "tooth": -10.5, "drowning": -12.8}
+    inner = FakeRecognizer(_phrase("two", 0.55))
+    transcriber = FakeScorer(_transcript("dove", 0.7, -5.4), scores)
+    result = recognize(FreeSpeech(inner, transcriber, sounds=SOUNDS), _audio(), grammar)
+    assert result.confidence <= ONE_MODEL < SURE
+    # written as the digit, by word or numeral, it is acted on
+    for written in ("two", "2"):
+        inner = FakeRecognizer(_phrase("two", 0.55))
+        transcriber = FakeScorer(_transcript(written, 0.9, -0.5), {"two": -0.5})
+        result = recognize(FreeSpeech(inner, transcriber, sounds=SOUNDS), _audio(), grammar)
+        assert (result.text, result.confidence >= SURE) == ("two", True), written
