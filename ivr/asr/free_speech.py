@@ -45,7 +45,6 @@ from ivr.asr.phrase_choice import (
     MARGIN,
     ONE_MODEL,
     SHORT,
-    SOUNDS_OTHERWISE,
     SURE,
     UNCONFIRMED,
     Choice,
@@ -94,7 +93,6 @@ class FreeSpeech:
         self._closed = closed and isinstance(transcriber, PhraseScorer)
         #: How alike texts sound (``by_sound``); ``None`` leaves the choice to the scores.
         self.sounds = sounds
-        self._digits_only = False
         self._grammar: Grammar | None = None
         self._buffer: list[npt.NDArray[np.float32]] | None = None
         self.last_choice: Choice | None = None
@@ -123,7 +121,6 @@ class FreeSpeech:
     def start(self, grammar: Grammar | None) -> None:
         self.recognizer.start(grammar)
         self._grammar = grammar
-        self._digits_only = grammar is not None and all(is_digits(p) for p in grammar.phrases)
         heard = grammar is not None and (grammar.free or self._closed)
         self._buffer = [] if heard and self.transcriber is not None else None
 
@@ -154,14 +151,15 @@ class FreeSpeech:
             choice = self.decide(audio, grammar, result, transcriber, transcript)
             return self._chosen(self._settled(choice, grammar, result), started)
         result = self.recognizer.finish()
-        if is_digits(result.text) and (self._digits_only or self.sounds is None):
+        digits = is_digits(result.text)
+        if digits and (self.sounds is None or all(is_digits(p) for p in grammar.phrases)):
             return result  # digits where only digits are asked for: their own recogniser's
         if result.confidence >= SURE and self.sounds is None:
             return result  # a closed grammar's sure phrase, with nothing to check it by
         # a sure phrase or a lone digit among menu words is still checked by how the
         # transcript sounds ("theft" heard as "threatened" at 0.65, "gun" as "one")
         choice = self._settled(self.decide(audio, grammar, result, transcriber), grammar, result)
-        if is_digits(result.text) and not wrote_digit(choice.transcript, result.text):
+        if digits and not wrote_digit(choice.transcript, result.text):
             # a digit picks an option: acted on only when the transcript writes it too
             # ("tooth" heard as "two" at 0.55, transcribed "dove", scored up to 1.0)
             capped = as_phrase(result, choice.result.text, min(choice.result.confidence, ONE_MODEL))
@@ -232,6 +230,7 @@ class FreeSpeech:
         """The answer for ``audio`` given the grammar path's ``result`` (and the
         ``transcript`` of it, when the transcriber already wrote one)."""
         audio = _at_rate(audio, transcriber)
+        scorer = transcriber if isinstance(transcriber, PhraseScorer) else None
         if result.text and result.confidence >= SURE:
             # The grammar path is sure: no need of this node was ever heard so (see notes),
             # though a phrase the transcript sounds unlike is asked about.
@@ -240,7 +239,6 @@ class FreeSpeech:
                 return sure
             if transcript is None:
                 transcript = transcriber.transcribe(audio)
-            scorer = transcriber if isinstance(transcriber, PhraseScorer) else None
             unscored = Choice(result, sure.reason, result, transcript, {}, None)
             return self._by_sound(unscored, grammar, audio, scorer)
         if transcript is None:
@@ -261,7 +259,6 @@ class FreeSpeech:
             chosen, reason = choose_by_words(result, transcript)
         else:
             chosen, reason = choose(result, transcript, scores, own, self._margin, self._agreement)
-        scorer = transcriber if isinstance(transcriber, PhraseScorer) else None
         choice = Choice(chosen, reason, result, transcript, scores, own)
         return self._by_sound(choice, grammar, audio, scorer)
 
@@ -276,16 +273,18 @@ class FreeSpeech:
         short = len(words_of(transcript.text)) <= SHORT
         if grammar.free and not short and choice.result.source is not Source.GRAMMAR:
             return choice
-        phrases, chosen = grammar.phrases, choice.result
-        found = by_sound(chosen, choice.grammar, transcript, phrases, self.sounds)
-        if found is not None and found[1] == SOUNDS_OTHERWISE:
-            # how far behind its own transcript the transcriber puts the phrase: scored
-            # now if it was not (a sure phrase), since only a phrase it doubts is asked
-            behind = _behind(choice, chosen.text, audio, transcriber)
-            if behind is not None:
-                found = by_sound(
-                    chosen, choice.grammar, transcript, phrases, self.sounds, behind=behind
-                )
+        chosen = choice.result
+        found = by_sound(
+            chosen,
+            choice.grammar,
+            transcript,
+            grammar.phrases,
+            self.sounds,
+            # how far behind its own transcript the transcriber puts the phrase: asked
+            # only for a phrase about to be doubted, and scored then if it was not (a
+            # sure phrase)
+            behind=lambda: _behind(choice, chosen.text, audio, transcriber),
+        )
         if found is None:
             return choice
         result, reason = found

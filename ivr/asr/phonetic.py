@@ -24,6 +24,8 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 
+from ivr.asr.base import DIGIT_WORDS
+
 #: word -> its pronunciations, each a space-separated string of ARPAbet phones.
 Pronounce = Callable[[str], Sequence[str]]
 
@@ -51,9 +53,7 @@ _SPELT = "AE B K D EH F G HH IH JH K L M N AA P K R S T AH V W K Y Z"
 _LETTERS = {chr(ord("a") + i): phone for i, phone in enumerate(_SPELT.split())}
 _NOT_A_LETTER = re.compile(r"[^a-z0-9']")
 #: Numerals a transcriber writes ("1" for "one"), said digit by digit.
-_NUMERALS = dict(
-    enumerate(("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"))
-)
+_NUMERALS = {digit: word for word, digit in DIGIT_WORDS.items() if word != "oh"}
 
 
 def _substitution(a: str, b: str) -> float:
@@ -108,7 +108,7 @@ class SoundsLike:
             cleaned = _NOT_A_LETTER.sub("", word)
             if cleaned.isdigit():
                 for digit in cleaned:
-                    out.extend(self._word(_NUMERALS[int(digit)]))
+                    out.extend(self._word(_NUMERALS[digit]))
             elif cleaned:
                 out.extend(self._word(cleaned))
         return tuple(out)

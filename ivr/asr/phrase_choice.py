@@ -99,7 +99,7 @@ noisy half measured), however far the sound (up to 0.66); acting needs
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ivr.asr.base import DIGIT_WORDS, Grammar, Result, Source, Word
@@ -255,7 +255,7 @@ def by_sound(
     phrases: Sequence[str],
     sounds: SoundsLike,
     acted_on: float = SURE,
-    behind: float | None = None,
+    behind: Callable[[], float | None] | None = None,
 ) -> tuple[Result, str] | None:
     """What how ``transcript`` sounds makes of the ``chosen`` answer, or ``None``.
 
@@ -263,7 +263,7 @@ def by_sound(
       less like than another phrase (by over ``SOUNDS_OTHER``) is asked about instead
       ("sick", transcribed "see", heard as "teeth" at 0.58), unless the transcriber
       finds the phrase at most ``SOUNDS_EXEMPT`` nats less likely than its transcript
-      (``behind``; ``None`` when unknown).
+      (``behind()``, asked only then, since it may score the phrase; ``None``: unknown).
     - The grammar path's phrase, not otherwise acted on, is when the transcript sounds
       most like it: acted on (``SOUNDS_SAME`` or nearer), or asked about (to
       ``SOUNDS_ASK``). Two engines of unlike kinds then point at one phrase: "key in a
@@ -276,11 +276,13 @@ def by_sound(
         return None
     nearest, first = ranked[0]
     if chosen.source is Source.GRAMMAR and chosen.text and chosen.confidence >= acted_on:
-        exempt = behind is not None and behind <= SOUNDS_EXEMPT
-        if not exempt and sounds.distance(transcript.text, chosen.text) > nearest + SOUNDS_OTHER:
-            asked = as_phrase(grammar_result, chosen.text, min(chosen.confidence, ONE_MODEL))
-            return asked, SOUNDS_OTHERWISE
-        return None
+        if sounds.distance(transcript.text, chosen.text) <= nearest + SOUNDS_OTHER:
+            return None
+        lag = behind() if behind is not None else None
+        if lag is not None and lag <= SOUNDS_EXEMPT:
+            return None
+        asked = as_phrase(grammar_result, chosen.text, min(chosen.confidence, ONE_MODEL))
+        return asked, SOUNDS_OTHERWISE
     ours = grammar_result.text
     if not ours or first != ours or nearest > SOUNDS_ASK:
         return None

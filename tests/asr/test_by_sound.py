@@ -151,8 +151,8 @@ def test_a_phrase_the_transcriber_finds_nearly_as_likely_as_its_words_is_not_dou
     grammar = ["ambulance", "violence", "police"]
     chosen, said = _phrase("ambulance", 1.0), _transcript("and violins", 0.5)
     assert SOUNDS.ranked("and violins", grammar)[0][1] == "violence"
-    assert by_sound(chosen, chosen, said, grammar, SOUNDS, behind=SOUNDS_EXEMPT) is None
-    asked = by_sound(chosen, chosen, said, grammar, SOUNDS, behind=SOUNDS_EXEMPT + 0.1)
+    assert by_sound(chosen, chosen, said, grammar, SOUNDS, behind=lambda: SOUNDS_EXEMPT) is None
+    asked = by_sound(chosen, chosen, said, grammar, SOUNDS, behind=lambda: SOUNDS_EXEMPT + 0.1)
     assert asked is not None and asked[0].confidence == ONE_MODEL
 
 
