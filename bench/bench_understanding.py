@@ -297,7 +297,7 @@ def voice_rows(
                                 recognizer.feed(Audio(pcm.samples[start : start + step], pcm.rate))
                             end_of_speech = time.perf_counter()
                             result = recognizer.finish()
-                        speech = Speech(result.text, result.confidence)
+                        speech = Speech(result.text, result.confidence, result.runners_up)
                     call.hear(speech)
                     evaluations.append(call.finish(time.perf_counter() - end_of_speech))
                 name = f"{synth}/{condition}/{set_name}"

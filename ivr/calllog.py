@@ -39,18 +39,24 @@ class HeardRow:
     confidence: float
     source: str
     played: bool = False
+    #: Menu phrases the recogniser also found likely, which the menu may ask about.
+    runners_up: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, said: str, got: Recognised, played: bool) -> HeardRow:
-        return cls(said, got.text, got.confidence, got.source, played)
+        return cls(said, got.text, got.confidence, got.source, played, got.runners_up)
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        """The row as ``--json`` shows it; ``runners_up`` only when there are some."""
+        row: dict[str, Any] = {
             "said": self.said,
             "heard": self.heard,
             "confidence": round(self.confidence, 3),
             "source": self.source,
         }
+        if self.runners_up:
+            row["runners_up"] = list(self.runners_up)
+        return row
 
 
 class CallLog:

@@ -28,6 +28,8 @@ class Recognised:
     text: str
     confidence: float
     source: str = GRAMMAR
+    #: Menu phrases the recogniser also found likely (``ivr.events.Speech``).
+    runners_up: tuple[str, ...] = ()
 
 
 #: Turns typed caller words into what the menu hears: a ``Recognised``, or a
@@ -76,7 +78,7 @@ def run_step(
         return outputs + session.settle()
     if step.kind == "say":
         heard = Recognised(step.value, 1.0) if hearing is None else recognised(hearing(step.value))
-        return session.send(Speech(heard.text, heard.confidence))
+        return session.send(Speech(heard.text, heard.confidence, heard.runners_up))
     if step.kind == "play":
         if playing is None:
             raise IvrError(
@@ -84,7 +86,7 @@ def run_step(
                 "this is a bug in the front end",
             )
         heard = playing(step.value)
-        return session.send(Speech(heard.text, heard.confidence))
+        return session.send(Speech(heard.text, heard.confidence, heard.runners_up))
     if step.kind == "silence":
         try:
             seconds = float(step.value)

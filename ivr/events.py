@@ -35,10 +35,16 @@ class KeyPress:
 
 @dataclass(frozen=True)
 class Speech:
-    """What the caller said, as text, with the recogniser's confidence (1.0 for typed text)."""
+    """What the caller said, as text, with the recogniser's confidence (1.0 for typed text).
+
+    ``runners_up``: other menu phrases the recogniser found likely (best first). When
+    ``text`` leads nowhere sure, the menu asks about them ("Did you mean A or B?")
+    rather than saying it did not understand; it never acts on one unasked.
+    """
 
     text: str
     confidence: float = 1.0
+    runners_up: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -151,7 +151,7 @@ class Session:
             self._key(event.key)
         elif isinstance(event, Speech):
             self.record.caller(event.text, "say", self.elapsed)
-            speech.hear(self, event.text, event.confidence)
+            speech.hear(self, event.text, event.confidence, event.runners_up)
         elif isinstance(event, HangUp):
             self.record.caller("(hangs up)", "hangup", self.elapsed)
             self.hangup_reason = CALLER_HUNG_UP

@@ -150,6 +150,10 @@ class Result:
     it where it is cheap (pocketsphinx for small grammars, Moonshine for every
     grammar, a transcript's own log-probability), and may fill it even when the
     result is rejected.
+
+    ``runners_up``: menu phrases the recogniser also found likely, best first (not
+    ``text``); a menu may ask about them, never act on them
+    (``ivr.asr.phrase_choice.runners_up`` says when they are given).
     """
 
     text: str
@@ -157,6 +161,7 @@ class Result:
     words: tuple[Word, ...] = ()
     source: Source = Source.GRAMMAR
     alternatives: Alternatives = ()
+    runners_up: tuple[str, ...] = ()
 
     @property
     def rejected(self) -> bool:

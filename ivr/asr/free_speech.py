@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 import numpy.typing as npt
@@ -54,6 +55,7 @@ from ivr.asr.phrase_choice import (
     choose,
     choose_by_words,
     is_digits,
+    runners_up,
     words_of,
     wrote_digit,
 )
@@ -149,7 +151,7 @@ class FreeSpeech:
                 )
             result = self.recognizer.finish()
             choice = self.decide(audio, grammar, result, transcriber, transcript)
-            return self._chosen(self._settled(choice, grammar, result), started)
+            return self._chosen(self._settled(choice, grammar, result), started, grammar)
         result = self.recognizer.finish()
         digits = is_digits(result.text)
         if digits and (self.sounds is None or all(is_digits(p) for p in grammar.phrases)):
@@ -164,9 +166,14 @@ class FreeSpeech:
             # ("tooth" heard as "two" at 0.55, transcribed "dove", scored up to 1.0)
             capped = as_phrase(result, choice.result.text, min(choice.result.confidence, ONE_MODEL))
             choice = Choice(
-                capped, "a digit only one engine heard", result, choice.transcript, {}, None
+                capped,
+                "a digit only one engine heard",
+                result,
+                choice.transcript,
+                choice.scores,
+                choice.transcript_score,
             )
-        return self._chosen(choice, started)
+        return self._chosen(choice, started, grammar)
 
     @staticmethod
     def _settled(choice: Choice, grammar: Grammar, result: Result) -> Choice:
@@ -207,15 +214,22 @@ class FreeSpeech:
         near = [p for p in grammar.phrases if 2 * len(said & set(p.split())) >= len(p.split())]
         return all(len(words) - len(p.split()) > EXTRA_WORDS for p in near)
 
-    def _chosen(self, choice: Choice, started: float) -> Result:
+    def _chosen(self, choice: Choice, started: float, grammar: Grammar | None = None) -> Result:
+        """``choice``'s answer, with the phrases worth a question besides it when the
+        answer is a menu phrase or a short transcript (``runners_up``)."""
+        if grammar is not None:
+            also = runners_up(choice, grammar.phrases, grammar.free, self.sounds)
+            if also:
+                choice = replace(choice, result=replace(choice.result, runners_up=also))
         self.last_seconds = time.perf_counter() - started
         self.last_choice = choice
         log.debug(
-            "free speech: %r (%s) from grammar %r and transcript %r",
+            "free speech: %r (%s) from grammar %r and transcript %r; runners-up %s",
             choice.result.text,
             choice.reason,
             choice.grammar.text,
             choice.transcript.text if choice.transcript else None,
+            list(choice.result.runners_up),
         )
         return choice.result
 

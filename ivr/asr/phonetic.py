@@ -95,6 +95,9 @@ class SoundsLike:
     def __init__(self, pronounce: Pronounce) -> None:
         self._pronounce = pronounce
         self._word = lru_cache(maxsize=8192)(self._word_phones)
+        # the last ranking: one utterance's transcript is ranked against its node's
+        # phrases by more than one rule (the check, then the runners-up)
+        self._last: tuple[str, tuple[str, ...], list[tuple[float, str]]] | None = None
 
     def _word_phones(self, word: str) -> tuple[str, ...]:
         found = self._pronounce(word)
@@ -122,4 +125,10 @@ class SoundsLike:
 
     def ranked(self, said: str, phrases: Iterable[str]) -> list[tuple[float, str]]:
         """``phrases`` nearest first, each with its distance from ``said`` (ties by text)."""
-        return sorted((self.distance(said, p), p) for p in phrases if self.phones(p))
+        among = tuple(phrases)
+        last = self._last
+        if last is not None and last[0] == said and last[1] == among:
+            return list(last[2])
+        found = sorted((self.distance(said, p), p) for p in among if self.phones(p))
+        self._last = (said, among, found)
+        return list(found)

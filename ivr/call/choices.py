@@ -52,8 +52,12 @@ def distinct(call: Call, refs: Sequence[str]) -> list[Choice]:
     outcomes: set[tuple[object, ...]] = set()
     for text in refs:
         choice = of(call, Ref.parse(text))
-        outcome = (choice.action.kind, choice.action.target, choice.action.message)
-        if outcome not in outcomes:
-            outcomes.add(outcome)
+        if outcome(choice) not in outcomes:
+            outcomes.add(outcome(choice))
             choices.append(choice)
     return choices
+
+
+def outcome(choice: Choice) -> tuple[object, ...]:
+    """What taking ``choice`` does: two choices that do the same are one."""
+    return (choice.action.kind, choice.action.target, choice.action.message)

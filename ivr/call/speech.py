@@ -15,18 +15,21 @@ import logging
 from collections.abc import Sequence
 
 from ivr.call import choices, digits, keys, questions
+from ivr.call.also_heard import NOTHING_ELSE, Heard, phrase_matches
 from ivr.call.context import Call
 from ivr.call.state import Mode
 from ivr.matcher import Candidate, top_ties
-from ivr.refs import Ref, RefKind
+from ivr.refs import Ref
 from ivr.textnorm import Token, digit_runs, only_digits, tokens
 from ivr.understand.policy import Reason, Verdict
 
 log = logging.getLogger(__name__)
 
 
-def hear(call: Call, text: str, confidence: float) -> None:
-    """One utterance (text and the recogniser's confidence) at the call's state."""
+def hear(call: Call, text: str, confidence: float, runners_up: Sequence[str] = ()) -> None:
+    """One utterance (text and the recogniser's confidence) at the call's state;
+    ``runners_up`` are menu phrases the recogniser also found likely, asked about
+    (never acted on) when the text leads nowhere sure (``also_heard``)."""
     state = call.state
     if state.buffer:  # keys held back before the caller spoke are acted on first
         keys.resolve(call, final=True)
@@ -39,8 +42,9 @@ def hear(call: Call, text: str, confidence: float) -> None:
         call.no_match()
         return
     unsure = confidence < settings.reject_below
+    heard = Heard(runners_up if state.mode is Mode.MENU else ())
     if unsure and not _a_description(call, toks):
-        call.no_match()
+        heard.not_taken(call)
         return
     low = confidence < settings.confirm_below
     shortcuts = call.index.shortcut_numbers
@@ -69,7 +73,7 @@ def hear(call: Call, text: str, confidence: float) -> None:
     elif said is not None:
         _digits(call, said, confidence, low)
         return
-    _phrases(call, text, toks, low, mentioned, unsure)
+    _phrases(call, text, toks, low, mentioned, unsure, heard)
 
 
 #: What an unsure sentence may lead to: a question about what it clearly means. A
@@ -128,29 +132,19 @@ def _phrases(
     low: bool,
     mentioned: Sequence[Candidate] = (),
     unsure: bool = False,
+    heard: Heard = NOTHING_ELSE,
 ) -> None:
     """The node's phrases and the commands; the whole menu's at a node that searches
     the tree, and the emergency options' everywhere but at a collect node."""
-    index = call.index
-    node = call.node
     collecting = call.state.mode is Mode.COLLECT
-    found = index.local(node.id, call.lang).match(toks)
-    if collecting:  # only the commands: the node's digits are not phrases
-        found = [c for c in found if Ref.parse(c.ref).kind is RefKind.CMD]
-    local = {c.ref for c in found}
-    tree = node.settings.search == "tree" and not collecting
-    found += [
-        c
-        for c in index.tree(call.lang).match(toks)
-        if c.ref not in local and (tree or index.is_emergency(c.ref))
-    ]
-    found += mentioned
+    tree = call.node.settings.search == "tree" and not collecting
+    found = phrase_matches(call, toks) + list(mentioned)
     found.sort(key=lambda c: -c.score)
     best = top_ties(found)
     if tree:
-        _understand(call, text, best, [c for c in found if c not in best], low, unsure)
+        _understand(call, text, best, [c for c in found if c not in best], low, unsure, heard)
         return
-    _take(call, [c.ref for c in best], low)
+    _take(call, [c.ref for c in best], low, heard=heard)
 
 
 def _understand(
@@ -160,6 +154,7 @@ def _understand(
     also: list[Candidate],
     low: bool,
     unsure: bool = False,
+    heard: Heard = NOTHING_ELSE,
 ) -> None:
     """A need described at a node that searches the whole menu: the policy decides
     (``ivr.understand.policy``) whether to act, confirm, offer choices or reprompt.
@@ -174,20 +169,31 @@ def _understand(
         decision.reason.name,
     )
     if decision.verdict is Verdict.NONE or (unsure and decision.reason not in _UNSURE_ASKS):
-        call.no_match()
+        heard.not_taken(call)
     elif decision.verdict is Verdict.ACT and not unsure:
-        _take(call, decision.refs, low)
+        _take(call, decision.refs, low, heard=heard)
     else:  # unsure of the one (confirm) or between several (choose)
-        _take(call, decision.refs, low, confirm=True)
+        _take(call, decision.refs, low, confirm=True, heard=heard)
 
 
-def _take(call: Call, refs: Sequence[str], low: bool, confirm: bool = False) -> None:
+def _take(
+    call: Call,
+    refs: Sequence[str],
+    low: bool,
+    confirm: bool = False,
+    heard: Heard = NOTHING_ELSE,
+) -> None:
     """Take the one outcome the refs name (confirming it when unsure), or ask."""
     found = choices.distinct(call, refs)
     if not found:
-        call.no_match()
+        heard.not_taken(call)
     elif len(found) > 1:
         questions.choose_among(call, found)
     else:
         choice = found[0]
-        questions.offer(call, choice, confirm or low or choice.action.confirm)
+        unsure = confirm or low or choice.action.confirm
+        other = heard.choices(call, besides=found)[:1] if unsure else []
+        if other:  # "Did you say X?" would be about one of two things it may have been
+            questions.choose_among(call, [choice, *other])
+        else:
+            questions.offer(call, choice, unsure)

@@ -229,7 +229,7 @@ class LiveCall:
         self.speaking_since = None
         settings = self.session.node.settings
         log.info("heard %r at confidence %.2f (%s)", item.text, item.confidence, item.source)
-        outputs = self.session.send(Speech(item.text, item.confidence))
+        outputs = self.session.send(Speech(item.text, item.confidence, item.runners_up))
         asked = self.session.state.mode.asks
         self.display.caller(heard_line(item.text, item.confidence, settings, asked), "say")
         if self.recorder is not None and item.audio is not None:

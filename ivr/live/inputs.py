@@ -54,6 +54,8 @@ class Heard:
     audio: Audio | None = None
     decode_seconds: float = 0.0
     source: str = "grammar"
+    #: Menu phrases the recogniser also found likely (``ivr.events.Speech``).
+    runners_up: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

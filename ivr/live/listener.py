@@ -182,4 +182,6 @@ class SpeechListener:
             return
         elapsed = time.perf_counter() - began
         source = getattr(getattr(result, "source", None), "value", "grammar")
-        self.inbox.put(Heard(result.text, result.confidence, audio, elapsed, str(source)))
+        self.inbox.put(
+            Heard(result.text, result.confidence, audio, elapsed, str(source), result.runners_up)
+        )

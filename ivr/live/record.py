@@ -68,7 +68,8 @@ class CallRecorder:
             return
         clip = _Clip(f"caller-{len(self._clips) + 1}.wav", max(0.0, started - self.t0), item.audio)
         self._clips.append(clip)
-        self.log.hear(HeardRow(clip.file, item.text, item.confidence, item.source, played=True))
+        row = HeardRow(clip.file, item.text, item.confidence, item.source, True, item.runners_up)
+        self.log.hear(row)
 
     def ivr_audio(self, audio: Audio, started: float, played: float) -> None:
         keep = round(max(0.0, min(played, audio.seconds)) * audio.rate)

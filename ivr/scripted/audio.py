@@ -332,4 +332,4 @@ class _AsrRecognizer:
 
         result = recognize(self.engine, audio, self._grammar(phrases, free))
         source = getattr(getattr(result, "source", None), "value", GRAMMAR)
-        return Recognised(result.text, float(result.confidence), str(source))
+        return Recognised(result.text, float(result.confidence), str(source), result.runners_up)

@@ -168,7 +168,7 @@ class _Inbox(queue.Queue[LiveInput]):
     def get(self, block: bool = True, timeout: float | None = None) -> LiveInput:
         item = super().get(block, timeout)
         if isinstance(item, Heard):
-            got = Recognised(item.text, item.confidence, item.source)
+            got = Recognised(item.text, item.confidence, item.source, item.runners_up)
             self.call_log.hear(HeardRow.of(MICROPHONE, got, played=False))
         return item
 

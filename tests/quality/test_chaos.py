@@ -109,7 +109,7 @@ def test_a_session_that_misroutes_is_caught_with_its_seed(
 def test_an_exception_in_the_session_is_a_failure_not_a_crash(
     norway: Menu, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(call: Session, text: str, confidence: float) -> None:
+    def broken(call: Session, text: str, confidence: float, runners_up: object = ()) -> None:
         raise ValueError("matcher exploded")
 
     monkeypatch.setattr(speech, "hear", broken)
