@@ -112,7 +112,11 @@ class ChaosCaller:
         if roll < 0.35:
             return self._silence()
         if roll < 0.45 and listen is not None and listen.phrases:
-            return Speech(self._mutate(rng.choice(listen.phrases)), self._confidence())
+            # what a recogniser unsure in noise gives: the words, and phrases it also
+            # found likely, which the menu may ask about
+            said = self._mutate(rng.choice(listen.phrases))
+            also = tuple(rng.sample(listen.phrases, min(len(listen.phrases), rng.randint(0, 2))))
+            return Speech(said, self._confidence(), also)
         return self._key_or_speech()
 
     def _silence(self) -> Silence:

@@ -19,7 +19,9 @@ property (``SafetyOracle``):
     description sharing a content word (``ivr.understand.lexicon.terms``) with
     what the menu says an option leading to S is for (its phrases, examples,
     the service's purpose), or a plea for help (``ivr.understand.cues.pleads``)
-    when S is an emergency (shortcut) service, which a plea is offered; or S is
+    when S is an emergency (shortcut) service, which a plea is offered; any of
+    these said by one of the recogniser's runners-up (``Speech.runners_up``),
+    which the menu asks about and the caller may then choose; or S is
     the ``on_max_failures`` route of a node the caller was at.
 
 The oracle reads the menu through ``ivr.analysis.flow``, not through the
@@ -130,6 +132,10 @@ class SafetyOracle:
                 digits += spoken
                 if spoken:
                     more_found, more_gotos = self._entered(possible, digits)
+                    found |= more_found
+                    gotos |= more_gotos
+                for phrase in event.runners_up:  # what else was heard: asked about, then chosen
+                    more_found, more_gotos, _ = self._speech(possible, phrase)
                     found |= more_found
                     gotos |= more_gotos
             else:

@@ -68,6 +68,7 @@ def test_the_oracle_flags_a_route_nobody_chose(norway: Menu) -> None:
         ([KeyPress("1"), KeyPress("1"), KeyPress("3")], "emergency", "ambulance"),  # shortcut
         ([Speech("oh two eight hundred")], "main", "police_info"),  # a spoken service number
         ([KeyPress("0"), KeyPress("1")], "gp", "police"),  # operator command, confirmed
+        ([Speech("zork", 0.2, ("fire service",)), KeyPress("1")], "emergency", "fire"),  # runner-up
     ],
 )
 def test_the_oracle_accepts_routes_the_caller_chose(
@@ -78,6 +79,16 @@ def test_the_oracle_accepts_routes_the_caller_chose(
         assert oracle.check(event, node, []) is None
     route = Route(service, norway.services[service].number, "", "")
     assert oracle.check(events[-1], node, [route]) is None
+
+
+def test_the_oracle_flags_a_route_only_a_runner_up_of_another_utterance_named(
+    norway: Menu,
+) -> None:
+    oracle = SafetyOracle(norway, lang="en")
+    oracle.check(Speech("zork", 0.2, ("fire service",)), "emergency", [Listen("emergency", "menu", 5)])
+    route = Route("fire", "110", "110", "the fire service")
+    problem = oracle.check(KeyPress("1"), "emergency", [route])
+    assert problem is not None and problem.startswith("routed to fire (110)")
 
 
 def test_real_sessions_pass_the_oracle_on_scripted_calls(norway: Menu) -> None:
