@@ -85,7 +85,8 @@ def test_the_oracle_flags_a_route_only_a_runner_up_of_another_utterance_named(
     norway: Menu,
 ) -> None:
     oracle = SafetyOracle(norway, lang="en")
-    oracle.check(Speech("zork", 0.2, ("fire service",)), "emergency", [Listen("emergency", "menu", 5)])
+    heard = Speech("zork", 0.2, ("fire service",))
+    oracle.check(heard, "emergency", [Listen("emergency", "menu", 5)])  # not asked about
     route = Route("fire", "110", "110", "the fire service")
     problem = oracle.check(KeyPress("1"), "emergency", [route])
     assert problem is not None and problem.startswith("routed to fire (110)")
