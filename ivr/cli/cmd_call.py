@@ -211,7 +211,8 @@ def _print(result: dict[str, Any], log: CallLog, session: Session) -> None:
         shown = repr(row.heard) if row.heard else "nothing"
         did = f"played {row.said}" if row.played else f"said {row.said!r}"
         free = " (free transcript)" if row.source == "transcript" else ""
-        print(f"(audio) {did}, heard {shown}, confidence {row.confidence:.2f}{free}")
+        also = f"; maybe {' or '.join(map(repr, row.runners_up))}" if row.runners_up else ""
+        print(f"(audio) {did}, heard {shown}, confidence {row.confidence:.2f}{free}{also}")
     if result["outcome"] == "route":
         # the number as the menu writes it, as ivr run and lint show it ("116 117")
         shown = session.route.display if session.route is not None else result["route"]

@@ -124,6 +124,23 @@ def test_a_low_confidence_transcript_is_confirmed_by_the_typed_yes(
     assert [row["said"] for row in data["heard"]] == [str(need)]  # typed words are not heard
 
 
+def test_runners_up_of_a_recording_are_asked_about_and_shown(
+    capsys: pytest.CaptureFixture[str], norway_path: Path, ear: FakeEar, tmp_path: Path
+) -> None:
+    clip = wav(tmp_path / "a.wav")
+    heard = Recognised("tommy copac", 0.0, "transcript", ("panic attack", "police advice"))
+    ear.answers = [heard]
+    code, out, _ = call(capsys, str(norway_path), "--play", str(clip), "--press", "1", "--json")
+    data = json.loads(out)
+    asked = [line["text"] for line in data["transcript"] if line["who"] == "ivr"][-2]
+    assert asked.startswith("Did you mean ") and " or " in asked
+    assert data["heard"][0]["runners_up"] == ["panic attack", "police advice"]
+    assert code == 0 and data["route"] == "116123"  # the first runner-up, chosen by key
+    ear.answers, ear.seen = [heard], []
+    code, out, _ = call(capsys, str(norway_path), "--play", str(clip))
+    assert "heard 'tommy copac', confidence 0.00 (free transcript); maybe 'panic attack' or " in out
+
+
 def test_the_recording_is_heard_with_the_grammar_of_the_node_the_call_is_at(
     capsys: pytest.CaptureFixture[str], norway_path: Path, ear: FakeEar, tmp_path: Path
 ) -> None:
