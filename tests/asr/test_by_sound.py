@@ -34,6 +34,7 @@ from tests.asr.test_composition import (
 #: A pronouncing dictionary small enough to read: enough for the phrases below.
 DICTIONARY = {
     "key": "K IY",
+    "keen": "K IY N",
     "in": "IH N",
     "a": "AH",
     "number": "N AH M B ER",
