@@ -221,6 +221,8 @@ def _report(
                 del record["option"]
             if args.free or node is not None:  # a node that takes needs may transcribe
                 record["source"] = item.result.source.value
+            if item.result.runners_up:  # what a call at the node would ask about
+                record["runners_up"] = list(item.result.runners_up)
             print(json.dumps(record, ensure_ascii=False), flush=True)
         else:
             if not item.speech:  # nothing was decoded: no confidence to show
@@ -229,5 +231,7 @@ def _report(
             shown = item.result.text or "(nothing recognised)"
             picked = node.option(item.result.text) if node and item.result.text else None
             suffix = f" -> {picked}" if picked else ""
+            also = item.result.runners_up
+            suffix += f"; maybe {' or '.join(map(repr, also))}" if also else ""
             print(f"{item.file}: {shown} ({item.result.confidence:.2f}){suffix}", flush=True)
     return 1 if failed else 0

@@ -165,3 +165,50 @@ def test_free_transcribes_a_spoken_need_with_the_real_transcriber(
     (row,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert "chest pain" in row["text"] and row["source"] == "transcript"
     assert 0.0 < row["confidence"] <= 1.0
+
+
+@dataclass
+class FakeNodeRecognizer:
+    """A recogniser at a menu node, unsure, with runners-up (``FreeSpeech`` gives them)."""
+
+    grammars: list[object] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return "fake"
+
+    @property
+    def sample_rate(self) -> int:
+        return 16000
+
+    @property
+    def transcribes(self) -> bool:
+        return True
+
+    def unknown_words(self, words: object) -> list[str]:
+        return []
+
+    def start(self, grammar: object) -> None:
+        self.grammars.append(grammar)
+
+    def feed(self, chunk: Audio) -> None:
+        return None
+
+    def finish(self) -> Result:
+        return Result(
+            "tommy copac", 0.0, source=Source.TRANSCRIPT, runners_up=("panic attack", "police")
+        )
+
+
+def test_listen_at_a_node_shows_what_a_call_would_ask_about(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = FakeNodeRecognizer()
+    monkeypatch.setattr(cmd_listen, "open_recognizer", lambda *a, **k: fake)
+    norway = Path(__file__).resolve().parents[2] / "menus" / "norway.yaml"
+    a = wav(tmp_path / "a.wav", 1.0)
+    assert main(["listen", str(a), "--menu", str(norway), "--node", "main"]) == 0
+    assert capsys.readouterr().out == f"{a}: tommy copac (0.00); maybe 'panic attack' or 'police'\n"
+    assert main(["listen", str(a), "--menu", str(norway), "--node", "main", "--json"]) == 0
+    row = json.loads(capsys.readouterr().out)
+    assert row["runners_up"] == ["panic attack", "police"] and row["option"] is None
