@@ -14,6 +14,7 @@ import logging
 from ivr.call import choices, questions
 from ivr.call.context import Call
 from ivr.call.record import VisitKind
+from ivr.call.state import Choice
 from ivr.refs import Ref
 
 log = logging.getLogger(__name__)
@@ -55,15 +56,20 @@ def resolve(call: Call, final: bool) -> None:
 def select(call: Call, key: str, confidence: float) -> None:
     """A key at a node: one of its options or a global command, else an invalid key.
     A recogniser unsure of a spoken digit (low ``confidence``) has it confirmed."""
-    node = call.node
-    low = confidence < node.settings.confirm_below
-    for option in node.options:
+    choice = choice_for(call, key)
+    if choice is None:
+        call.no_match(VisitKind.INVALID_KEY)
+        return
+    low = confidence < call.node.settings.confirm_below
+    questions.offer(call, choice, low or choice.action.confirm)
+
+
+def choice_for(call: Call, key: str) -> Choice | None:
+    """What ``key`` picks at the call's node: one of its options, else a global command."""
+    for option in call.node.options:
         if option.key == key:
-            questions.offer(call, choices.option(call, option.id), low or option.action.confirm)
-            return
+            return choices.option(call, option.id)
     for command in call.menu.commands:
         if command.key == key:
-            choice = choices.command(call, command.name)
-            questions.offer(call, choice, low or command.action.confirm)
-            return
-    call.no_match(VisitKind.INVALID_KEY)
+            return choices.command(call, command.name)
+    return None

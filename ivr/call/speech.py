@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from ivr.call import choices, digits, keys, questions
 from ivr.call.also_heard import NOTHING_ELSE, Heard, phrase_matches
 from ivr.call.context import Call
-from ivr.call.state import Mode
+from ivr.call.state import Choice, Mode
 from ivr.matcher import Candidate, top_ties
 from ivr.refs import Ref
 from ivr.textnorm import Token, digit_runs, only_digits, tokens
@@ -71,7 +71,7 @@ def hear(call: Call, text: str, confidence: float, runners_up: Sequence[str] = (
             digits.spoken(call, said)
             return
     elif said is not None:
-        _digits(call, said, confidence, low)
+        _digits(call, said, confidence, low, heard)
         return
     _phrases(call, text, toks, low, mentioned, unsure, heard)
 
@@ -114,9 +114,18 @@ def _a_description(call: Call, toks: list[Token]) -> bool:
     return sum(1 for t in toks if t.digits is None) >= SENTENCE_WORDS
 
 
-def _digits(call: Call, said: str, confidence: float, low: bool) -> None:
-    """Digits said at a menu node: one is a key; more may be a service's number."""
+def _digits(call: Call, said: str, confidence: float, low: bool, heard: Heard) -> None:
+    """Digits said at a menu node: one is a key; more may be a service's number. A lone
+    digit heard unsurely is asked about beside the recogniser's runners-up ("knife"
+    heard as "five", which picks no option, or "toothache" as "two")."""
     if len(said) == 1:
+        if low and heard.runners_up:
+            picked = keys.choice_for(call, said)
+            if picked is None:
+                heard.not_taken(call)
+            else:
+                _offer(call, picked, True, heard)
+            return
         call.select_key(said, confidence)
     elif said in call.index.service_numbers:
         sid = call.index.service_numbers[said]
@@ -191,9 +200,14 @@ def _take(
         questions.choose_among(call, found)
     else:
         choice = found[0]
-        unsure = confirm or low or choice.action.confirm
-        other = heard.choices(call, besides=found)[:1] if unsure else []
-        if other:  # "Did you say X?" would be about one of two things it may have been
-            questions.choose_among(call, [choice, *other])
-        else:
-            questions.offer(call, choice, unsure)
+        _offer(call, choice, confirm or low or choice.action.confirm, heard)
+
+
+def _offer(call: Call, choice: Choice, unsure: bool, heard: Heard) -> None:
+    """Take ``choice``, or ask: "Did you say X?", or, with a runner-up naming another
+    choice, "Did you mean X or Y?" (the question would be about one of two things)."""
+    other = heard.choices(call, besides=[choice])[:1] if unsure else []
+    if other:
+        questions.choose_among(call, [choice, *other])
+    else:
+        questions.offer(call, choice, unsure)

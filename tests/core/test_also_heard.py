@@ -123,3 +123,29 @@ def test_runners_up_are_no_answer_to_a_pending_question(tiny: Menu) -> None:
     session.send(Speech("zork", 0.9, ("information line",)))  # a fresh request, not an answer
     assert session.state.mode is Mode.MENU
     assert session.visits[-1][0] is VisitKind.NO_MATCH
+
+
+def test_an_unsure_spoken_digit_is_asked_about_beside_its_runner_up(tiny: Menu) -> None:
+    session = started(tiny)
+    session.send(Speech("three", UNSURE, ("information line",)))  # "three" picks the facts
+    assert session.state.mode is Mode.CHOOSE
+    assert offered(session) == ["main.3", "main.2"]
+    alone = started(tiny)
+    alone.send(Speech("three", UNSURE))
+    assert alone.state.mode is Mode.CONFIRM and offered(alone) == ["main.3"]
+
+
+def test_an_unsure_digit_that_picks_nothing_asks_about_the_runners_up(tiny: Menu) -> None:
+    # "knife" heard as "seven": no option has that key
+    session = started(tiny)
+    session.send(Speech("seven", UNSURE, ("information line",)))
+    assert session.state.mode is Mode.CONFIRM and offered(session) == ["main.2"]
+    alone = started(tiny)
+    alone.send(Speech("seven", UNSURE))
+    assert alone.visits[-1][0] is VisitKind.INVALID_KEY
+
+
+def test_a_sure_spoken_digit_is_a_key_whatever_the_runners_up(tiny: Menu) -> None:
+    session = started(tiny)
+    session.send(Speech("two", 0.9, ("facts",)))
+    assert session.outcome == "route"
