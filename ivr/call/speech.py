@@ -44,7 +44,10 @@ def hear(call: Call, text: str, confidence: float, runners_up: Sequence[str] = (
     unsure = confidence < settings.reject_below
     heard = Heard(runners_up if state.mode is Mode.MENU else ())
     if unsure and not _a_description(call, toks):
-        heard.not_taken(call)
+        # too faint to take, but where the recogniser names runners-up, what it heard
+        # first is worth asking about beside them (pocketsphinx's "crime in progress" at
+        # 0.07, which Moonshine wrote as "driving floor width")
+        (Heard((text, *heard.runners_up)) if heard.runners_up else heard).not_taken(call)
         return
     low = confidence < settings.confirm_below
     shortcuts = call.index.shortcut_numbers

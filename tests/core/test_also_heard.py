@@ -149,3 +149,16 @@ def test_a_sure_spoken_digit_is_a_key_whatever_the_runners_up(tiny: Menu) -> Non
     session = started(tiny)
     session.send(Speech("two", 0.9, ("facts",)))
     assert session.outcome == "route"
+
+
+def test_a_phrase_too_faint_to_take_is_asked_about_first_beside_its_runners_up(
+    tiny: Menu,
+) -> None:
+    session = started(tiny)
+    session.send(Speech("facts", FAINT, ("information line", "emergency")))
+    assert session.state.mode is Mode.CHOOSE
+    assert offered(session) == ["main.3", "main.2"]
+    # with no runners-up (typed text, or a recogniser that names none) it is not taken
+    alone = started(tiny)
+    alone.send(Speech("facts", FAINT))
+    assert alone.visits[-1][0] is VisitKind.NO_MATCH
