@@ -168,18 +168,10 @@ def test_free_transcribes_a_spoken_need_with_the_real_transcriber(
 
 
 @dataclass
-class FakeNodeRecognizer:
+class FakeNodeRecognizer(FakeTranscriber):
     """A recogniser at a menu node, unsure, with runners-up (``FreeSpeech`` gives them)."""
 
     grammars: list[object] = field(default_factory=list)
-
-    @property
-    def name(self) -> str:
-        return "fake"
-
-    @property
-    def sample_rate(self) -> int:
-        return 16000
 
     @property
     def transcribes(self) -> bool:
