@@ -215,9 +215,13 @@ class FreeSpeech:
         return all(len(words) - len(p.split()) > EXTRA_WORDS for p in near)
 
     def _chosen(self, choice: Choice, started: float, grammar: Grammar | None = None) -> Result:
-        """``choice``'s answer, with the phrases worth a question besides it when the
-        answer is a menu phrase or a short transcript (``runners_up``)."""
-        if grammar is not None:
+        """``choice``'s answer, with the phrases worth a question besides it
+        (``runners_up``) when it is a short transcript (which the menu may not
+        understand, however sure Moonshine is of its words: "have a lunch" for
+        "avalanche" at 0.65) or a menu phrase not sure enough to act on (a sure one
+        is acted on: they would go unused)."""
+        written = choice.result.source is Source.TRANSCRIPT
+        if grammar is not None and (written or choice.result.confidence < SURE):
             also = runners_up(choice, grammar.phrases, grammar.free, self.sounds)
             if also:
                 choice = replace(choice, result=replace(choice.result, runners_up=also))

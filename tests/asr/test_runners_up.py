@@ -76,11 +76,16 @@ def test_free_speech_hands_the_runners_up_on_with_its_answer() -> None:
     result = recognize(FreeSpeech(inner, transcriber, sounds=SOUNDS), _audio(), grammar)
     assert result.text == "tommy copac"
     assert result.runners_up == ("key in a number", "police")
-    # a sure answer needs no question, but what else was likely is still named
+    # Moonshine sure of its words is no sign the menu will understand them
+    sure_words = FakeScorer(_transcript("tommy copac", 0.9, -2.0), scores)
+    inner = FakeRecognizer(_phrase("police", 0.1))
+    result = recognize(FreeSpeech(inner, sure_words, sounds=SOUNDS), _audio(), grammar)
+    assert result.runners_up == ("key in a number", "police")
+    # a sure phrase is acted on: no question, so no runners-up
     sure = FakeScorer(_transcript("police", 0.9, -0.3), {"police": -0.3, "fire": -8.0})
     inner = FakeRecognizer(_phrase("police", 0.9))
     result = recognize(FreeSpeech(inner, sure, sounds=SOUNDS), _audio(), grammar)
-    assert result.text == "police" and "police" not in result.runners_up
+    assert (result.text, result.runners_up) == ("police", ())
 
 
 def test_without_a_transcriber_there_are_no_runners_up() -> None:
