@@ -21,7 +21,7 @@ from ivr.call.state import Choice, Mode
 from ivr.matcher import Candidate, top_ties
 from ivr.refs import Ref
 from ivr.textnorm import Token, digit_runs, only_digits, tokens
-from ivr.understand.policy import Reason, Verdict
+from ivr.understand.policy import Decision, Reason, Verdict
 
 log = logging.getLogger(__name__)
 
@@ -184,8 +184,24 @@ def _understand(
         heard.not_taken(call)
     elif decision.verdict is Verdict.ACT and not unsure:
         _take(call, decision.refs, low, heard=heard)
+    elif decision.verdict is Verdict.CONFIRM and (low or unsure):
+        # heard unsurely and understood unsurely: the question offers the reading the
+        # ranker liked next too, since the words themselves may be misheard
+        _take(call, _with_next(call, decision), low, confirm=True, heard=heard)
     else:  # unsure of the one (confirm) or between several (choose)
         _take(call, decision.refs, low, confirm=True, heard=heard)
+
+
+def _with_next(call: Call, decision: Decision) -> tuple[str, ...]:
+    """The decision's one target and the ranker's best target leading elsewhere."""
+    (first,) = decision.refs[:1] or ("",)
+    if not first:
+        return decision.refs
+    ahead = choices.distinct(call, [first])
+    for scored in decision.scores:
+        if scored.ref != first and len(choices.distinct(call, [first, scored.ref])) > len(ahead):
+            return (first, scored.ref)
+    return decision.refs
 
 
 def _take(

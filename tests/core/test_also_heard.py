@@ -162,3 +162,26 @@ def test_a_phrase_too_faint_to_take_is_asked_about_first_beside_its_runners_up(
     alone = started(tiny)
     alone.send(Speech("facts", FAINT))
     assert alone.visits[-1][0] is VisitKind.NO_MATCH
+
+
+@pytest.fixture(scope="module")
+def norway() -> Menu:
+    from pathlib import Path
+
+    from ivr.loader import load_menu
+
+    return load_menu(Path(__file__).resolve().parents[2] / "menus" / "norway.yaml")
+
+
+def test_a_description_heard_unsurely_is_offered_with_the_next_reading(norway: Menu) -> None:
+    # understood unsurely as one target: typed, "Did you say X?"; heard unsurely, the
+    # ranker's next target is offered too, since the words themselves may be misheard
+    typed = started(norway)
+    typed.send(Speech("my knee hurts after football"))
+    assert typed.state.mode is Mode.CONFIRM
+    (first,) = offered(typed)
+    heard = started(norway)
+    heard.send(Speech("my knee hurts after football", UNSURE))
+    assert heard.state.mode is Mode.CHOOSE
+    assert offered(heard)[0] == first and len(offered(heard)) == 2
+    assert offered(heard)[1] == "main.2"  # a doctor
