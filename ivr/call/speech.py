@@ -184,9 +184,11 @@ def _understand(
         heard.not_taken(call)
     elif decision.verdict is Verdict.ACT and not unsure:
         _take(call, decision.refs, low, heard=heard)
-    elif decision.verdict is Verdict.CONFIRM and (low or unsure):
+    elif decision.verdict is Verdict.CONFIRM and (low or unsure) and not heard.runners_up:
         # heard unsurely and understood unsurely: the question offers the reading the
-        # ranker liked next too, since the words themselves may be misheard
+        # ranker liked next too, since the words themselves may be misheard (a short
+        # utterance with runners-up has those offered instead: they are what it sounded
+        # like, where the ranker's next is only what it might mean)
         _take(call, _with_next(call, decision), low, confirm=True, heard=heard)
     else:  # unsure of the one (confirm) or between several (choose)
         _take(call, decision.refs, low, confirm=True, heard=heard)
