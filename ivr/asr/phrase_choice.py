@@ -349,7 +349,7 @@ def runners_up(
     kept = [
         p
         for p in dict.fromkeys(found)
-        if p and words_of(p) != answer and not is_digits(p) and p not in ONLY_IF_HEARD
+        if p and words_of(p) != answer and not is_digits(p)  # "oh" is a digit too
     ]
     return tuple(kept[:limit])
 

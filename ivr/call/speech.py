@@ -196,12 +196,12 @@ def _understand(
 
 def _with_next(call: Call, decision: Decision) -> tuple[str, ...]:
     """The decision's one target and the ranker's best target leading elsewhere."""
-    (first,) = decision.refs[:1] or ("",)
-    if not first:
+    if not decision.refs:
         return decision.refs
-    ahead = choices.distinct(call, [first])
+    first = decision.refs[0]
+    taken = choices.outcome(choices.of(call, Ref.parse(first)))
     for scored in decision.scores:
-        if scored.ref != first and len(choices.distinct(call, [first, scored.ref])) > len(ahead):
+        if choices.outcome(choices.of(call, Ref.parse(scored.ref))) != taken:
             return (first, scored.ref)
     return decision.refs
 

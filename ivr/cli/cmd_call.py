@@ -22,7 +22,7 @@ from typing import Any
 
 from ivr.calllog import CallLog, HeardRow
 from ivr.calls import Hearing, Playing, Recognised, Step, recognised, run_step
-from ivr.cli.common import add_menu_argument, open_menu, parse_time, print_json
+from ivr.cli.common import add_menu_argument, maybe, open_menu, parse_time, print_json
 from ivr.errors import IvrError
 from ivr.nlu.rankers import menu_index
 from ivr.session import Session
@@ -211,7 +211,7 @@ def _print(result: dict[str, Any], log: CallLog, session: Session) -> None:
         shown = repr(row.heard) if row.heard else "nothing"
         did = f"played {row.said}" if row.played else f"said {row.said!r}"
         free = " (free transcript)" if row.source == "transcript" else ""
-        also = f"; maybe {' or '.join(map(repr, row.runners_up))}" if row.runners_up else ""
+        also = maybe(row.runners_up)
         print(f"(audio) {did}, heard {shown}, confidence {row.confidence:.2f}{free}{also}")
     if result["outcome"] == "route":
         # the number as the menu writes it, as ivr run and lint show it ("116 117")

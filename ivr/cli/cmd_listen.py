@@ -32,6 +32,7 @@ from ivr.asr.recognizer import (
     open_recognizer,
     usable_grammar,
 )
+from ivr.cli.common import maybe
 from ivr.errors import IvrError
 
 
@@ -231,7 +232,6 @@ def _report(
             shown = item.result.text or "(nothing recognised)"
             picked = node.option(item.result.text) if node and item.result.text else None
             suffix = f" -> {picked}" if picked else ""
-            also = item.result.runners_up
-            suffix += f"; maybe {' or '.join(map(repr, also))}" if also else ""
+            suffix += maybe(item.result.runners_up)
             print(f"{item.file}: {shown} ({item.result.confidence:.2f}){suffix}", flush=True)
     return 1 if failed else 0

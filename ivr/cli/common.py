@@ -1,10 +1,11 @@
-"""Helpers shared by the CLI commands: loading a menu, parsing times, JSON output."""
+"""Helpers shared by the CLI commands: loading a menu, parsing times, output."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -44,6 +45,11 @@ def parse_time(text: str) -> datetime:
     if parsed is not None:
         return parsed
     raise IvrError(f"--at {text!r} is not a date and time", 'write e.g. --at "2026-11-23 21:00"')
+
+
+def maybe(runners_up: Sequence[str]) -> str:
+    """The runners-up as the text output shows them after what was heard, or nothing."""
+    return f"; maybe {' or '.join(map(repr, runners_up))}" if runners_up else ""
 
 
 def print_json(data: Any) -> None:
