@@ -29,18 +29,38 @@ NOT_URGENT: dict[str, tuple[str, ...]] = {
         "not really an emergency", "no emergency", "isn't an emergency",
         "it can wait", "can wait", "could wait", "no rush", "no hurry", "in no hurry",
         "not in a hurry", "tomorrow", "next week", "next month", "non emergency",
-        "non urgent", "not life threatening", "nobody is in danger", "nobodys in danger",
+        "non urgent", "not life threatening", "not serious", "isn't serious", "nothing serious",
+        "not that serious", "nobody is in danger", "nobodys in danger",
         "nobody in danger", "no one in danger", "no one is in danger", "nobody is hurt",
         "nobodys hurt", "no one is hurt", "nobody was hurt", "no one was hurt",
-        # a detector telling of itself, not of a fire: it is asked about, never routed
-        "the battery", "low battery", "new battery", "battery is low", "battery is flat",
         "false alarm", "went off by mistake",
     ),
     "nb": (
         "haster ikke", "ikke akutt", "ikke en nødsituasjon", "ingen nødsituasjon",
         "kan vente", "ingen hast", "i morgen", "neste uke", "neste måned", "ikke livstruende",
+        "ikke alvorlig", "ikke er alvorlig", "ikke så alvorlig",
+        "ikke noe alvorlig",
         "ikke farlig", "ingen er i fare", "ingen er skadet", "ingen ble skadet",
-        "batteriet", "lavt batteri", "nytt batteri", "falsk alarm", "gikk av ved en feil",
+        "falsk alarm", "gikk av ved en feil",
+    ),
+}  # fmt: skip
+
+
+#: A detector telling of its own battery, not of a fire ("my fire alarm keeps beeping,
+#: I think it's a battery"): a battery word and an alarm word, and no word of flames. A
+#: battery that is itself on fire ("the e-bike battery caught fire") is a fire.
+DETECTOR_BATTERY: dict[str, tuple[frozenset[str], frozenset[str], frozenset[str]]] = {
+    "en": (
+        frozenset({"battery", "batteries"}),
+        frozenset({"alarm", "alarms", "detector", "detectors", "beeping", "beeps", "chirping"}),
+        frozenset({"fire", "flames", "burning", "smoke", "smoking", "caught", "exploded"}),
+    ),
+    "nb": (
+        frozenset({"batteri", "batteriet", "batterier", "batteriene"}),
+        frozenset({"alarm", "alarmen", "røykvarsler", "røykvarsleren", "brannalarm",
+                   "brannalarmen", "varsler", "varsleren", "piper", "pipet"}),
+        frozenset({"brann", "brenner", "brant", "flammer", "røyk", "ryker", "eksploderte",
+                   "fyr"}),
     ),
 }  # fmt: skip
 
@@ -89,6 +109,8 @@ OVER_AND_DONE: dict[str, tuple[str, ...]] = {
         "last spring", "in the autumn", "in the summer", "weeks ago", "months ago", "years ago",
         "a week ago", "a month ago", "a year ago", "few days ago", "couple of days ago",
         "while we were away", "while we were on holiday", "when we were away",
+        "yesterday", "last night", "the other day", "at the weekend", "over the weekend",
+        "last weekend", "days ago", "earlier this week",
         # a fire already put out is over, whatever it left behind ("...but my hand is burnt")
         "fire brigade already", "fire brigade has been", "already put the fire out",
         "already put out the fire", "the fire is out", "the fire was put out",
@@ -97,6 +119,8 @@ OVER_AND_DONE: dict[str, tuple[str, ...]] = {
         "forrige uke", "forrige måned", "i fjor", "i høst", "i sommer", "i vinter", "i vår",
         "uker siden", "måneder siden", "år siden", "en uke siden", "en måned siden",
         "noen dager siden", "mens vi var borte", "mens vi var på ferie", "mens vi var bortreist",
+        "i går", "i forgårs", "i helgen", "i helga", "forrige helg", "her om dagen", "dager siden",
+        "tidligere denne uken",
         "brannvesenet har slukket", "brannen er slukket", "allerede slukket",
     ),
 }  # fmt: skip
@@ -138,8 +162,20 @@ def _says(text: str, lang: str, cue: Cue) -> bool:
 
 
 def not_urgent(text: str, lang: str) -> bool:
-    """True when the caller says the need can wait."""
-    return _says(text, lang, Cue.NOT_URGENT)
+    """True when the caller says the need can wait, or tells of a detector beeping for
+    its battery."""
+    return _says(text, lang, Cue.NOT_URGENT) or _detector_battery(text, lang)
+
+
+def _detector_battery(text: str, lang: str) -> bool:
+    table = DETECTOR_BATTERY.get(lang)
+    if table is None:
+        return False
+    battery, alarm, flames = table
+    words = _words(text, lang)
+    # "fire" and "smoke" naming the alarm ("smoke alarm") are not flames
+    said = {w for i, w in enumerate(words) if not (words[i + 1 : i + 2] and words[i + 1] in alarm)}
+    return bool(said & battery) and bool(said & alarm) and not said & flames
 
 
 def pleads(text: str, lang: str) -> bool:

@@ -223,8 +223,13 @@ class Understanding:
                 # shared word is not the sentence agreeing
                 clear = rival is None or top.score - rival.score >= limits.margin
                 sentence = len(extra) < LONG or top.overlap >= limits.min_overlap
-                # an emergency the sentence agrees with is never held up by a question
-                if sentence and (clear or self._is_emergency(ref)):
+                # an emergency the sentence agrees with is never held up by a question,
+                # unless other words of it point about as well at urgent care that is
+                # no emergency ("the ambulance crew checked him, but his cut needs
+                # stitching", heard half garbled): then both are offered, the
+                # emergency first
+                triage = rival is not None and rival.outcome in elsewhere and self._urgent(rival)
+                if sentence and (clear or (self._is_emergency(ref) and not triage)):
                     return Decision(Verdict.ACT, (ref,), Reason.PHRASE)
                 if rival is None or rival.score < limits.confirm:
                     return Decision(Verdict.CONFIRM, (ref,), Reason.UNSURE)
@@ -243,6 +248,15 @@ class Understanding:
             return Decision(Verdict.CHOOSE, (ref, top.ref), Reason.WORD_VS_SENTENCE)
         said = terms(text, lang)
         if said and all(t.startswith("not_") for t in said):
+            # the negated words are the need itself, as the target's own texts say it
+            # ("I can't find my son"): asked about, never acted on
+            if (
+                top is not None
+                and limits is not None
+                and top.score >= limits.confirm
+                and self._told_so(said, top, lang)
+            ):
+                return Decision(Verdict.CONFIRM, (top.ref,), Reason.WEAK)
             # only what it is not ("it's not a fire"): nothing to go on
             return Decision(Verdict.NONE, (), Reason.NEGATED)
         if top is None or limits is None:
@@ -252,6 +266,20 @@ class Understanding:
             # one content word ("I want to report something") is too thin to act on
             return Decision(Verdict.CONFIRM, decision.refs, Reason.UNSURE)
         return decision
+
+    def _urgent(self, fit: _Fit) -> bool:
+        """Care that cannot wait but is no emergency (the out-of-hours doctor)."""
+        target = self.targets.get(fit.ref)
+        return target is not None and target.urgent and not target.emergency
+
+    def _term_outcomes(self, term: str, lang: str) -> set[tuple[str, str]]:
+        """The outcomes of the targets whose texts hold ``term``."""
+        return {self._outcome(r) for r in self.lexical.holders(term, lang)}
+
+    def _told_so(self, said: Sequence[str], top: _Fit, lang: str) -> bool:
+        """A negated word that is the need itself, as the best target's own texts say it
+        ("I can't find my son", "he isn't breathing"): not a caller saying what it is not."""
+        return any(top.outcome in self._term_outcomes(t, lang) for t in said)
 
     @staticmethod
     def _by_meaning(fits: list[_Fit], limits: Thresholds) -> Decision:

@@ -200,7 +200,9 @@ class BlendRanker:
         first = {s.ref: s for s in self._first.rank(text, lang)}
         second = {s.ref: s for s in self._second.rank(text, lang)}
         out: list[Scored] = []
-        for ref in first.keys() | second.keys():
+        # in a fixed order, so that equal scores rank the same way in every process (a
+        # set's order changes with the string hash seed)
+        for ref in [*first, *(r for r in second if r not in first)]:
             a, b = first.get(ref), second.get(ref)
             score = self._weight * (a.score if a else 0.0) + (1 - self._weight) * (
                 b.score if b else 0.0

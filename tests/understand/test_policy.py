@@ -6,11 +6,15 @@ the menu's own words and examples: each test fails if its rule is removed.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from ivr.events import Route, Speech
 from ivr.loader import load_menu_text
-from ivr.matcher import top_ties
+from ivr.matcher import Candidate, top_ties
 from ivr.menuindex import MenuIndex
 from ivr.model import Menu
 from ivr.session import Session
@@ -369,6 +373,17 @@ def test_over_and_done_gives_way_to_happening_now() -> None:
     assert over_and_done("the fire brigade already put the fire out, but my hand is burnt", "en")
     assert over_and_done("brannvesenet har slukket, men hånden min er brent", "nb")
     assert not over_and_done("we cannot put the fire out", "en")
+    # days named relative to today, not only weeks and months
+    assert over_and_done("someone broke into my car at the weekend and took my laptop", "en")
+    assert over_and_done("noen brøt seg inn i bilen min i helgen og tok pc-en", "nb")
+    assert over_and_done("vi ble frastjålet sykkelen i går", "nb")
+    assert not over_and_done("someone is breaking into my car", "en")
+
+
+def test_not_serious_is_a_cue_that_it_can_wait() -> None:
+    assert not_urgent("the ambulance crew said it's not serious, but the cut needs stitching", "en")
+    assert not_urgent("legevakten sa det ikke er alvorlig", "nb")
+    assert not not_urgent("it is serious, he is bleeding a lot", "en")
 
 
 def test_two_needs_in_one_sentence_are_both_offered(index: MenuIndex) -> None:
@@ -394,3 +409,79 @@ def test_a_detector_that_beeps_for_its_battery_is_asked_about_not_routed(
     assert verdict is not Verdict.ACT
     assert routed(menu, index, text) is None
     assert routed(menu, index, "the kitchen is full of smoke") == "110"
+    # "a battery", not only "the battery": the word itself is the cue
+    assert (
+        decide(index, "my fire alarm keeps beeping, I think it's a battery")[0] is not Verdict.ACT
+    )
+    assert not_urgent("my fire alarm keeps beeping, I think it's a battery", "en")
+    assert not_urgent("røykvarsleren piper, det er visst batteriet", "nb")
+    # a battery that is itself on fire is a fire
+    assert not not_urgent("the e-bike battery caught fire in the hallway", "en")
+    assert not not_urgent("batteriet i elsykkelen tok fyr", "nb")
+    assert (
+        routed(menu, index, "the laptop battery is on fire and the kitchen is full of smoke")
+        == "110"
+    )
+
+
+class _Triage:
+    """A meaning ranker that finds a sentence about the ambulance first, but the
+    out-of-hours doctor close behind (within the margin)."""
+
+    name = "triage"
+    thresholds = Thresholds(floor=0.2, confirm=0.3, act=0.55, margin=0.15, min_overlap=1)
+
+    def languages(self) -> frozenset[str]:
+        return frozenset({"en"})
+
+    def rank(self, text: str, lang: str) -> list[Scored]:
+        return [Scored("main.2", 0.45, "", 2), Scored("main.5", 0.38, "", 1)]
+
+
+def _ambulance_said(text: str) -> list[Candidate]:
+    return [Candidate(ref="main.2", phrase="ambulance", score=1.0)]
+
+
+def test_an_emergency_phrase_whose_sentence_also_points_at_urgent_care_is_asked_about(
+    menu: Menu,
+) -> None:
+    understanding = MenuIndex(menu, rankers=(_Triage(),)).understanding
+    # other words of the sentence ("cut", "stitches") are the out-of-hours doctor's
+    text = "the ambulance crew checked him and said he will be fine but the cut needs stitches"
+    decision = understanding.decide(text, _ambulance_said(text), "en")
+    assert decision.verdict is Verdict.CHOOSE
+    assert decision.refs == ("main.2", "main.5")  # the emergency first
+    # no word of the sentence points at the doctor: the emergency is not held up
+    text = "send an ambulance, my husband collapsed in the garden and is grey and sweating"
+    assert understanding.decide(text, _ambulance_said(text), "en").verdict is Verdict.ACT
+
+
+def test_a_need_said_in_negated_words_is_asked_about_not_ignored(index: MenuIndex) -> None:
+    # "not responding" is how the ambulance's own example says it: the need itself,
+    # not the caller saying what it is not
+    assert decide(index, "he is not responding") == (Verdict.CONFIRM, ["main.2"], Reason.WEAK)
+    assert decide(index, "it's not a fire") == (Verdict.NONE, [], Reason.NEGATED)
+
+
+def test_a_ranking_tie_is_broken_the_same_way_in_every_process() -> None:
+    # equal scores keep the first ranker's order, whatever the string hash seed
+    script = (
+        "from ivr.understand.ranker import BlendRanker, Scored, Thresholds\n"
+        "class R:\n"
+        "    name = 'r'\n"
+        "    thresholds = Thresholds(0.1, 0.2, 0.5, 0.1)\n"
+        "    def __init__(self, refs): self.refs = refs\n"
+        "    def languages(self): return frozenset({'en'})\n"
+        "    def rank(self, text, lang): return [Scored(r, 0.5, '', 1) for r in self.refs]\n"
+        "refs = ['a.1', 'b.2', 'c.3', 'd.4', 'e.5']\n"
+        "blend = BlendRanker(R(refs), R(refs[::-1]), 0.6, Thresholds(0.1, 0.2, 0.5, 0.1))\n"
+        "print(' '.join(s.ref for s in blend.rank('x', 'en')))\n"
+    )
+    orders = set()
+    for seed in range(8):
+        env = {**os.environ, "PYTHONHASHSEED": str(seed)}
+        done = subprocess.run(
+            [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+        )
+        orders.add(done.stdout.strip())
+    assert orders == {"a.1 b.2 c.3 d.4 e.5"}
