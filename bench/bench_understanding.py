@@ -64,8 +64,8 @@ NORWAY = ROOT / "menus" / "norway.yaml"
 NEEDS_DIR = ROOT / "bench" / "needs"
 AUDIO = ROOT / "bench" / ".cache" / "needs-audio"
 TEXT_SETS = (
-    "en-dev", "en-dev2", "en-dev3", "en-dev4", "en-dev5", "en-heldout",
-    "nb-dev", "nb-dev2", "nb-dev3", "nb-dev4", "nb-dev5", "nb-heldout",
+    "en-dev", "en-dev2", "en-dev3", "en-dev4", "en-dev5", "en-dev6", "en-heldout",
+    "nb-dev", "nb-dev2", "nb-dev3", "nb-dev4", "nb-dev5", "nb-dev6", "nb-heldout",
 )  # fmt: skip
 VOICE_SETS = ("en-dev", "en-heldout", "en-words")
 #: Made and measured only when asked for (``--voice-set en-phrases``): every label and

@@ -21,7 +21,7 @@ from ivr.call.state import Choice, Mode
 from ivr.matcher import Candidate, top_ties
 from ivr.refs import Ref
 from ivr.textnorm import Token, digit_runs, only_digits, tokens
-from ivr.understand.policy import Decision, Reason, Verdict
+from ivr.understand.verdicts import Decision, Reason, Verdict
 
 log = logging.getLogger(__name__)
 

@@ -110,7 +110,9 @@ OVER_AND_DONE: dict[str, tuple[str, ...]] = {
         "a week ago", "a month ago", "a year ago", "few days ago", "couple of days ago",
         "while we were away", "while we were on holiday", "when we were away",
         "yesterday", "last night", "the other day", "at the weekend", "over the weekend",
-        "last weekend", "days ago", "earlier this week",
+        "last weekend", "days ago", "earlier this week", "back in",
+        "in january", "in february", "in march", "in april", "in may", "in june", "in july",
+        "in august", "in september", "in october", "in november", "in december",
         # a fire already put out is over, whatever it left behind ("...but my hand is burnt")
         "fire brigade already", "fire brigade has been", "already put the fire out",
         "already put out the fire", "the fire is out", "the fire was put out",
@@ -120,8 +122,25 @@ OVER_AND_DONE: dict[str, tuple[str, ...]] = {
         "uker siden", "måneder siden", "år siden", "en uke siden", "en måned siden",
         "noen dager siden", "mens vi var borte", "mens vi var på ferie", "mens vi var bortreist",
         "i går", "i forgårs", "i helgen", "i helga", "forrige helg", "her om dagen", "dager siden",
-        "tidligere denne uken",
+        "tidligere denne uken", "tilbake i", "i januar", "i februar", "i mars", "i april",
+        "i mai", "i juni", "i juli", "i august", "i september", "i oktober", "i november",
+        "i desember",
         "brannvesenet har slukket", "brannen er slukket", "allerede slukket",
+    ),
+}  # fmt: skip
+
+
+#: Words of danger said as a figure of speech ("I'm dying to switch doctors", "my back
+#: is killing me"): taken out before the meaning is weighed, so that they neither send
+#: a caller to an emergency line nor hold a plain need behind a question.
+FIGURATIVE: dict[str, tuple[str, ...]] = {
+    "en": (
+        "dying to", "dying for", "is killing me", "are killing me", "killing me",
+        "bored to death", "scared to death", "sick to death of", "sick and tired of",
+        "could kill for", "to die for",
+    ),
+    "nb": (
+        "kjeder meg i hjel", "lei meg i hjel", "til døde", "dødslei", "drepende kjedelig",
     ),
 }  # fmt: skip
 
@@ -192,3 +211,24 @@ def over_and_done(text: str, lang: str) -> bool:
     """True when the caller tells of something well in the past and nothing of it
     going on now ("we were burgled last month"; not "... and they are back right now")."""
     return _says(text, lang, Cue.PAST) and not happening_now(text, lang)
+
+
+def literal(text: str, lang: str) -> str:
+    """``text`` without its figures of speech of danger (``FIGURATIVE``), as plain words;
+    ``text`` itself when it has none."""
+    said = list(_words(text, lang))
+    whole = len(said)
+    for figure in _figures(lang):
+        n = len(figure)
+        i = 0
+        while i <= len(said) - n:
+            if tuple(said[i : i + n]) == figure:
+                del said[i : i + n]
+            else:
+                i += 1
+    return " ".join(said) if len(said) < whole else text
+
+
+@lru_cache(maxsize=4)
+def _figures(lang: str) -> tuple[tuple[str, ...], ...]:
+    return tuple(_words(text, lang) for text in FIGURATIVE.get(lang, ()))

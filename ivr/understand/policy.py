@@ -24,85 +24,32 @@ routes at once; mentioned in a story, the sentence decides.
 
 from __future__ import annotations
 
-import enum
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from functools import partial
 
 from ivr.matcher import Candidate
-from ivr.refs import Ref, RefKind
 from ivr.textnorm import words_of
-from ivr.understand.cues import happening_now, not_urgent, over_and_done, pleads
+from ivr.understand.clauses import after_but, parts
+from ivr.understand.cues import happening_now, literal, not_urgent, over_and_done, pleads
+from ivr.understand.fitting import Fit, TargetFits
 from ivr.understand.lexicon import terms
-from ivr.understand.ranker import LexicalRanker, Ranker, Scored, Thresholds
+from ivr.understand.ranker import LexicalRanker, Ranker, Thresholds
 from ivr.understand.targets import Target
+from ivr.understand.verdicts import Decision, Reason, Verdict, is_command, shortcut_of
 
 #: Words in an utterance beyond its menu phrase that still make it "just the phrase"
 #: ("ambulance quickly"), provided no other target's texts hold them.
 PHRASE_SLACK = 1
 MAX_OFFERED = 2
-MAX_EMERGENCIES = 3  # offered together to a caller who only asks for help
 LONG = 3  # words beyond the phrase that make an utterance a sentence of its own
 
 
-class Verdict(enum.Enum):
-    ACT = "act"  # do it now
-    CONFIRM = "confirm"  # "It sounds like you need X. Is that right?"
-    CHOOSE = "choose"  # "Did you mean A or B?"
-    NONE = "none"  # nothing fits: the node's no-match handling
+def _still_said(candidates: Sequence[Candidate], text: str, lang: str) -> list[Candidate]:
+    said = set(terms(text, lang))
+    return [c for c in candidates if set(terms(c.phrase, lang)) <= said]
 
 
-class Reason(enum.Enum):
-    PHRASE = "a menu phrase, and the sentence around it agrees"
-    MEANING = "the description is close to one target and clearly closer than to any other"
-    UNSURE = "the description is close to one target, but not clearly"
-    TWO_CLOSE = "two different targets fit about as well"
-    WORD_VS_SENTENCE = "a menu word points one way and the sentence another"
-    EMERGENCY_TOO = "an emergency fits about as well: offered first, never skipped"
-    CAN_WAIT = "the caller says it can wait: no emergency line without asking"
-    NEGATED = "the caller negated what points to this target"
-    OVER = "the caller tells of something over and done: no emergency line without asking"
-    TWO_NEEDS = "the caller names two needs for different services: both offered"
-    PLEA = "the caller asks for help without saying what happened: the emergencies offered"
-    WEAK = "the description is only weakly about one target (or two): asked, never acted on"
-    NOTHING = "nothing fits"
-
-
-def _parsed(ref: str) -> Ref | None:
-    try:
-        return Ref.parse(ref)
-    except ValueError:
-        return None
-
-
-def _is_command(ref: str) -> bool:
-    parsed = _parsed(ref)
-    return parsed is not None and parsed.kind is RefKind.CMD
-
-
-def _shortcut(ref: str) -> str | None:
-    """The service an emergency number names (``shortcut:ambulance``), else ``None``."""
-    parsed = _parsed(ref)
-    return parsed.id if parsed is not None and parsed.kind is RefKind.SHORTCUT else None
-
-
-@dataclass(frozen=True)
-class Decision:
-    verdict: Verdict
-    refs: tuple[str, ...]  # refs' text forms (option ids, commands), in the order to offer them
-    reason: Reason
-    scores: tuple[Scored, ...] = ()  # the ranker's best few, for logs and the bench
-
-
-@dataclass(frozen=True)
-class _Fit:
-    ref: str
-    outcome: tuple[str, str]
-    score: float
-    emergency: bool
-    overlap: int
-
-
-class Understanding:
+class Understanding(TargetFits):
     """Decides what to do with a described need, from the phrase match and the rankers.
 
     ``rankers`` are tried in order; the first that covers the call's language
@@ -113,9 +60,8 @@ class Understanding:
     def __init__(
         self, targets: Sequence[Target], rankers: Sequence[Ranker], lexical: LexicalRanker
     ) -> None:
-        self.targets = {t.ref: t for t in targets}
+        super().__init__(targets, lexical)
         self.rankers = tuple(rankers)
-        self.lexical = lexical  # also tells which targets the caller negated
 
     def ranker_for(self, lang: str) -> Ranker | None:
         return next((r for r in self.rankers if lang in r.languages()), None)
@@ -129,6 +75,14 @@ class Understanding:
     ) -> Decision:
         """``phrases``: the matcher's best candidates (equal scores), negation applied;
         ``also``: every other phrase it found (an emergency among them is never ignored)."""
+        plain = literal(text, lang)
+        if plain != text:
+            # a menu word inside a figure of speech ("dying to") was not said in earnest
+            text, phrases, also = (
+                plain,
+                _still_said(phrases, plain, lang),
+                _still_said(also, plain, lang),
+            )
         ranker = self.ranker_for(lang)
         scored = ranker.rank(text, lang) if ranker is not None else []
         limits = ranker.thresholds if ranker is not None else None
@@ -138,9 +92,73 @@ class Understanding:
         decision = self._first_opinion(text, phrases, fits, limits, lang)
         decision = self._second_need(decision, also, fits, limits, lang)
         decision = self._guards(decision, text, fits, limits, lang, [*phrases, *also])
+        if ranker is not None and limits is not None:
+            part_fits = partial(self._part_fits, ranker, lang, negated)
+            decision = self._two_parts(decision, text, lang, limits, part_fits)
+            decision = self._the_point(decision, text, lang, limits, part_fits)
         if self._plea(decision, text, phrases, lang):
             decision = self._emergencies() or decision
         return Decision(decision.verdict, decision.refs, decision.reason, tuple(scored[:4]))
+
+    # -- the parts of a sentence --------------------------------------------------------
+    def _part_fits(self, ranker: Ranker, lang: str, negated: set[str], part: str) -> list[Fit]:
+        return self._fits([s for s in ranker.rank(part, lang) if s.ref not in negated])
+
+    def _two_parts(
+        self,
+        decision: Decision,
+        text: str,
+        lang: str,
+        limits: Thresholds,
+        part_fits: Callable[[str], list[Fit]],
+    ) -> Decision:
+        """A need acted on or asked about never hides another need said in a part of the
+        sentence of its own ("when should the baby have her jabs, and also my bike was
+        stolen"): both are offered, an emergency first. An emergency acted on goes on
+        at once; the other need can wait for it."""
+        if decision.verdict not in (Verdict.ACT, Verdict.CONFIRM) or not decision.refs:
+            return decision
+        chosen = decision.refs[0]
+        if self._is_emergency(chosen) or is_command(chosen):
+            return decision
+        pieces = parts(text, lang)
+        if len(pieces) < 2:
+            return decision
+        plain: dict[tuple[str, str], str] = {}
+        for piece in pieces:
+            fits = part_fits(piece)
+            lead = fits[0].score - fits[1].score if len(fits) > 1 else 1.0
+            if fits and fits[0].score >= limits.confirm and lead >= limits.margin:
+                plain.setdefault(fits[0].outcome, fits[0].ref)
+        other = [ref for outcome, ref in plain.items() if outcome != self._outcome(chosen)]
+        if len(plain) < 2 or not other:
+            return decision
+        refs = sorted((chosen, other[0]), key=lambda r: not self._is_emergency(r))
+        return Decision(Verdict.CHOOSE, tuple(refs), Reason.TWO_NEEDS)
+
+    def _the_point(
+        self,
+        decision: Decision,
+        text: str,
+        lang: str,
+        limits: Thresholds,
+        part_fits: Callable[[str], list[Fit]],
+    ) -> Decision:
+        """A need said after an apology ("sorry to ring so late, it's probably nothing,
+        but I can't lift my right arm"), when the whole sentence fits nothing: what
+        follows the "but" is weighed alone, and only asked about."""
+        if decision.reason is not Reason.NOTHING:
+            return decision
+        tail = after_but(text, lang)
+        if tail is None:
+            return decision
+        fits = part_fits(tail)
+        found = self._by_meaning(fits, limits)
+        if found.verdict is Verdict.NONE:
+            return decision
+        if found.verdict is Verdict.ACT:
+            found = Decision(Verdict.CONFIRM, found.refs, Reason.UNSURE)
+        return self._guards(found, text, fits, limits, lang, [])
 
     @staticmethod
     def _plea(decision: Decision, text: str, phrases: Sequence[Candidate], lang: str) -> bool:
@@ -150,61 +168,38 @@ class Understanding:
             return False
         if decision.reason in (Reason.NOTHING, Reason.NEGATED, Reason.WEAK):
             return True
-        command = bool(decision.refs) and all(_is_command(r) for r in decision.refs)
+        command = bool(decision.refs) and all(is_command(r) for r in decision.refs)
         return (
             command
             and bool(phrases)
             and len(words_of(text, lang)) > len(words_of(phrases[0].phrase, lang))
         )
 
-    def _emergencies(self) -> Decision | None:
-        """Every emergency line, one ref per outcome in menu order, to choose from."""
-        refs: dict[tuple[str, str], str] = {}
-        for target in self.targets.values():
-            if target.emergency:
-                refs.setdefault(target.outcome, target.ref)
-        if not refs:
-            return None
-        return Decision(Verdict.CHOOSE, tuple(refs.values())[:MAX_EMERGENCIES], Reason.PLEA)
-
     # -- the first opinion -----------------------------------------------------------
-    def _fits(self, scored: Sequence[Scored]) -> list[_Fit]:
-        """Best score per outcome, best first: two names for one service are one fit."""
-        seen: set[tuple[str, str]] = set()
-        fits: list[_Fit] = []
-        for s in scored:
-            target = self.targets.get(s.ref)
-            if target is None or target.outcome in seen:
-                continue
-            seen.add(target.outcome)
-            fits.append(_Fit(s.ref, target.outcome, s.score, target.emergency, s.overlap))
-        return fits
-
-    def _is_emergency(self, ref: str) -> bool:
-        target = self.targets.get(ref)
-        return target.emergency if target is not None else _shortcut(ref) is not None
-
-    def _outcome(self, ref: str) -> tuple[str, str]:
-        target = self.targets.get(ref)
-        if target is not None:
-            return target.outcome
-        service = _shortcut(ref)  # an emergency number said inside the sentence
-        return ("route", service) if service is not None else ("command", ref)
 
     def _first_opinion(
         self,
         text: str,
         phrases: Sequence[Candidate],
-        fits: list[_Fit],
+        fits: list[Fit],
         limits: Thresholds | None,
         lang: str,
     ) -> Decision:
         distinct: dict[tuple[str, str], str] = {}
         for candidate in phrases:
             distinct.setdefault(self._outcome(candidate.ref), candidate.ref)
-        if len(distinct) > 1:
-            return Decision(Verdict.CHOOSE, tuple(distinct.values()), Reason.TWO_CLOSE)
         top = fits[0] if fits and limits and fits[0].score >= limits.floor else None
+        if len(distinct) > 1:
+            refs = tuple(distinct.values())
+            if top is not None and limits is not None and top.outcome not in distinct:
+                # two menu words at odds ("my baby is burning hot"), and the sentence
+                # clearly about a third target: the sentence comes first, never left out
+                rival = next((f for f in fits if f.outcome != top.outcome), None)
+                if top.score >= limits.act and (
+                    rival is None or top.score - rival.score >= limits.margin
+                ):
+                    refs = (top.ref, refs[0])
+            return Decision(Verdict.CHOOSE, refs, Reason.TWO_CLOSE)
         if distinct:
             ref = next(iter(distinct.values()))
             said = terms(text, lang)
@@ -234,11 +229,11 @@ class Understanding:
                 if rival is None or rival.score < limits.confirm:
                     return Decision(Verdict.CONFIRM, (ref,), Reason.UNSURE)
                 return Decision(Verdict.CHOOSE, (ref, rival.ref), Reason.TWO_CLOSE)
-            if _is_command(ref):
+            if is_command(ref):
                 # "repeat" inside a description is not a request to repeat
                 return self._by_meaning(fits, limits)
             if top.score < limits.confirm:
-                if _shortcut(ref) is not None:
+                if shortcut_of(ref) is not None:
                     # an emergency number asked for ("put me through to 113 now") in a
                     # sentence that points nowhere in particular: no question holds it
                     # up (a service *word* in a story is not a request: "I'm a police
@@ -267,68 +262,25 @@ class Understanding:
             return Decision(Verdict.CONFIRM, decision.refs, Reason.UNSURE)
         return decision
 
-    def _urgent(self, fit: _Fit) -> bool:
-        """Care that cannot wait but is no emergency (the out-of-hours doctor)."""
-        target = self.targets.get(fit.ref)
-        return target is not None and target.urgent and not target.emergency
-
-    def _term_outcomes(self, term: str, lang: str) -> set[tuple[str, str]]:
-        """The outcomes of the targets whose texts hold ``term``."""
-        return {self._outcome(r) for r in self.lexical.holders(term, lang)}
-
-    def _told_so(self, said: Sequence[str], top: _Fit, lang: str) -> bool:
-        """A negated word that is the need itself, as the best target's own texts say it
-        ("I can't find my son", "he isn't breathing"): not a caller saying what it is not."""
-        return any(top.outcome in self._term_outcomes(t, lang) for t in said)
-
-    @staticmethod
-    def _by_meaning(fits: list[_Fit], limits: Thresholds) -> Decision:
-        top = fits[0] if fits else None
-        if top is None or top.score < limits.floor:
-            return Decision(Verdict.NONE, (), Reason.NOTHING)
-        second = fits[1] if len(fits) > 1 else None
-        lead = top.score - (second.score if second else 0.0)
-        if top.score < limits.confirm:
-            # weakly about one target, or two: worth a question, never an act; but only
-            # with a word of the caller's in it ("bla bla bla" comes near the floor too)
-            if top.overlap < 1:
-                return Decision(Verdict.NONE, (), Reason.NOTHING)
-            if second is not None and second.score >= limits.floor and lead < limits.margin:
-                return Decision(Verdict.CHOOSE, (top.ref, second.ref), Reason.WEAK)
-            return Decision(Verdict.CONFIRM, (top.ref,), Reason.WEAK)
-        if top.score >= limits.act and lead >= limits.margin and top.overlap >= limits.min_overlap:
-            return Decision(Verdict.ACT, (top.ref,), Reason.MEANING)
-        if second is not None and second.score >= limits.confirm and lead < limits.margin:
-            return Decision(Verdict.CHOOSE, (top.ref, second.ref), Reason.TWO_CLOSE)
-        return Decision(Verdict.CONFIRM, (top.ref,), Reason.UNSURE)
-
-    def _calmer(self, fit: _Fit, than: Target) -> bool:
-        """A fit for a line for needs that can wait longer than ``than``'s: no
-        emergency instead of an emergency; nothing urgent instead of urgent care."""
-        if fit.emergency:
-            return False
-        target = self.targets.get(fit.ref)
-        return than.emergency or not (target is not None and target.urgent)
-
     def _second_need(
         self,
         decision: Decision,
         also: Sequence[Candidate],
-        fits: list[_Fit],
+        fits: list[Fit],
         limits: Thresholds | None,
         lang: str,
     ) -> Decision:
         """Two needs in one sentence ("the kitchen is on fire and my husband is not
         breathing"): a menu phrase for another service, in words apart from the chosen
         phrase's, that the sentence is also about, puts both to the caller."""
-        if decision.verdict is not Verdict.ACT or limits is None or _is_command(decision.refs[0]):
+        if decision.verdict is not Verdict.ACT or limits is None or is_command(decision.refs[0]):
             return decision
         chosen = self._outcome(decision.refs[0])
         taken = {t for ref in decision.refs for t in self._name_terms(ref, lang)}
         score = {f.outcome: f.score for f in fits}
         for candidate in also:
             outcome = self._outcome(candidate.ref)
-            if outcome == chosen or _is_command(candidate.ref):
+            if outcome == chosen or is_command(candidate.ref):
                 continue
             if set(terms(candidate.phrase, lang)) & taken:
                 continue
@@ -336,17 +288,12 @@ class Understanding:
                 return Decision(Verdict.CHOOSE, (decision.refs[0], candidate.ref), Reason.TWO_NEEDS)
         return decision
 
-    def _name_terms(self, ref: str, lang: str) -> set[str]:
-        target = self.targets.get(ref)
-        names = target.names_in(lang) if target is not None else ()
-        return {t for name in names for t in terms(name, lang)}
-
     # -- guards that override it -------------------------------------------------------
     def _guards(
         self,
         decision: Decision,
         text: str,
-        fits: list[_Fit],
+        fits: list[Fit],
         limits: Thresholds | None,
         lang: str,
         phrases: Sequence[Candidate],

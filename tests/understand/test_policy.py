@@ -19,10 +19,11 @@ from ivr.menuindex import MenuIndex
 from ivr.model import Menu
 from ivr.session import Session
 from ivr.textnorm import tokens
-from ivr.understand.cues import happening_now, not_urgent, over_and_done
+from ivr.understand.cues import happening_now, literal, not_urgent, over_and_done
 from ivr.understand.lexicon import terms
-from ivr.understand.policy import Reason, Verdict
+from ivr.understand.policy import Understanding
 from ivr.understand.ranker import Scored, Thresholds
+from ivr.understand.verdicts import Reason, Verdict
 
 MENU = """\
 menu: helpline
@@ -378,6 +379,8 @@ def test_over_and_done_gives_way_to_happening_now() -> None:
     assert over_and_done("noen brøt seg inn i bilen min i helgen og tok pc-en", "nb")
     assert over_and_done("vi ble frastjålet sykkelen i går", "nb")
     assert not over_and_done("someone is breaking into my car", "en")
+    assert over_and_done("he threatened me with a knife back in October", "en")
+    assert over_and_done("han truet meg med kniv i oktober", "nb")
 
 
 def test_not_serious_is_a_cue_that_it_can_wait() -> None:
@@ -485,3 +488,78 @@ def test_a_ranking_tie_is_broken_the_same_way_in_every_process() -> None:
         )
         orders.add(done.stdout.strip())
     assert orders == {"a.1 b.2 c.3 d.4 e.5"}
+
+
+class _ByWords:
+    """A meaning ranker whose scores follow words of the text, so that a sentence and
+    its parts can be scored apart."""
+
+    name = "by-words"
+    thresholds = Thresholds(floor=0.2, confirm=0.3, act=0.55, margin=0.15, min_overlap=1)
+
+    def languages(self) -> frozenset[str]:
+        return frozenset({"en"})
+
+    def rank(self, text: str, lang: str) -> list[Scored]:
+        if text.startswith("sorry"):  # the apology drowns what follows it
+            return [Scored("main.5", 0.1, "", 1)]
+        found = [
+            Scored(ref, score, "", 2)
+            for word, ref, score in (
+                ("chest", "main.2", 0.7),
+                ("doctor", "main.4", 0.7),
+                ("stitches", "main.5", 0.7),
+                ("bike", "main.3", 0.45),
+            )
+            if word in text
+        ]
+        return sorted(found, key=lambda s: -s.score) or [Scored("main.6", 0.05, "", 0)]
+
+
+def _by_words(menu: Menu) -> Understanding:
+    return MenuIndex(menu, rankers=(_ByWords(),)).understanding
+
+
+def test_two_needs_each_in_a_part_of_its_own_are_both_offered(menu: Menu) -> None:
+    understanding = _by_words(menu)
+    text = "my doctor retired and I need a new one, and also my bike was stolen last week"
+    decision = understanding.decide(text, [], "en")
+    assert (decision.verdict, decision.refs, decision.reason) == (
+        Verdict.CHOOSE,
+        ("main.4", "main.3"),
+        Reason.TWO_NEEDS,
+    )
+    # one need said whole is acted on
+    assert understanding.decide("my doctor retired and I need a new one", [], "en").verdict is (
+        Verdict.ACT
+    )
+    # an emergency goes on at once: the other need can wait for it
+    text = "my father has crushing chest pain, and also my bike was stolen"
+    assert understanding.decide(text, [], "en").refs == ("main.2",)
+
+
+def test_a_need_said_after_an_apology_and_but_is_asked_about(menu: Menu) -> None:
+    understanding = _by_words(menu)
+    text = "sorry to ring so late, it is probably nothing, but I cut my hand and it needs stitches"
+    decision = understanding.decide(text, [], "en")
+    assert (decision.verdict, decision.refs) == (Verdict.CONFIRM, ("main.5",))
+    # without a "but" there is no part to weigh alone
+    text = "sorry to ring so late, it is probably nothing, I cut my hand and it needs stitches"
+    assert understanding.decide(text, [], "en").verdict is Verdict.NONE
+
+
+def test_a_clear_sentence_comes_first_when_two_menu_words_are_at_odds(menu: Menu) -> None:
+    understanding = _by_words(menu)
+    said = [Candidate("main.1", 1.0, "smoke"), Candidate("main.5", 1.0, "fever")]
+    text = "the baby is smoke and fever and chest"  # the meaning: clearly the ambulance
+    decision = understanding.decide(text, said, "en")
+    assert decision.verdict is Verdict.CHOOSE and decision.refs[0] == "main.2"
+
+
+def test_a_menu_word_in_a_figure_of_speech_is_not_taken_in_earnest(menu: Menu) -> None:
+    understanding = _by_words(menu)
+    said = [Candidate("main.2", 1.0, "dying")]
+    decision = understanding.decide("I'm dying to switch to a different doctor", said, "en")
+    assert decision.refs == ("main.4",)
+    assert literal("my back is killing me", "en") == "my back"
+    assert literal("my husband is dying", "en") == "my husband is dying"
