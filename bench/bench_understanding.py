@@ -374,10 +374,11 @@ def open_index(menu: Menu, lexical: bool) -> MenuIndex:
     """
     try:
         from ivr.nlu.rankers import open_rankers
+        from ivr.nlu.spelling import open_known
     except ImportError:
         return MenuIndex(menu)
     try:
-        return MenuIndex(menu, rankers=[] if lexical else open_rankers(menu))
+        return MenuIndex(menu, rankers=[] if lexical else open_rankers(menu), known=open_known())
     except TypeError:
         return MenuIndex(menu)
 

@@ -13,8 +13,10 @@ from ivr.matcher import PhraseIndex
 from ivr.model import ActionKind, Menu, Option
 from ivr.refs import Ref
 from ivr.textnorm import NUMBER_WORDS
+from ivr.understand.cues import cue_words
 from ivr.understand.policy import Understanding
 from ivr.understand.ranker import LexicalRanker, Ranker
+from ivr.understand.respell import Known, Respeller, words_in
 from ivr.understand.targets import menu_targets
 
 
@@ -22,9 +24,13 @@ class MenuIndex:
     """``rankers`` judge described needs before the built-in lexical ranker (which
     covers every language): a front end passes an embedding ranker from ``ivr.nlu``."""
 
-    def __init__(self, menu: Menu, rankers: Sequence[Ranker] = ()) -> None:
+    def __init__(
+        self, menu: Menu, rankers: Sequence[Ranker] = (), known: Known | None = None
+    ) -> None:
         self.menu = menu
         self._rankers = tuple(rankers)
+        self._known = known
+        self._respeller: Respeller | None = None
         self._understanding: Understanding | None = None
         self._local: dict[tuple[str, str], PhraseIndex] = {}
         self._tree: dict[str, PhraseIndex] = {}
@@ -53,6 +59,30 @@ class MenuIndex:
             ]
             self._local[key] = PhraseIndex(entries, lang)
         return self._local[key]
+
+    def respell(self, text: str, lang: str) -> str:
+        """``text`` with its typing slips mended against the menu's words (unchanged
+        without a dictionary, ``known``: see ``ivr.understand.respell``)."""
+        if self._known is None:
+            return text
+        if self._respeller is None:
+            self._respeller = Respeller(self._vocabulary(), self._known)
+        return self._respeller(text, lang)
+
+    def _vocabulary(self) -> dict[str, set[str]]:
+        """Every word the menu knows, per language: what its options, commands and
+        described needs say, the answers to a question, and the policy's cue words."""
+        found: dict[str, set[str]] = {}
+        for lang in self.menu.languages:
+            texts = [p for o in self.options.values() for p in o.heard(lang)]
+            texts += [p for c in self.menu.commands for p in c.phrases.get(lang)]
+            texts += [
+                t for target in self.understanding.targets.values() for t in target.texts_in(lang)
+            ]
+            texts += [*YES_WORDS.get(lang, ()), *NO_WORDS.get(lang, ())]
+            found[lang] = {w for text in texts for w in words_in(text)}
+            found[lang] |= cue_words(lang)
+        return found
 
     @property
     def understanding(self) -> Understanding:

@@ -37,6 +37,7 @@ def hear(call: Call, text: str, confidence: float, runners_up: Sequence[str] = (
             return
     state.input_deadline = None
     settings = call.node.settings
+    text = call.index.respell(text, call.lang)  # typing slips ("somone just grabbed my bag")
     toks = tokens(text, call.lang)
     if not toks:
         call.no_match()

@@ -13,6 +13,7 @@ import os
 from ivr.errors import IvrError
 from ivr.menuindex import MenuIndex
 from ivr.model import Menu
+from ivr.nlu.spelling import open_known
 from ivr.understand.ranker import BlendRanker, LexicalRanker, Ranker, Thresholds
 from ivr.understand.targets import menu_targets
 
@@ -52,4 +53,4 @@ def menu_index(menu: Menu) -> MenuIndex:
     except IvrError as exc:
         log.warning("sentence embeddings unavailable (%s): described needs judged by stems", exc)
         rankers = []
-    return MenuIndex(menu, rankers=rankers)
+    return MenuIndex(menu, rankers=rankers, known=open_known())

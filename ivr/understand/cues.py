@@ -232,3 +232,9 @@ def literal(text: str, lang: str) -> str:
 @lru_cache(maxsize=4)
 def _figures(lang: str) -> tuple[tuple[str, ...], ...]:
     return tuple(_words(text, lang) for text in FIGURATIVE.get(lang, ()))
+
+
+def cue_words(lang: str) -> set[str]:
+    """Every word of every cue table in ``lang`` (a typing slip in one hides the cue)."""
+    tables = [*_TABLES.values(), FIGURATIVE]
+    return {w for table in tables for text in table.get(lang, ()) for w in _words(text, lang)}

@@ -100,6 +100,23 @@ class Understanding(TargetFits):
             decision = self._emergencies() or decision
         return Decision(decision.verdict, decision.refs, decision.reason, tuple(scored[:4]))
 
+    def _deeper(
+        self, outcome: tuple[str, str], fits: list[Fit], limits: Thresholds | None
+    ) -> Decision | None:
+        """A menu word for a submenu ("how do I get a fastlege") in a sentence clearly
+        about one option of that submenu (GP registration): that option, not the
+        submenu's question of which."""
+        top = fits[0] if fits else None
+        if outcome[0] != "goto" or top is None or limits is None or top.score < limits.act:
+            return None
+        inner = self.targets.get(top.ref)
+        if inner is None or inner.node != outcome[1]:
+            return None
+        rest = next((f for f in fits if f.outcome not in (top.outcome, outcome)), None)
+        if rest is not None and top.score - rest.score < limits.margin:
+            return None
+        return Decision(Verdict.ACT, (top.ref,), Reason.MEANING)
+
     # -- the parts of a sentence --------------------------------------------------------
     def _part_fits(self, ranker: Ranker, lang: str, negated: set[str], part: str) -> list[Fit]:
         return self._fits([s for s in ranker.rank(part, lang) if s.ref not in negated])
@@ -209,6 +226,9 @@ class Understanding(TargetFits):
             elsewhere = {self._outcome(r) for t in extra for r in self.lexical.holders(t, lang)} - {
                 outcome
             }
+            deeper = self._deeper(outcome, fits, limits)
+            if deeper is not None:
+                return deeper
             short = len(extra) <= PHRASE_SLACK and not elsewhere
             if short or top is None or limits is None:
                 return Decision(Verdict.ACT, (ref,), Reason.PHRASE)

@@ -25,6 +25,7 @@ class Target:
     texts: tuple[tuple[str, tuple[str, ...]], ...]  # per language
     names: tuple[tuple[str, tuple[str, ...]], ...] = ()  # per language: label and phrases
     urgent: bool = False  # routes to a service for needs that cannot wait (``urgent: true``)
+    node: str = ""  # the node whose option it is
 
     def names_in(self, lang: str) -> tuple[str, ...]:
         return dict(self.names).get(lang, ())
@@ -80,6 +81,14 @@ def menu_targets(menu: Menu) -> tuple[Target, ...]:
             emergency = action.kind is ActionKind.ROUTE and action.target in shortcuts
             urgent = _urgent(menu, action)
             out.append(
-                Target(option.id, outcome_of(option), emergency, tuple(texts), tuple(names), urgent)
+                Target(
+                    option.id,
+                    outcome_of(option),
+                    emergency,
+                    tuple(texts),
+                    tuple(names),
+                    urgent,
+                    node.id,
+                )
             )
     return tuple(out)

@@ -30,6 +30,7 @@ from ivr.graph.svg import dot_available, render_builtin, render_with_dot
 from ivr.loader import load_menu_warned
 from ivr.model import Menu
 from ivr.understand.ranker import Ranker
+from ivr.understand.respell import Known
 from ivr.web.connection import Connection
 from ivr.web.protocol import CloseCode
 from ivr.web.session_bridge import AudioFactory, ServedMenu
@@ -88,8 +89,14 @@ def load_menus(
         menu, warnings = load_menu_warned(str(path))
         for warning in warnings:
             warn(str(warning))
-        served.append(ServedMenu(menu, Path(path), _rankers(menu)))
+        served.append(ServedMenu(menu, Path(path), _rankers(menu), _known()))
     return served
+
+
+def _known() -> Known | None:
+    from ivr.nlu.spelling import open_known
+
+    return open_known()
 
 
 def _rankers(menu: Menu) -> list[Ranker]:

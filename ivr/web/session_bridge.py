@@ -41,6 +41,7 @@ from ivr.menuindex import MenuIndex
 from ivr.model import Menu
 from ivr.session import CALLER_HUNG_UP, Session
 from ivr.understand.ranker import Ranker
+from ivr.understand.respell import Known
 from ivr.web.protocol import (
     CallerLine,
     CloseCode,
@@ -104,6 +105,7 @@ class ServedMenu:
     menu: Menu
     path: Path
     rankers: Sequence[Ranker] = ()
+    known: Known | None = None  # a dictionary, to mend typing slips (``ivr.nlu.spelling``)
 
     def info(self, number: int) -> dict[str, Any]:
         menu = self.menu
@@ -205,7 +207,7 @@ class CallBridge:
             raise ProtocolError(
                 f"start: language {start.lang!r} is not one of {', '.join(menu.languages)}"
             )
-        index = MenuIndex(menu, rankers=served.rankers)
+        index = MenuIndex(menu, rankers=served.rankers, known=served.known)
         self.session = Session(menu, lang=start.lang, start_time=call_time(start.at), index=index)
         self.call_log = CallLog(self.session)
         self.inbox = _Inbox(self.call_log)

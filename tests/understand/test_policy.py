@@ -563,3 +563,53 @@ def test_a_menu_word_in_a_figure_of_speech_is_not_taken_in_earnest(menu: Menu) -
     assert decision.refs == ("main.4",)
     assert literal("my back is killing me", "en") == "my back"
     assert literal("my husband is dying", "en") == "my husband is dying"
+
+
+GP_MENU = """\
+menu: gp
+start: main
+services:
+  register: {number: "81059500", name: GP registration, purpose: Register with a GP or change GP.}
+nodes:
+  main:
+    settings: {search: tree}
+    prompt: Say what you need.
+    options:
+      - {key: 1, label: GPs, words: [fastlege, gp], goto: gp}
+  gp:
+    prompt: Press 1 to register with a GP, 2 for what a GP does.
+    options:
+      - {key: 1, label: GP registration, words: [register], route: register}
+      - {key: 2, label: what a GP does, words: [sick note], info: Your GP treats you.}
+"""
+
+
+class _Registration:
+    """A meaning ranker that finds the sentence clearly about GP registration."""
+
+    name = "registration"
+    thresholds = Thresholds(floor=0.2, confirm=0.3, act=0.55, margin=0.15, min_overlap=1)
+
+    def __init__(self, lead: float) -> None:
+        self.lead = lead
+
+    def languages(self) -> frozenset[str]:
+        return frozenset({"en"})
+
+    def rank(self, text: str, lang: str) -> list[Scored]:
+        return [
+            Scored("gp.1", 0.9, "", 2),
+            Scored("main.1", 0.7, "", 1),
+            Scored("gp.2", 0.9 - self.lead, "", 1),
+        ]
+
+
+def test_a_submenu_word_in_a_sentence_clearly_about_one_of_its_options_takes_that_option() -> None:
+    menu = load_menu_text(GP_MENU, "gp.yaml")
+    said = [Candidate("main.1", 1.0, "fastlege")]
+    clear = MenuIndex(menu, rankers=(_Registration(0.3),)).understanding
+    decision = clear.decide("how do I get a fastlege", said, "en")
+    assert (decision.verdict, decision.refs) == (Verdict.ACT, ("gp.1",))
+    # not clearly one option of it: the submenu, as the caller said
+    unclear = MenuIndex(menu, rankers=(_Registration(0.05),)).understanding
+    assert unclear.decide("how do I get a fastlege", said, "en").refs == ("main.1",)
