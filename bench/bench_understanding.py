@@ -64,14 +64,22 @@ NORWAY = ROOT / "menus" / "norway.yaml"
 NEEDS_DIR = ROOT / "bench" / "needs"
 AUDIO = ROOT / "bench" / ".cache" / "needs-audio"
 TEXT_SETS = (
-    "en-dev", "en-dev2", "en-dev3", "en-dev4", "en-dev5", "en-dev6", "en-heldout",
-    "nb-dev", "nb-dev2", "nb-dev3", "nb-dev4", "nb-dev5", "nb-dev6", "nb-heldout",
+    "en-dev", "en-dev2", "en-dev3", "en-dev4", "en-dev5", "en-dev6", "en-dev7", "en-heldout",
+    "nb-dev", "nb-dev2", "nb-dev3", "nb-dev4", "nb-dev5", "nb-dev6", "nb-dev7", "nb-heldout",
 )  # fmt: skip
 VOICE_SETS = ("en-dev", "en-heldout", "en-words")
 #: Made and measured only when asked for (``--voice-set en-phrases``): every label and
 #: phrase of every option at its node (bench/speak_needs.py --set en-phrases), and the
 #: later text splits spoken (``--voice-set en-dev2`` and so on).
-OPTIONAL_VOICE_SETS = ("en-phrases", "en-dev2", "en-dev3", "en-dev4", "en-dev5")
+OPTIONAL_VOICE_SETS = (
+    "en-phrases",
+    "en-dev2",
+    "en-dev3",
+    "en-dev4",
+    "en-dev5",
+    "en-dev6",
+    "en-dev7",
+)
 PHRASE_SETS = ("en-words", "en-phrases")
 Steps = tuple[str | Said, ...]  # keys, or a label said, to the node where a need is said
 SYNTHS = ("espeak-ng", "flite", "festival")

@@ -79,7 +79,7 @@ WORDS_SET = "en-words"
 PHRASES_SET = "en-phrases"
 #: The later text splits (written from the seeds alone, then tuned on as text), spoken only
 #: when asked for: 340 more needs to find by voice what the 140 of en-dev do not show.
-MORE_NEED_SETS = ("en-dev2", "en-dev3", "en-dev4", "en-dev5")
+MORE_NEED_SETS = ("en-dev2", "en-dev3", "en-dev4", "en-dev5", "en-dev6", "en-dev7")
 SETS = (*NEED_SETS, WORDS_SET)
 OPTIONAL_SETS = (PHRASES_SET, *MORE_NEED_SETS)
 #: When the menu words are said: a weekday morning, when every node can be reached.

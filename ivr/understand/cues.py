@@ -145,6 +145,21 @@ FIGURATIVE: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 
 
+#: A caller asking whether a number is the one to ring, not asking for it ("should I
+#: ring 113 for this, or is there something else?"): the sentence decides.
+WHETHER_TO_CALL: dict[str, tuple[str, ...]] = {
+    "en": (
+        "should i call", "should i ring", "do i call", "do i ring", "do i need to call",
+        "do i need to ring", "must i call", "must i ring", "do i have to call",
+        "do i have to ring", "is it ok to call", "can i call", "can i ring", "is this for",
+    ),
+    "nb": (
+        "må jeg ringe", "skal jeg ringe", "bør jeg ringe", "burde jeg ringe",
+        "trenger jeg å ringe", "kan jeg ringe", "gjelder det",
+    ),
+}  # fmt: skip
+
+
 class Cue(enum.Enum):
     """Which table of phrases a cue is read from."""
 
@@ -152,6 +167,7 @@ class Cue(enum.Enum):
     PLEA = "plea"
     NOW = "happening now"
     PAST = "over and done"
+    WHETHER = "whether to call"
 
 
 _TABLES = {
@@ -159,6 +175,7 @@ _TABLES = {
     Cue.PLEA: PLEA,
     Cue.NOW: HAPPENING_NOW,
     Cue.PAST: OVER_AND_DONE,
+    Cue.WHETHER: WHETHER_TO_CALL,
 }
 
 
@@ -200,6 +217,11 @@ def _detector_battery(text: str, lang: str) -> bool:
 def pleads(text: str, lang: str) -> bool:
     """True when the caller asks for help or for the right number."""
     return _says(text, lang, Cue.PLEA)
+
+
+def asks_whether_to_call(text: str, lang: str) -> bool:
+    """True when the caller asks whether a number is the one to ring."""
+    return _says(text, lang, Cue.WHETHER)
 
 
 def happening_now(text: str, lang: str) -> bool:

@@ -30,7 +30,14 @@ from functools import partial
 from ivr.matcher import Candidate
 from ivr.textnorm import words_of
 from ivr.understand.clauses import after_but, parts
-from ivr.understand.cues import happening_now, literal, not_urgent, over_and_done, pleads
+from ivr.understand.cues import (
+    asks_whether_to_call,
+    happening_now,
+    literal,
+    not_urgent,
+    over_and_done,
+    pleads,
+)
 from ivr.understand.fitting import Fit, TargetFits
 from ivr.understand.lexicon import terms
 from ivr.understand.ranker import LexicalRanker, Ranker, Thresholds
@@ -226,6 +233,12 @@ class Understanding(TargetFits):
             elsewhere = {self._outcome(r) for t in extra for r in self.lexical.holders(t, lang)} - {
                 outcome
             }
+            if shortcut_of(ref) is not None and asks_whether_to_call(text, lang):
+                # a number asked about, not asked for ("do I ring 113 for a cut that
+                # needs stitches?"): offered, and beside what the sentence is about
+                if top is None or top.outcome == outcome:
+                    return Decision(Verdict.CONFIRM, (ref,), Reason.WORD_VS_SENTENCE)
+                return Decision(Verdict.CHOOSE, (ref, top.ref), Reason.WORD_VS_SENTENCE)
             deeper = self._deeper(outcome, fits, limits)
             if deeper is not None:
                 return deeper

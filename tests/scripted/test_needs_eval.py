@@ -37,8 +37,8 @@ from tests.scripted.conftest import NORWAY, REPO
 
 NEEDS_DIR = REPO / "bench" / "needs"
 NEEDS_FILES = (
-    "en-dev", "en-dev2", "en-dev3", "en-dev4", "en-dev5", "en-dev6", "en-heldout",
-    "nb-dev", "nb-dev2", "nb-dev3", "nb-dev4", "nb-dev5", "nb-dev6", "nb-heldout",
+    "en-dev", "en-dev2", "en-dev3", "en-dev4", "en-dev5", "en-dev6", "en-dev7", "en-heldout",
+    "nb-dev", "nb-dev2", "nb-dev3", "nb-dev4", "nb-dev5", "nb-dev6", "nb-dev7", "nb-heldout",
 )  # fmt: skip
 NIGHT = datetime(2026, 11, 23, 21, 0)  # a Monday evening: GP offices closed
 DAY = datetime(2026, 11, 23, 10, 0)

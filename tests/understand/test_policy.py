@@ -19,7 +19,13 @@ from ivr.menuindex import MenuIndex
 from ivr.model import Menu
 from ivr.session import Session
 from ivr.textnorm import tokens
-from ivr.understand.cues import happening_now, literal, not_urgent, over_and_done
+from ivr.understand.cues import (
+    asks_whether_to_call,
+    happening_now,
+    literal,
+    not_urgent,
+    over_and_done,
+)
 from ivr.understand.lexicon import terms
 from ivr.understand.policy import Understanding
 from ivr.understand.ranker import Scored, Thresholds
@@ -307,6 +313,16 @@ def test_an_emergency_number_asked_for_in_a_sentence_still_routes_at_once(
 ) -> None:
     assert routed(menu, index, "please put me through to 113 right now thanks") == "113"
     assert routed(menu, index, "my father has crushing chest pain, I need 113") == "113"
+
+
+def test_an_emergency_number_the_caller_asks_about_is_not_taken_as_asked_for(
+    menu: Menu, index: MenuIndex
+) -> None:
+    # "should I ring 113 ...?" asks whether it is the number: a question, never a route
+    text = "should I ring 113 about something like this, or is there another number"
+    assert routed(menu, index, text) is None
+    assert asks_whether_to_call("må jeg ringe 113 når sønnen min har et kutt som må sys", "nb")
+    assert not asks_whether_to_call("please put me through to 113 right now", "en")
 
 
 class _Fixed:
