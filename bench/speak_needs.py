@@ -17,7 +17,7 @@ Synthesisers and voices:
   cmu_us_slt_arctic_hts (US English, female, HTS). None of its speakers is
   heard in the dev synthesisers.
 
-Sets: ``en-dev`` and ``en-heldout`` (bench/needs/*.yaml); ``en-dev2`` to ``en-dev5``
+Sets: ``en-dev`` and ``en-heldout`` (bench/needs/*.yaml); ``en-dev2`` to ``en-dev7``
 only when named with ``--set``; ``en-phrases`` (only
 with ``--set en-phrases``: every label and phrase of every option at its node, 270)
 and ``en-words``:

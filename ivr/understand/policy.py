@@ -11,15 +11,18 @@ sentence another, both are offered. Words the caller negated never count for
 a target ("there is no fire"), and a caller who says it can wait is never
 sent to an emergency line or an ``urgent`` service without being asked, nor is
 something over and done ("burgled last month") unless it is going on now. A
-sentence naming two needs for different services is offered both. An
-emergency that fits about
-as well as the best answer is always offered, first, rather than letting a
-non-emergency line win without asking; a clear emergency is routed at once,
-never kept behind a menu. A plea for help that says nothing of what happened
+sentence naming two needs for different services is offered both, and so is
+a need that another need, plain in a part of the sentence of its own, would
+hide (``ivr.understand.clauses``). An emergency that fits about as well as the
+best answer is always offered, first, rather than letting a non-emergency line
+win without asking; a clear emergency is routed at once, never kept behind a
+menu, unless other words of it point as well at urgent care that is no
+emergency. A plea for help that says nothing of what happened
 ("I need help", "who should I call?") is answered with the emergency lines to
 choose from, not with "Sorry, I did not understand". An emergency number in a
 sentence is one of its menu phrases: asked for ("put me through to 113") it
-routes at once; mentioned in a story, the sentence decides.
+routes at once; mentioned in a story, the sentence decides; asked about ("do I
+ring 113 for this?"), it is offered. The README gives the rest, rule by rule.
 """
 
 from __future__ import annotations

@@ -19,6 +19,9 @@ from collections.abc import Callable, Iterable, Mapping
 Known = Callable[[str, str], bool]
 
 MIN_LETTERS = 4  # shorter words have too many neighbours to mend safely
+#: Words a text may have and still be mended: a need is said in far fewer, and each
+#: unknown word costs a scan of the menu's words (a pasted essay must not stall a call).
+MAX_WORDS = 80
 LONG_LETTERS = 8  # from here two slips are mended, not one
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 
@@ -72,7 +75,7 @@ class Respeller:
         self._mended: dict[tuple[str, str], str | None] = {}
 
     def __call__(self, text: str, lang: str) -> str:
-        if lang not in self._words:
+        if lang not in self._words or len(_WORD.findall(text)) > MAX_WORDS:
             return text
         return _WORD.sub(lambda m: self._mend(m.group(0), lang), text)
 

@@ -8,7 +8,7 @@ from ivr.events import Route, Speech
 from ivr.loader import load_menu_text
 from ivr.menuindex import MenuIndex
 from ivr.session import Session
-from ivr.understand.respell import Respeller, slips
+from ivr.understand.respell import MAX_WORDS, Respeller, slips
 
 #: A stand-in dictionary: the real words of these tests' sentences.
 REAL = {"someone", "just", "grabbed", "sweet", "sweat", "running", "hello", "kitchen"}
@@ -52,6 +52,12 @@ def test_slips_counts_edits_and_swaps_and_stops_early() -> None:
     assert slips("duaghter", "daughter", 1) == 1
     assert slips("abc", "abcdef", 1) == 2  # more than the most asked for
     assert slips("", "", 1) == 0
+
+
+def test_a_text_far_longer_than_any_need_is_left_as_it_is() -> None:
+    respell = Respeller(WORDS, known)
+    assert respell("somone " * (MAX_WORDS + 1), "en") == "somone " * (MAX_WORDS + 1)
+    assert respell("somone " * MAX_WORDS, "en") == "someone " * MAX_WORDS
 
 
 @pytest.mark.parametrize("text", ["", "   ", "123 456", "!!!", "ÆØÅ æøå", "a" * 500])
