@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
+from functools import lru_cache
 
 #: Whether a word is a word of a language (a dictionary from an adapter, ``ivr.nlu``).
 Known = Callable[[str, str], bool]
@@ -72,7 +73,9 @@ class Respeller:
             for w in sorted(ws):
                 lengths.setdefault(len(w), []).append(w)
             self._by_length[lang] = {n: tuple(group) for n, group in lengths.items()}
-        self._mended: dict[tuple[str, str], str | None] = {}
+        # bounded, as ``SoundsLike`` keeps its phones: a long-running server hears
+        # any number of words it has never seen
+        self._nearest_known = lru_cache(maxsize=8192)(self._nearest_unknown)
 
     def __call__(self, text: str, lang: str) -> str:
         if lang not in self._words or len(_WORD.findall(text)) > MAX_WORDS:
@@ -83,10 +86,11 @@ class Respeller:
         folded = word.casefold()
         if len(folded) < MIN_LETTERS or "'" in folded or folded in self._words[lang]:
             return word  # short, a word of the menu's, or a contraction ("daughter's")
-        key = (folded, lang)
-        if key not in self._mended:
-            self._mended[key] = None if self._known(folded, lang) else self._nearest(folded, lang)
-        return self._mended[key] or word
+        return self._nearest_known(folded, lang) or word
+
+    def _nearest_unknown(self, word: str, lang: str) -> str | None:
+        """The menu word ``word`` is a slip of, when no dictionary knows ``word``."""
+        return None if self._known(word, lang) else self._nearest(word, lang)
 
     def _nearest(self, word: str, lang: str) -> str | None:
         most = 2 if len(word) >= LONG_LETTERS else 1

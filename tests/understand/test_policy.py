@@ -269,17 +269,23 @@ def test_a_description_only_weakly_about_one_target_is_asked_about(index: MenuIn
     )
 
 
-class _Blurred:
-    """A meaning ranker that finds everything a little about the ambulance."""
+class _FakeRanker:
+    """What every fake meaning ranker here shares: an English ranker on the blend's scale."""
 
-    name = "blurred"
+    name = "fake"
     thresholds = Thresholds(floor=0.2, confirm=0.3, act=0.55, margin=0.15, min_overlap=1)
-
-    def __init__(self, overlap: int) -> None:
-        self.overlap = overlap
 
     def languages(self) -> frozenset[str]:
         return frozenset({"en"})
+
+
+class _Blurred(_FakeRanker):
+    """A meaning ranker that finds everything a little about the ambulance."""
+
+    name = "blurred"
+
+    def __init__(self, overlap: int) -> None:
+        self.overlap = overlap
 
     def rank(self, text: str, lang: str) -> list[Scored]:
         return [Scored("main.2", 0.25, "", self.overlap), Scored("main.1", 0.05, "", 0)]
@@ -325,15 +331,11 @@ def test_an_emergency_number_the_caller_asks_about_is_not_taken_as_asked_for(
     assert not asks_whether_to_call("please put me through to 113 right now", "en")
 
 
-class _Fixed:
+class _Fixed(_FakeRanker):
     """A meaning ranker with fixed scores: the police information line clearly first,
     the fire service far behind."""
 
     name = "fixed"
-    thresholds = Thresholds(floor=0.2, confirm=0.3, act=0.55, margin=0.15, min_overlap=1)
-
-    def languages(self) -> frozenset[str]:
-        return frozenset({"en"})
 
     def rank(self, text: str, lang: str) -> list[Scored]:
         return [Scored("main.3", 0.6, "", 2), Scored("main.1", 0.25, "", 1)]
@@ -443,15 +445,11 @@ def test_a_detector_that_beeps_for_its_battery_is_asked_about_not_routed(
     )
 
 
-class _Triage:
+class _Triage(_FakeRanker):
     """A meaning ranker that finds a sentence about the ambulance first, but the
     out-of-hours doctor close behind (within the margin)."""
 
     name = "triage"
-    thresholds = Thresholds(floor=0.2, confirm=0.3, act=0.55, margin=0.15, min_overlap=1)
-
-    def languages(self) -> frozenset[str]:
-        return frozenset({"en"})
 
     def rank(self, text: str, lang: str) -> list[Scored]:
         return [Scored("main.2", 0.45, "", 2), Scored("main.5", 0.38, "", 1)]
@@ -506,15 +504,11 @@ def test_a_ranking_tie_is_broken_the_same_way_in_every_process() -> None:
     assert orders == {"a.1 b.2 c.3 d.4 e.5"}
 
 
-class _ByWords:
+class _ByWords(_FakeRanker):
     """A meaning ranker whose scores follow words of the text, so that a sentence and
     its parts can be scored apart."""
 
     name = "by-words"
-    thresholds = Thresholds(floor=0.2, confirm=0.3, act=0.55, margin=0.15, min_overlap=1)
-
-    def languages(self) -> frozenset[str]:
-        return frozenset({"en"})
 
     def rank(self, text: str, lang: str) -> list[Scored]:
         if text.startswith("sorry"):  # the apology drowns what follows it
@@ -600,17 +594,13 @@ nodes:
 """
 
 
-class _Registration:
+class _Registration(_FakeRanker):
     """A meaning ranker that finds the sentence clearly about GP registration."""
 
     name = "registration"
-    thresholds = Thresholds(floor=0.2, confirm=0.3, act=0.55, margin=0.15, min_overlap=1)
 
     def __init__(self, lead: float) -> None:
         self.lead = lead
-
-    def languages(self) -> frozenset[str]:
-        return frozenset({"en"})
 
     def rank(self, text: str, lang: str) -> list[Scored]:
         return [
